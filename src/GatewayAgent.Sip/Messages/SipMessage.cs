@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+
+namespace GatewayAgent.Sip.Messages;
+
+/// <summary>
+/// A SIP request or response: start line, ordered headers and body bytes. Typed views of the common headers are
+/// parsed on demand and cached until the headers change.
+/// </summary>
+public abstract class SipMessage
+{
+    private int _cachedVersion = -1;
+    private List<ViaHeader>? _vias;
+    private NameAddress? _from;
+    private NameAddress? _to;
+    private CSeqHeader? _cseq;
+
+    public const string SipVersion = "SIP/2.0";
+
+    public string Version { get; set; } = SipVersion;
+
+    public SipHeaderCollection Headers { get; } = new();
+
+    public ReadOnlyMemory<byte> Body { get; set; } = ReadOnlyMemory<byte>.Empty;
+
+    public string? CallId
+    {
+        get => Headers[HeaderNames.CallId];
+        set => Headers.Set(HeaderNames.CallId, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>The Via values, top first. Values that do not parse are left out (the validator reports them).</summary>
+    public IReadOnlyList<ViaHeader> Vias
+    {
+        get
+        {
+            EnsureCache();
+            if (_vias is null)
+            {
+                _vias = [];
+                foreach (var v in Headers.GetValues(HeaderNames.Via))
+                {
+                    if (ViaHeader.TryParse(v, out var via))
+                    {
+                        _vias.Add(via);
+                    }
+                }
+            }
+
+            return _vias;
+        }
+    }
+
+    public ViaHeader? TopVia => Vias.Count > 0 ? Vias[0] : null;
+
+    public NameAddress? From
+    {
+        get
+        {
+            EnsureCache();
+            return _from ??= Parse(HeaderNames.From);
+        }
+    }
+
+    public NameAddress? To
+    {
+        get
+        {
+            EnsureCache();
+            return _to ??= Parse(HeaderNames.To);
+        }
+    }
+
+    public CSeqHeader? CSeq
+    {
+        get
+        {
+            EnsureCache();
+            if (_cseq is null && Headers[HeaderNames.CSeq] is { } v && CSeqHeader.TryParse(v, out var c))
+            {
+                _cseq = c;
+            }
+
+            return _cseq;
+        }
+    }
+
+    public int? MaxForwards =>
+        int.TryParse(Headers[HeaderNames.MaxForwards], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    public string? ContentType => Headers[HeaderNames.ContentType];
+
+    /// <summary>The option tags listed in every header of this name (Require, Supported, Proxy-Require...).</summary>
+    public IEnumerable<string> GetOptionTags(string headerName)
+    {
+        foreach (var value in Headers.GetValues(headerName))
+        {
+            foreach (var tag in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                yield return tag;
+            }
+        }
+    }
+
+    /// <summary>Writes the start line, a line of each header, Content-Length (recomputed), the blank line and the body.</summary>
+    public byte[] ToBytes()
+    {
+        var sb = new StringBuilder(512);
+        AppendStartLine(sb);
+        sb.Append("\r\n");
+        foreach (var h in Headers)
+        {
+            if (!string.Equals(h.Name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+            {
+                sb.Append(h.Name).Append(": ").Append(h.Value).Append("\r\n");
+            }
+        }
+
+        sb.Append(HeaderNames.ContentLength).Append(": ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
+        var headerBytes = Encoding.UTF8.GetByteCount(sb.ToString());
+        var bytes = new byte[headerBytes + Body.Length];
+        Encoding.UTF8.GetBytes(sb.ToString(), bytes);
+        Body.Span.CopyTo(bytes.AsSpan(headerBytes));
+        return bytes;
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(ToBytes());
+
+    protected abstract void AppendStartLine(StringBuilder sb);
+
+    private NameAddress? Parse(string name) =>
+        Headers[name] is { } v && NameAddress.TryParse(v, out var a) ? a : null;
+
+    private void EnsureCache()
+    {
+        if (_cachedVersion != Headers.Version)
+        {
+            _vias = null;
+            _from = null;
+            _to = null;
+            _cseq = null;
+            _cachedVersion = Headers.Version;
+        }
+    }
+}

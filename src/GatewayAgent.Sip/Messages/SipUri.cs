@@ -1,0 +1,369 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using GatewayAgent.Sip.Parsing;
+
+namespace GatewayAgent.Sip.Messages;
+
+/// <summary>
+/// A sip:, sips: (RFC 3261 §19.1) or tel: (RFC 3966) URI. Other schemes parse with <see cref="IsSupportedScheme"/> false
+/// so that a UAS can answer 416 instead of failing the whole message.
+/// </summary>
+public sealed class SipUri
+{
+    private SipUri(string scheme)
+    {
+        Scheme = scheme;
+    }
+
+    /// <summary>Lower-case scheme: "sip", "sips", "tel" or another.</summary>
+    public string Scheme { get; }
+
+    /// <summary>User part as written (still %-escaped); for tel: the number.</summary>
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Host (IPv6 references keep their brackets); empty for tel: and unknown schemes.</summary>
+    public string Host { get; set; } = "";
+
+    public int? Port { get; set; }
+
+    public SipParameters Parameters { get; private set; } = new();
+
+    /// <summary>The "?name=value&amp;..." headers part, raw, without the '?'; null when absent.</summary>
+    public string? Headers { get; set; }
+
+    /// <summary>For schemes other than sip, sips and tel: everything after the colon.</summary>
+    public string? Opaque { get; private set; }
+
+    public bool IsSupportedScheme => Scheme is "sip" or "sips" or "tel";
+
+    public bool IsSecure => Scheme == "sips";
+
+    /// <summary>The user part with %XX escapes decoded.</summary>
+    public string? UserUnescaped => User is null ? null : Uri.UnescapeDataString(User);
+
+    public static SipUri Create(string scheme, string? user, string host, int? port = null) =>
+        new(scheme) { User = user, Host = host, Port = port };
+
+    public static SipUri Parse(string s) =>
+        TryParse(s, out var uri, out var error) ? uri : throw new FormatException(error);
+
+    public static bool TryParse(string s, [NotNullWhen(true)] out SipUri? uri) => TryParse(s, out uri, out _);
+
+    public static bool TryParse(string s, [NotNullWhen(true)] out SipUri? uri, out string? error)
+    {
+        uri = null;
+        error = null;
+        var colon = s.IndexOf(':');
+        if (colon <= 0 || !IsScheme(s.AsSpan(0, colon)))
+        {
+            error = "URI has no scheme";
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (c <= ' ' || c is '<' or '>' or '"' || c == 0x7F)
+            {
+                error = "URI contains whitespace, a control character or a delimiter";
+                return false;
+            }
+        }
+
+        if (!SipSyntax.HasValidEscapes(s))
+        {
+            error = "URI has a malformed %-escape";
+            return false;
+        }
+
+        var scheme = s[..colon].ToLowerInvariant();
+        var rest = s[(colon + 1)..];
+        var result = new SipUri(scheme);
+        switch (scheme)
+        {
+            case "sip":
+            case "sips":
+                if (!result.TryParseSip(rest, out error))
+                {
+                    return false;
+                }
+
+                break;
+            case "tel":
+                if (!result.TryParseTel(rest, out error))
+                {
+                    return false;
+                }
+
+                break;
+            default:
+                if (rest.Length == 0)
+                {
+                    error = "URI is empty after its scheme";
+                    return false;
+                }
+
+                result.Opaque = rest;
+                break;
+        }
+
+        uri = result;
+        return true;
+    }
+
+    private static bool IsScheme(ReadOnlySpan<char> s)
+    {
+        if (!char.IsAsciiLetter(s[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryParseSip(string rest, out string? error)
+    {
+        error = null;
+        // The user part may hold '?', ';' and ',' (user-unreserved) but never an unescaped '@': split there first.
+        var at = rest.IndexOf('@');
+        var afterUser = at < 0 ? rest : rest[(at + 1)..];
+        var question = afterUser.IndexOf('?');
+        var hostPart = question < 0 ? afterUser : afterUser[..question];
+        if (question >= 0)
+        {
+            Headers = afterUser[(question + 1)..];
+        }
+
+        if (at >= 0)
+        {
+            var userInfo = rest[..at];
+            var passColon = userInfo.IndexOf(':');
+            User = passColon < 0 ? userInfo : userInfo[..passColon];
+            Password = passColon < 0 ? null : userInfo[(passColon + 1)..];
+            if (User.Length == 0)
+            {
+                error = "URI has an empty user part";
+                return false;
+            }
+        }
+
+        var semicolon = hostPart.IndexOf(';');
+        var hostPort = semicolon < 0 ? hostPart : hostPart[..semicolon];
+        if (semicolon >= 0)
+        {
+            var parameters = new SipParameters();
+            if (!TryParseUriParameters(hostPart.AsSpan(semicolon), parameters))
+            {
+                error = "URI has a malformed parameter";
+                return false;
+            }
+
+            Parameters = parameters;
+        }
+
+        if (!TrySplitHostPort(hostPort, out var host, out var port))
+        {
+            error = "URI has an invalid host or port";
+            return false;
+        }
+
+        Host = host;
+        Port = port;
+        return true;
+    }
+
+    private bool TryParseTel(string rest, out string? error)
+    {
+        error = null;
+        var semicolon = rest.IndexOf(';');
+        var number = semicolon < 0 ? rest : rest[..semicolon];
+        if (number.Length == 0)
+        {
+            error = "tel URI has no number";
+            return false;
+        }
+
+        User = number;
+        if (semicolon >= 0)
+        {
+            var parameters = new SipParameters();
+            if (!TryParseUriParameters(rest.AsSpan(semicolon), parameters))
+            {
+                error = "tel URI has a malformed parameter";
+                return false;
+            }
+
+            Parameters = parameters;
+        }
+
+        return true;
+    }
+
+    // uri-parameter = pname [ "=" pvalue ]; pchars are looser than tokens (escapes, "[]/:&+$").
+    private static bool TryParseUriParameters(ReadOnlySpan<char> s, SipParameters parameters)
+    {
+        foreach (var range in s[1..].Split(';'))
+        {
+            var p = s[1..][range];
+            var eq = p.IndexOf('=');
+            var name = eq < 0 ? p : p[..eq];
+            if (name.IsEmpty || !IsParamChars(name) || (eq >= 0 && !IsParamChars(p[(eq + 1)..])))
+            {
+                return false;
+            }
+
+            parameters.Add(name.ToString(), eq < 0 ? null : p[(eq + 1)..].ToString());
+        }
+
+        return true;
+    }
+
+    private static bool IsParamChars(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || "-_.!~*'()%[]/:&+$".Contains(c)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Splits "host[:port]" and validates the host (hostname, IPv4 or [IPv6]) and port (0–65535).</summary>
+    public static bool TrySplitHostPort(string hostPort, out string host, out int? port)
+    {
+        host = hostPort;
+        port = null;
+        string portText;
+        if (hostPort.StartsWith('['))
+        {
+            var close = hostPort.IndexOf(']');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            host = hostPort[..(close + 1)];
+            if (!System.Net.IPAddress.TryParse(host[1..^1], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                return false;
+            }
+
+            portText = hostPort[(close + 1)..];
+            if (portText.Length > 0 && portText[0] != ':')
+            {
+                return false;
+            }
+
+            portText = portText.Length > 0 ? portText[1..] : "";
+        }
+        else
+        {
+            var colon = hostPort.IndexOf(':');
+            host = colon < 0 ? hostPort : hostPort[..colon];
+            portText = colon < 0 ? "" : hostPort[(colon + 1)..];
+            if (colon >= 0 && portText.Length == 0)
+            {
+                return false;
+            }
+
+            if (!IsHostName(host))
+            {
+                return false;
+            }
+        }
+
+        if (portText.Length > 0)
+        {
+            if (portText.Length > 5 || !int.TryParse(portText, System.Globalization.NumberStyles.None, null, out var p) || p > 65535)
+            {
+                return false;
+            }
+
+            port = p;
+        }
+
+        return true;
+    }
+
+    private static bool IsHostName(string host)
+    {
+        if (host.Length == 0 || host.Length > 255)
+        {
+            return false;
+        }
+
+        foreach (var c in host)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return host[0] != '.' && host[0] != '-';
+    }
+
+    /// <summary>"host:port" as written in a Via sent-by (port omitted when absent).</summary>
+    public string HostPort => Port is { } p ? $"{Host}:{p}" : Host;
+
+    public SipUri Clone()
+    {
+        var copy = (SipUri)MemberwiseClone();
+        copy.Parameters = Parameters.Clone();
+        return copy;
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder(64);
+        sb.Append(Scheme).Append(':');
+        if (Opaque is not null)
+        {
+            return sb.Append(Opaque).ToString();
+        }
+
+        if (Scheme == "tel")
+        {
+            sb.Append(User);
+            Parameters.AppendTo(sb);
+            return sb.ToString();
+        }
+
+        if (User is not null)
+        {
+            sb.Append(User);
+            if (Password is not null)
+            {
+                sb.Append(':').Append(Password);
+            }
+
+            sb.Append('@');
+        }
+
+        sb.Append(Host);
+        if (Port is { } port)
+        {
+            sb.Append(':').Append(port);
+        }
+
+        Parameters.AppendTo(sb);
+        if (Headers is not null)
+        {
+            sb.Append('?').Append(Headers);
+        }
+
+        return sb.ToString();
+    }
+}

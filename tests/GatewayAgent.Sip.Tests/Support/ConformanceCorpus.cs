@@ -1,0 +1,47 @@
+namespace GatewayAgent.Sip.Tests.Support;
+
+/// <summary>Finds ../shared/conformance (beside the repository) from the test's output folder.</summary>
+public static class ConformanceCorpus
+{
+    public static string Directory { get; } = Locate();
+
+    public static string Rfc4475 => Path.Combine(Directory, "rfc4475");
+
+    private static string Locate()
+    {
+        if (Environment.GetEnvironmentVariable("GATEWAY_CONFORMANCE_DIR") is { Length: > 0 } fromEnv)
+        {
+            return fromEnv;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "conformance"), Path.Combine(dir.FullName, "..", "shared", "conformance") })
+            {
+                if (System.IO.Directory.Exists(Path.Combine(candidate, "rfc4475")))
+                {
+                    return Path.GetFullPath(candidate);
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException("shared/conformance not found beside the repository; set GATEWAY_CONFORMANCE_DIR");
+    }
+
+    /// <summary>The MANIFEST.tsv rows: name, section, class, expectation.</summary>
+    public static IEnumerable<(string Name, string Section, string Class, string Expectation)> Manifest()
+    {
+        foreach (var line in File.ReadLines(Path.Combine(Rfc4475, "MANIFEST.tsv")))
+        {
+            if (line.StartsWith('#') || line.Length == 0)
+            {
+                continue;
+            }
+
+            var f = line.Split('\t');
+            yield return (f[0], f[1], f[2], f[3]);
+        }
+    }
+
+    public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Rfc4475, name + ".dat"));
+}
