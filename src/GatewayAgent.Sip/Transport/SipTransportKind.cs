@@ -1,0 +1,8 @@
+namespace GatewayAgent.Sip.Transport;
+
+/// <summary>The transports the stack speaks.</summary>
+public enum SipTransportKind
+{
+    Udp,
+    Tcp,
+}
