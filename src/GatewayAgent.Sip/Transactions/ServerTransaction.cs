@@ -1,0 +1,36 @@
+using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Transport;
+
+namespace GatewayAgent.Sip.Transactions;
+
+/// <summary>A server transaction: the TU answers <see cref="Request"/> through <see cref="Respond"/>.</summary>
+public abstract class ServerTransaction : SipTransaction
+{
+    private protected ServerTransaction(SipTransactionLayer layer, string key, IncomingMessage incoming, SipTarget responseTarget, TransactionState initial)
+        : base(layer, key, (SipRequest)incoming.Message!, responseTarget, initial)
+    {
+        Incoming = incoming;
+        LocalTag = SipIdentifiers.NewTag();
+    }
+
+    public IncomingMessage Incoming { get; }
+
+    /// <summary>The To tag this transaction puts in its responses (unless the request already had one).</summary>
+    public string LocalTag { get; }
+
+    /// <summary>The last response sent, resent on request retransmissions.</summary>
+    public SipResponse? LastResponse { get; private protected set; }
+
+    /// <summary>For a CANCEL: the INVITE server transaction it matched (RFC 3261 §9.2), or null (answer 481).</summary>
+    public InviteServerTransaction? CancelledInvite { get; internal set; }
+
+    /// <summary>A response to the request with this transaction's To tag.</summary>
+    public SipResponse CreateResponse(int statusCode, string? reasonPhrase = null) =>
+        Request.CreateResponse(statusCode, reasonPhrase, LocalTag);
+
+    /// <summary>Sends a response; ignored (returns false) once the transaction no longer accepts one from the TU.</summary>
+    public abstract bool Respond(SipResponse response);
+
+    /// <summary>Called by the layer when the same request arrives again.</summary>
+    internal abstract void OnRetransmission(IncomingMessage message);
+}

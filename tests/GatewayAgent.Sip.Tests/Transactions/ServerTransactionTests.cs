@@ -1,0 +1,215 @@
+using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Tests.Support;
+using GatewayAgent.Sip.Transactions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using static GatewayAgent.Sip.Tests.Support.TestMessages;
+
+namespace GatewayAgent.Sip.Tests.Transactions;
+
+/// <summary>RFC 3261 §17.2 server transactions, timers driven by a fake clock.</summary>
+public sealed class ServerTransactionTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingSender _sender = new();
+    private readonly RecordingUser _user = new();
+    private readonly SipTransactionLayer _layer;
+
+    public ServerTransactionTests()
+    {
+        _layer = new SipTransactionLayer(_sender, new SipTimerOptions(), _time, NullLogger<SipTransactionLayer>.Instance) { User = _user };
+    }
+
+    [Fact]
+    public void RetransmittedInvite_ReachesTheUserOnce_AndGetsTheLastProvisionalAgain()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(180));
+        _sender.Clear();
+
+        _layer.OnMessage(Incoming(Invite()));
+
+        Assert.Single(_user.Requests);
+        Assert.Equal(180, Assert.Single(_sender.Responses).StatusCode);
+    }
+
+    [Fact]
+    public void NonSuccessFinal_IsRetransmittedByTimerG_UntilTheAck()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(486));
+        Assert.Single(_sender.Responses);
+
+        // Timer G: T1, 2·T1, 4·T1, then capped at T2 (RFC 3261 §17.2.1).
+        foreach (var (step, total) in new[] { (500, 2), (1000, 3), (2000, 4), (4000, 5), (4000, 6) })
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(step - 1));
+            Assert.Equal(total - 1, _sender.Responses.Count);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.Equal(total, _sender.Responses.Count);
+        }
+
+        _layer.OnMessage(Incoming(Invite(method: "ACK").Replace("CSeq: 1 ACK", "CSeq: 1 ACK")));
+        Assert.Equal(TransactionState.Confirmed, tx.State);
+        Assert.Empty(_user.Acks);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(6, _sender.Responses.Count);
+
+        // Timer I = T4 ends the Confirmed state.
+        Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.Equal(0, _layer.ServerTransactionCount);
+    }
+
+    [Fact]
+    public void NonSuccessFinal_WithoutAck_TimesOutAfterTimerH()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = (InviteServerTransaction)Assert.Single(_user.Requests);
+        var timedOut = false;
+        tx.AckTimeout += _ => timedOut = true;
+        tx.Respond(tx.CreateResponse(404));
+
+        _time.Advance(TimeSpan.FromSeconds(32) - TimeSpan.FromMilliseconds(1));
+        Assert.False(timedOut);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(timedOut);
+        Assert.Equal(TransactionState.Terminated, tx.State);
+    }
+
+    [Fact]
+    public void Success_MovesToAccepted_AbsorbsRetransmissions_AndEndsAfterTimerL()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(200));
+        Assert.Equal(TransactionState.Accepted, tx.State);
+        _sender.Clear();
+
+        _layer.OnMessage(Incoming(Invite()));
+        Assert.Empty(_sender.Sent);
+        Assert.Single(_user.Requests);
+
+        _time.Advance(TimeSpan.FromSeconds(32));
+        Assert.Equal(TransactionState.Terminated, tx.State);
+    }
+
+    [Fact]
+    public void AckForA2xx_GoesToTheUser()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(200));
+
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-ack", method: "ACK", toTag: tx.LocalTag)));
+
+        Assert.Single(_user.Acks);
+    }
+
+    [Fact]
+    public void NonInvite_FinalResponse_IsResentOnRetransmission_AndKeptForTimerJ()
+    {
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS")));
+        var tx = Assert.Single(_user.Requests);
+        Assert.IsType<NonInviteServerTransaction>(tx);
+        tx.Respond(tx.CreateResponse(200));
+
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS")));
+        Assert.Equal(2, _sender.Responses.Count);
+        Assert.Single(_user.Requests);
+
+        _time.Advance(TimeSpan.FromSeconds(32) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(TransactionState.Completed, tx.State);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(TransactionState.Terminated, tx.State);
+    }
+
+    [Fact]
+    public void ReliableTransport_NoRetransmissions_AndNonInviteEndsAtOnce()
+    {
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS", transport: "TCP"), TcpPeer));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(200));
+        Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.Equal(TcpPeer, _sender.Sent.Single().Target);
+
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-2", callId: "c2", transport: "TCP"), TcpPeer));
+        var invite = _user.Requests.Last();
+        invite.Respond(invite.CreateResponse(486));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _sender.Responses.Count);
+    }
+
+    [Fact]
+    public void MergedRequest_WithAnotherBranch_Gets482()
+    {
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-a")));
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-b")));
+
+        Assert.Single(_user.Requests);
+        Assert.Equal(482, Assert.Single(_sender.Responses).StatusCode);
+        Assert.Equal(1, _layer.MergedRequestsRejected);
+    }
+
+    [Fact]
+    public void Cancel_IsMatchedToItsInvite()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        _layer.OnMessage(Incoming(Invite(method: "CANCEL")));
+
+        var cancel = _user.Requests.Last();
+        Assert.Equal("CANCEL", cancel.Request.Method);
+        Assert.Same(_user.Requests.First(), cancel.CancelledInvite);
+    }
+
+    [Fact]
+    public void Cancel_WithoutInvite_HasNoMatch()
+    {
+        _layer.OnMessage(Incoming(Invite(method: "CANCEL")));
+
+        Assert.Null(Assert.Single(_user.Requests).CancelledInvite);
+    }
+
+    [Fact]
+    public void Rfc2543Request_WithoutCookie_MatchesItsRetransmission()
+    {
+        const string old = "INVITE sip:0312345678@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.10:5062\nFrom: <sip:a@192.0.2.10>;tag=x\nTo: <sip:0312345678@127.0.0.1>\nCall-ID: old-1\nCSeq: 5 INVITE\nContent-Length: 0\n\n";
+        _layer.OnMessage(Incoming(old));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(404));
+        _layer.OnMessage(Incoming(old));
+
+        Assert.Single(_user.Requests);
+        Assert.Equal(2, _sender.Responses.Count);
+
+        _layer.OnMessage(Incoming(old.Replace("INVITE sip", "ACK sip").Replace("5 INVITE", "5 ACK")));
+        Assert.Equal(TransactionState.Confirmed, tx.State);
+    }
+
+    [Fact]
+    public void InvalidRequest_IsAnsweredStatelessly_WithTheParserVerdict()
+    {
+        _layer.OnMessage(Incoming(Invite().Replace("CSeq: 1 INVITE", "CSeq: 1 OPTIONS")));
+
+        Assert.Empty(_user.Requests);
+        var response = Assert.Single(_sender.Responses);
+        Assert.Equal(400, response.StatusCode);
+        Assert.Contains("CSeq", response.ReasonPhrase);
+        Assert.NotNull(response.To!.Tag);
+    }
+
+    [Fact]
+    public void TransportFailure_TerminatesTheTransaction()
+    {
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = Assert.Single(_user.Requests);
+        _sender.Fail = true;
+
+        tx.Respond(tx.CreateResponse(180));
+
+        Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.Equal(0, _layer.ServerTransactionCount);
+    }
+}
