@@ -10,4 +10,22 @@ internal static partial class SipLog
 
     [LoggerMessage(1101, LogLevel.Warning, "Transport error in transaction {Key} to {Peer}")]
     public static partial void TransportError(ILogger logger, string key, string peer, Exception exception);
+
+    [LoggerMessage(1110, LogLevel.Debug, "Probe answered: call {CallId} from {Source} to {Number}, setup {SetupMs:F1} ms")]
+    public static partial void ProbeAnswered(ILogger logger, string callId, string source, string number, double setupMs);
+
+    [LoggerMessage(1111, LogLevel.Information, "Ending call {CallId} with BYE: {Why}")]
+    public static partial void HangingUp(ILogger logger, string callId, string why);
+
+    [LoggerMessage(1112, LogLevel.Warning, "BYE for call {CallId} got {StatusCode}")]
+    public static partial void ByeFailed(ILogger logger, string callId, int statusCode, Exception? exception = null);
+
+    [LoggerMessage(1113, LogLevel.Warning, "RTP for call {CallId} failed")]
+    public static partial void MediaFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(1120, LogLevel.Warning, "Refused {Method} from {Source}: not in the allowed sources ({Total} refused in all)")]
+    public static partial void SourceRefused(ILogger logger, string source, string method, long total);
+
+    [LoggerMessage(1121, LogLevel.Warning, "Rate limit: dropping messages from {Source} ({Total} dropped in all)")]
+    public static partial void RateLimited(ILogger logger, string source, long total);
 }

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace GatewayAgent.Sip.Rtp;
+
+/// <summary>
+/// One leased RTP port from <see cref="RtpPortAllocator"/>: its bound UDP socket, and a background receive that reads
+/// and discards whatever the peer sends so the socket buffer never fills. Dispose to close the socket and free the port.
+/// </summary>
+public sealed class RtpPortLease : IAsyncDisposable
+{
+    private const int MaxDatagram = 2048;
+
+    private readonly RtpPortAllocator allocator;
+    private readonly CancellationTokenSource closing = new();
+    private readonly Task drain;
+    private long packetsReceived;
+    private IPEndPoint? lastRemoteEndpoint;
+    private int disposed;
+
+    internal RtpPortLease(RtpPortAllocator allocator, Socket socket, int port)
+    {
+        this.allocator = allocator;
+        Socket = socket;
+        Port = port;
+        drain = DrainAsync(closing.Token);
+    }
+
+    /// <summary>The even port leased.</summary>
+    public int Port { get; }
+
+    /// <summary>The bound socket: give it to <see cref="RtpSender"/>. Do not receive on it yourself; the lease drains it.</summary>
+    public Socket Socket { get; }
+
+    /// <summary>The address and port the socket is bound to.</summary>
+    public IPEndPoint LocalEndpoint => (IPEndPoint)Socket.LocalEndPoint!;
+
+    /// <summary>How many datagrams arrived (and were discarded).</summary>
+    public long PacketsReceived => Interlocked.Read(ref packetsReceived);
+
+    /// <summary>The source of the last datagram received, for symmetric RTP behind NAT; <see langword="null"/> before any.</summary>
+    public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref lastRemoteEndpoint);
+
+    /// <summary>Stops draining, closes the socket and returns the port to the allocator.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await closing.CancelAsync().ConfigureAwait(false);
+        Socket.Dispose();
+        await drain.ConfigureAwait(false);
+        closing.Dispose();
+        allocator.Release(Port);
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        // Yield so the constructor returns before the first receive is posted.
+        await Task.Yield();
+        var buffer = new byte[MaxDatagram];
+        EndPoint any = Socket.AddressFamily == AddressFamily.InterNetworkV6
+            ? new IPEndPoint(IPAddress.IPv6Any, 0)
+            : new IPEndPoint(IPAddress.Any, 0);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref packetsReceived);
+                Volatile.Write(ref lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // An ICMP error reported on the socket (e.g. ConnectionReset on Windows) or an oversized datagram:
+                // the next receive goes on.
+            }
+        }
+    }
+}

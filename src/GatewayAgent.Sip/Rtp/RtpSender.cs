@@ -1,0 +1,228 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace GatewayAgent.Sip.Rtp;
+
+/// <summary>
+/// Sends a G.711 RTP stream (RFC 3550, RFC 3551): one 20 ms packet of 160 samples every 20 ms, silence or a tone,
+/// from a bound UDP socket to the peer, paced by a timer from the injected <see cref="TimeProvider"/>.
+/// </summary>
+/// <remarks>
+/// SSRC, first sequence number and first timestamp are random (RFC 3550 §5.1). The first packet carries the marker bit.
+/// When the loop wakes late it sends the packets that fell due, up to <see cref="MaxCatchUpPackets"/>; beyond that it
+/// skips ahead, leaving a timestamp gap as a real-time source should. The socket stays the caller's to close.
+/// </remarks>
+public sealed class RtpSender : IAsyncDisposable
+{
+    /// <summary>The packetization interval.</summary>
+    public static readonly TimeSpan PacketInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Samples (and payload bytes) per packet: 20 ms at 8 kHz.</summary>
+    public const int SamplesPerPacket = 160;
+
+    /// <summary>The most packets sent back-to-back to catch up after a late wake-up.</summary>
+    public const int MaxCatchUpPackets = 5;
+
+    private readonly Socket socket;
+    private readonly RtpSenderOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly ushort initialSequenceNumber;
+    private readonly uint initialTimestamp;
+    private readonly byte[] packet = new byte[RtpHeader.Size + SamplesPerPacket];
+    private readonly short[] samples = new short[SamplesPerPacket];
+    private readonly Lock gate = new();
+    private CancellationTokenSource? stopping;
+    private Task? loop;
+    private bool started;
+    private bool disposed;
+    private long packetsSent;
+    private long sendErrors;
+
+    /// <summary>Creates a sender; nothing is sent until <see cref="StartAsync"/>.</summary>
+    /// <param name="socket">A bound UDP socket, typically <see cref="RtpPortLease.Socket"/>.</param>
+    /// <param name="options">Peer, codec and content.</param>
+    /// <param name="timeProvider">The clock that paces the packets.</param>
+    public RtpSender(Socket socket, RtpSenderOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (socket.SocketType != SocketType.Dgram)
+        {
+            throw new ArgumentException("RTP is sent over a UDP (datagram) socket.", nameof(socket));
+        }
+
+        options.Validate();
+        this.socket = socket;
+        this.options = options;
+        this.timeProvider = timeProvider;
+
+        Span<byte> random = stackalloc byte[10];
+        RandomNumberGenerator.Fill(random);
+        Ssrc = BitConverter.ToUInt32(random);
+        initialSequenceNumber = BitConverter.ToUInt16(random[4..]);
+        initialTimestamp = BitConverter.ToUInt32(random[6..]);
+    }
+
+    /// <summary>The synchronization source identifier of this stream.</summary>
+    public uint Ssrc { get; }
+
+    /// <summary>The number of packets handed to the socket.</summary>
+    public long PacketsSent => Interlocked.Read(ref packetsSent);
+
+    /// <summary>The number of sends the socket refused (e.g. no route); the stream goes on after one.</summary>
+    public long SendErrors => Interlocked.Read(ref sendErrors);
+
+    /// <summary>Whether the stream is running.</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (gate)
+            {
+                return loop is { IsCompleted: false };
+            }
+        }
+    }
+
+    /// <summary>Sends the first packet now and starts the 20 ms loop. A sender starts once.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (started)
+            {
+                throw new InvalidOperationException("This RTP sender has already been started.");
+            }
+
+            started = true;
+            stopping = new CancellationTokenSource();
+
+            // The timer and the start instant are taken here, not inside the loop, so that time advanced
+            // right after StartAsync returns is already counted.
+            var timer = new PeriodicTimer(PacketInterval, timeProvider);
+            var start = timeProvider.GetTimestamp();
+            loop = RunAsync(timer, start, stopping.Token);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the stream and waits for the loop to end.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        Task? running;
+        lock (gate)
+        {
+            running = loop;
+            stopping?.Cancel();
+        }
+
+        if (running is not null)
+        {
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the stream and releases the timer; the socket stays open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+        }
+
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        stopping?.Dispose();
+    }
+
+    private async Task RunAsync(PeriodicTimer timer, long start, CancellationToken cancellationToken)
+    {
+        using (timer)
+        {
+            long nextIndex = 0;
+            try
+            {
+                while (true)
+                {
+                    var elapsed = timeProvider.GetElapsedTime(start);
+                    var dueIndex = elapsed.Ticks / PacketInterval.Ticks;
+                    if (dueIndex - nextIndex >= MaxCatchUpPackets)
+                    {
+                        nextIndex = dueIndex - MaxCatchUpPackets + 1;
+                    }
+
+                    for (; nextIndex <= dueIndex; nextIndex++)
+                    {
+                        await SendPacketAsync(nextIndex, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped.
+            }
+            catch (ObjectDisposedException)
+            {
+                // The socket was closed under us: the call is over, and so is the stream.
+            }
+        }
+    }
+
+    private async ValueTask SendPacketAsync(long index, CancellationToken cancellationToken)
+    {
+        var sent = PacketsSent;
+        var header = new RtpHeader(
+            (byte)options.EffectivePayloadType,
+            Marker: sent == 0,
+            SequenceNumber: unchecked((ushort)(initialSequenceNumber + sent)),
+            Timestamp: unchecked((uint)(initialTimestamp + (index * SamplesPerPacket))),
+            Ssrc);
+        header.WriteTo(packet);
+        FillPayload(index, packet.AsSpan(RtpHeader.Size));
+
+        try
+        {
+            await socket.SendToAsync(packet, SocketFlags.None, options.RemoteEndpoint, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref packetsSent);
+        }
+        catch (SocketException)
+        {
+            // An unreachable peer or a full buffer loses this packet, not the stream.
+            Interlocked.Increment(ref sendErrors);
+        }
+    }
+
+    private void FillPayload(long index, Span<byte> payload)
+    {
+        if (options.Content == RtpAudioContent.Silence)
+        {
+            payload.Fill(G711.Silence(options.Codec));
+            return;
+        }
+
+        // The phase follows the absolute sample number, so the tone stays continuous across packets and skips.
+        var firstSample = index * SamplesPerPacket;
+        var peak = options.ToneAmplitude * short.MaxValue;
+        for (var i = 0; i < SamplesPerPacket; i++)
+        {
+            var cycles = options.ToneFrequency * (firstSample + i) / G711.SampleRate;
+            cycles -= Math.Floor(cycles);
+            samples[i] = (short)Math.Round(peak * Math.Sin(2 * Math.PI * cycles));
+        }
+
+        G711.Encode(options.Codec, samples, payload);
+    }
+}

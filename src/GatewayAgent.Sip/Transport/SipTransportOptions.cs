@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GatewayAgent.Sip.Transport;
+
+/// <summary>Limits and socket settings of the SIP transport layer (bind from configuration section <see cref="SectionName"/>).</summary>
+public sealed class SipTransportOptions
+{
+    public const string SectionName = "Sip:Transport";
+
+    /// <summary>
+    /// The largest message accepted or sent, in bytes: a bigger UDP datagram is dropped and counted, a bigger message
+    /// on a TCP stream (header section plus Content-Length) is a framing error that closes the connection.
+    /// </summary>
+    [Range(1024, 1_048_576)]
+    public int MaxMessageSize { get; set; } = 65535;
+
+    /// <summary>A TCP connection with no traffic either way for this long is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most TCP connections open at once (accepted plus opened); further accepts are closed straight away.</summary>
+    [Range(1, 100_000)]
+    public int MaxTcpConnections { get; set; } = 1024;
+
+    /// <summary>How long an outgoing TCP connect may take before the send fails with <see cref="SipTransportException"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>SO_RCVBUF of each UDP socket, in bytes; null keeps the OS default.</summary>
+    [Range(4096, 64 * 1024 * 1024)]
+    public int? UdpSocketReceiveBufferSize { get; set; }
+
+    /// <summary>SO_RCVBUF of each TCP connection, in bytes; null keeps the OS default.</summary>
+    [Range(4096, 64 * 1024 * 1024)]
+    public int? TcpSocketReceiveBufferSize { get; set; }
+
+    /// <summary>How many bytes one read of a TCP connection asks for (the framer reassembles messages across reads).</summary>
+    [Range(512, 1_048_576)]
+    public int TcpReadBufferSize { get; set; } = 16 * 1024;
+
+    /// <summary>The listen backlog of each TCP listener.</summary>
+    [Range(1, 65535)]
+    public int TcpListenBacklog { get; set; } = 128;
+}

@@ -1,0 +1,91 @@
+namespace GatewayAgent.Sip.Transport;
+
+/// <summary>Counters of the transport layer; every property may be read from any thread while the layer runs.</summary>
+public sealed class SipTransportStatistics
+{
+    private long _messagesReceived;
+    private long _messagesSent;
+    private long _unparseableDropped;
+    private long _oversizedDropped;
+    private long _keepAlivesReceived;
+    private long _framingErrors;
+    private long _handlerErrors;
+    private long _sendErrors;
+    private long _tcpConnectionsOpen;
+    private long _tcpConnectionsAccepted;
+    private long _tcpConnectionsOpened;
+    private long _tcpConnectionsRejected;
+
+    /// <summary>Messages read within the size limit: datagrams and stream-framed messages, parseable or not.</summary>
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+
+    /// <summary>Messages handed to the network successfully.</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>Received messages the parser could not read at all; dropped without reaching the handler.</summary>
+    public long UnparseableDropped => Interlocked.Read(ref _unparseableDropped);
+
+    /// <summary>Datagrams larger than <see cref="SipTransportOptions.MaxMessageSize"/>; dropped.</summary>
+    public long OversizedDropped => Interlocked.Read(ref _oversizedDropped);
+
+    /// <summary>CRLF keep-alives: UDP datagrams of only CR/LF, and double-CRLF pings on TCP (each answered with a pong).</summary>
+    public long KeepAlivesReceived => Interlocked.Read(ref _keepAlivesReceived);
+
+    /// <summary>TCP connections closed because their byte stream could not be framed (oversized, bad Content-Length).</summary>
+    public long FramingErrors => Interlocked.Read(ref _framingErrors);
+
+    /// <summary>Exceptions thrown by the <see cref="ISipMessageHandler"/>; caught and logged.</summary>
+    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
+
+    /// <summary>Sends that failed with <see cref="SipTransportException"/>.</summary>
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>TCP connections open now, accepted and opened.</summary>
+    public long TcpConnectionsOpen => Interlocked.Read(ref _tcpConnectionsOpen);
+
+    /// <summary>TCP connections accepted from peers since start.</summary>
+    public long TcpConnectionsAccepted => Interlocked.Read(ref _tcpConnectionsAccepted);
+
+    /// <summary>TCP connections we opened to peers since start.</summary>
+    public long TcpConnectionsOpened => Interlocked.Read(ref _tcpConnectionsOpened);
+
+    /// <summary>Incoming TCP connections closed at once because <see cref="SipTransportOptions.MaxTcpConnections"/> were open.</summary>
+    public long TcpConnectionsRejected => Interlocked.Read(ref _tcpConnectionsRejected);
+
+    public override string ToString() =>
+        $"received {MessagesReceived}, sent {MessagesSent}, unparseable {UnparseableDropped}, oversized {OversizedDropped}, " +
+        $"framing errors {FramingErrors}, send errors {SendErrors}, tcp open {TcpConnectionsOpen} " +
+        $"(accepted {TcpConnectionsAccepted}, opened {TcpConnectionsOpened}, rejected {TcpConnectionsRejected})";
+
+    internal void OnMessageReceived() => Interlocked.Increment(ref _messagesReceived);
+
+    internal void OnMessageSent() => Interlocked.Increment(ref _messagesSent);
+
+    internal void OnUnparseableDropped() => Interlocked.Increment(ref _unparseableDropped);
+
+    internal void OnOversizedDropped() => Interlocked.Increment(ref _oversizedDropped);
+
+    internal void OnKeepAlivesReceived(int count) => Interlocked.Add(ref _keepAlivesReceived, count);
+
+    internal void OnFramingError() => Interlocked.Increment(ref _framingErrors);
+
+    internal void OnHandlerError() => Interlocked.Increment(ref _handlerErrors);
+
+    internal void OnSendError() => Interlocked.Increment(ref _sendErrors);
+
+    internal void OnTcpConnectionAccepted()
+    {
+        Interlocked.Increment(ref _tcpConnectionsAccepted);
+        Interlocked.Increment(ref _tcpConnectionsOpen);
+    }
+
+    internal void OnTcpConnectionOpened()
+    {
+        Interlocked.Increment(ref _tcpConnectionsOpened);
+        Interlocked.Increment(ref _tcpConnectionsOpen);
+    }
+
+    internal void OnTcpConnectionRejected() => Interlocked.Increment(ref _tcpConnectionsRejected);
+
+    internal void OnTcpConnectionClosed() => Interlocked.Decrement(ref _tcpConnectionsOpen);
+}

@@ -1,0 +1,604 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using GatewayAgent.Sip.Dialogs;
+using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Rtp;
+using GatewayAgent.Sip.Sdp;
+using GatewayAgent.Sip.Transactions;
+using GatewayAgent.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayAgent.Sip.UserAgents;
+
+/// <summary>
+/// The UAS that answers probe calls (FN-3): INVITE to a monitoring number → 100, 180, then 200 with an SDP answer
+/// after the answer delay; RTP flows until the caller's BYE or our BYE at the maximum duration. Channels are limited
+/// (FN-11: 486 beyond them). Everything else gets the answer RFC 3261 §8.2 prescribes (405, 416, 420, 415, 483,
+/// 404, 488, 481).
+/// </summary>
+public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
+{
+    /// <summary>The methods this UAS implements (the Allow header).</summary>
+    public const string AllowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS";
+
+    private readonly SipTransactionLayer _layer;
+    private readonly ProbeAnswererOptions _options;
+    private readonly RtpPortAllocator _ports;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HashSet<string> _numbers;
+    private readonly ConcurrentDictionary<string, ProbeCall> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<InviteServerTransaction, ProbeCall> _byInvite = new();
+    private int _activeCalls;
+    private long _answered;
+    private long _endedByBye;
+    private long _endedByUs;
+    private long _cancelled;
+    private long _busy;
+    private long _notFound;
+    private long _otherRejected;
+
+    public ProbeAnswerer(SipTransactionLayer layer, ProbeAnswererOptions options, RtpPortAllocator ports, TimeProvider time, ILogger<ProbeAnswerer> logger)
+    {
+        _layer = layer;
+        _options = options;
+        _ports = ports;
+        _time = time;
+        _logger = logger;
+        _numbers = options.MonitorNumbers.Select(PhoneNumber.Normalize).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        layer.User = this;
+    }
+
+    /// <summary>Raised once per probe answered (200 OK sent), off the receive path's lock.</summary>
+    public event Action<ProbeAnswered>? Answered;
+
+    public int ActiveCalls => Volatile.Read(ref _activeCalls);
+
+    public ProbeAnswererStatistics GetStatistics() => new(
+        ActiveCalls, Interlocked.Read(ref _answered), Interlocked.Read(ref _endedByBye), Interlocked.Read(ref _endedByUs),
+        Interlocked.Read(ref _cancelled), Interlocked.Read(ref _busy), Interlocked.Read(ref _notFound), Interlocked.Read(ref _otherRejected));
+
+    public void OnRequest(ServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        switch (request.Method)
+        {
+            case SipMethods.Invite when request.To?.Tag is null:
+                OnInvite((InviteServerTransaction)transaction);
+                break;
+            case SipMethods.Invite:
+                OnReInvite((InviteServerTransaction)transaction);
+                break;
+            case SipMethods.Cancel:
+                OnCancel(transaction);
+                break;
+            case SipMethods.Bye:
+                OnBye(transaction);
+                break;
+            case SipMethods.Options:
+                if (!RejectCommon(transaction))
+                {
+                    transaction.Respond(WithCapabilities(transaction.CreateResponse(200)));
+                }
+
+                break;
+            default:
+                Reject(transaction, WithCapabilities(transaction.CreateResponse(405)));
+                break;
+        }
+    }
+
+    public void OnAck(IncomingMessage ack)
+    {
+        var request = (SipRequest)ack.Message!;
+        if (!_calls.TryGetValue(DialogKey(request), out var call))
+        {
+            return; // an ACK outside any dialog is dropped (RFC 3261 §17.2.3)
+        }
+
+        SdpNegotiatedAudio? lateAnswer = null;
+        lock (call.Gate)
+        {
+            if (call.PendingSuccess is null || request.CSeq?.Number != call.PendingSuccessCSeq)
+            {
+                return;
+            }
+
+            call.PendingSuccess = null;
+            call.RetransmitTimer?.Dispose();
+            call.GiveUpTimer?.Dispose();
+            if (call.State == ProbeCallState.Answered)
+            {
+                call.State = ProbeCallState.Confirmed;
+            }
+
+            if (call.LateOffer && !request.Body.IsEmpty && SdpAnswerReader.TryRead(request.Body.Span, out var audio, out _))
+            {
+                call.LateOffer = false;
+                call.Audio = lateAnswer = audio;
+            }
+        }
+
+        if (lateAnswer is not null)
+        {
+            _ = RestartMediaAsync(call);
+        }
+    }
+
+    public void OnStrayResponse(IncomingMessage response)
+    {
+        // Responses to our BYEs are matched by their client transactions; anything else is dropped.
+    }
+
+    private void OnInvite(InviteServerTransaction tx)
+    {
+        var request = tx.Request;
+        var start = _time.GetTimestamp();
+        if (RejectCommon(tx))
+        {
+            return;
+        }
+
+        var number = PhoneNumber.Normalize(request.RequestUri.User);
+        if (!_numbers.Contains(number))
+        {
+            Interlocked.Increment(ref _notFound);
+            tx.Respond(tx.CreateResponse(404));
+            return;
+        }
+
+        if (!request.Body.IsEmpty && !IsSdp(request.ContentType))
+        {
+            var unsupported = tx.CreateResponse(415);
+            unsupported.Headers.Add(HeaderNames.Accept, "application/sdp");
+            Reject(tx, unsupported);
+            return;
+        }
+
+        // FN-11: a probe takes a channel while it rings; beyond the contract's channels the line is busy.
+        if (Interlocked.Increment(ref _activeCalls) > _options.Channels)
+        {
+            Interlocked.Decrement(ref _activeCalls);
+            Interlocked.Increment(ref _busy);
+            tx.Respond(tx.CreateResponse(486));
+            return;
+        }
+
+        if (!_ports.TryAllocate(out var media))
+        {
+            Interlocked.Decrement(ref _activeCalls);
+            Reject(tx, tx.CreateResponse(503, "No RTP port available"));
+            return;
+        }
+
+        var local = _layer.Sender.GetLocalEndPoint(tx.Incoming.Source);
+        var origin = SdpSessionOrigin.CreateRandom(local.Address);
+        var call = new ProbeCall(tx, SipDialog.ForServer(request, tx.LocalTag), number, media, origin, start);
+        SipResponse ok;
+        if (request.Body.IsEmpty)
+        {
+            call.LateOffer = true;
+            ok = CreateSuccess(call, tx, SdpSerializer.SerializeToUtf8(SdpOfferBuilder.CreateOffer(origin, local.Address, media.Port)));
+        }
+        else
+        {
+            var answer = SdpAnswerer.CreateAnswer(request.Body.Span, origin, local.Address, media.Port);
+            if (!answer.IsAccepted)
+            {
+                Interlocked.Decrement(ref _activeCalls);
+                _ = media.DisposeAsync().AsTask();
+                Reject(tx, tx.CreateResponse(488, answer.Reason));
+                return;
+            }
+
+            call.Audio = answer.Audio;
+            ok = CreateSuccess(call, tx, SdpSerializer.SerializeToUtf8(answer.Answer!));
+        }
+
+        _calls[call.Dialog.Id] = call;
+        _byInvite[tx] = call;
+        tx.Respond(tx.CreateResponse(100));
+        tx.Respond(WithContact(tx.CreateResponse(180), tx));
+        if (_options.AnswerDelay <= TimeSpan.Zero)
+        {
+            Answer(call, ok);
+        }
+        else
+        {
+            lock (call.Gate)
+            {
+                call.AnswerTimer = _time.CreateTimer(_ => Answer(call, ok), null, _options.AnswerDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private SipResponse CreateSuccess(ProbeCall call, ServerTransaction tx, byte[] sdp)
+    {
+        var ok = WithContact(tx.CreateResponse(200), tx);
+        ok.Headers.Add(HeaderNames.Allow, AllowedMethods);
+        ok.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        ok.Body = sdp;
+        return ok;
+    }
+
+    private void Answer(ProbeCall call, SipResponse ok)
+    {
+        lock (call.Gate)
+        {
+            if (call.State != ProbeCallState.Ringing || !call.Invite.Respond(ok))
+            {
+                return;
+            }
+
+            call.State = ProbeCallState.Answered;
+            StartSuccessRetransmission(call, ok, call.Invite.Request.CSeq!.Value.Number);
+            call.MaxDurationTimer = _time.CreateTimer(_ => _ = HangUpAsync(call, "maximum call duration"), null, _options.MaxCallDuration, Timeout.InfiniteTimeSpan);
+        }
+
+        Interlocked.Increment(ref _answered);
+        var setup = _time.GetElapsedTime(call.StartedAt);
+        var source = call.Invite.Incoming.Source;
+        SipLog.ProbeAnswered(_logger, call.Dialog.CallId, source.ToString(), call.Number, setup.TotalMilliseconds);
+        _ = RestartMediaAsync(call);
+        Answered?.Invoke(new ProbeAnswered(call.Dialog.CallId, call.Number, source, setup, _time.GetUtcNow()));
+    }
+
+    /// <summary>RFC 3261 §13.3.1.4: resend the 2xx at T1, 2·T1 ... T2 until the ACK; after 64·T1 give up with a BYE.</summary>
+    private void StartSuccessRetransmission(ProbeCall call, SipResponse ok, long cseq)
+    {
+        call.PendingSuccess = ok;
+        call.PendingSuccessCSeq = cseq;
+        call.RetransmitInterval = _layer.Timers.T1;
+        call.RetransmitTimer?.Dispose();
+        call.GiveUpTimer?.Dispose();
+        call.RetransmitTimer = _time.CreateTimer(_ => RetransmitSuccess(call), null, call.RetransmitInterval, Timeout.InfiniteTimeSpan);
+        call.GiveUpTimer = _time.CreateTimer(_ => _ = HangUpAsync(call, "no ACK for 200 OK"), null, _layer.Timers.TransactionTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void RetransmitSuccess(ProbeCall call)
+    {
+        lock (call.Gate)
+        {
+            if (call.PendingSuccess is not { } ok || call.State == ProbeCallState.Ended)
+            {
+                return;
+            }
+
+            _ = SendQuietlyAsync(ok, call.Invite.Peer);
+            call.RetransmitInterval = call.RetransmitInterval * 2 < _layer.Timers.T2 ? call.RetransmitInterval * 2 : _layer.Timers.T2;
+            call.RetransmitTimer?.Dispose();
+            call.RetransmitTimer = _time.CreateTimer(_ => RetransmitSuccess(call), null, call.RetransmitInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnReInvite(InviteServerTransaction tx)
+    {
+        var request = tx.Request;
+        if (!_calls.TryGetValue(DialogKey(request), out var call))
+        {
+            tx.Respond(tx.CreateResponse(481));
+            return;
+        }
+
+        if (RejectCommon(tx))
+        {
+            return;
+        }
+
+        if (!call.Dialog.AcceptRemoteCSeq(request.CSeq!.Value.Number))
+        {
+            tx.Respond(tx.CreateResponse(500, "CSeq out of order"));
+            return;
+        }
+
+        lock (call.Gate)
+        {
+            if (call.PendingSuccess is not null)
+            {
+                // RFC 3261 §14.2: an INVITE while our previous 2xx awaits its ACK.
+                var pending = tx.CreateResponse(500, "Previous INVITE not yet acknowledged");
+                pending.Headers.Add(HeaderNames.RetryAfter, "1");
+                tx.Respond(pending);
+                return;
+            }
+        }
+
+        var local = _layer.Sender.GetLocalEndPoint(tx.Incoming.Source);
+        byte[] sdp;
+        if (request.Body.IsEmpty)
+        {
+            sdp = SdpSerializer.SerializeToUtf8(SdpOfferBuilder.CreateOffer(call.Origin, local.Address, call.Media.Port));
+            call.LateOffer = true;
+        }
+        else
+        {
+            var answer = SdpAnswerer.CreateAnswer(request.Body.Span, call.Origin, local.Address, call.Media.Port);
+            if (!answer.IsAccepted)
+            {
+                tx.Respond(tx.CreateResponse(488, answer.Reason));
+                return;
+            }
+
+            call.Audio = answer.Audio;
+            sdp = SdpSerializer.SerializeToUtf8(answer.Answer!);
+        }
+
+        call.Dialog.RefreshTarget(request);
+        var ok = CreateSuccess(call, tx, sdp);
+        lock (call.Gate)
+        {
+            if (call.State == ProbeCallState.Ended || !tx.Respond(ok))
+            {
+                return;
+            }
+
+            StartSuccessRetransmission(call, ok, request.CSeq!.Value.Number);
+        }
+
+        _ = RestartMediaAsync(call);
+    }
+
+    private void OnCancel(ServerTransaction cancel)
+    {
+        if (cancel.CancelledInvite is not { } invite)
+        {
+            cancel.Respond(cancel.CreateResponse(481));
+            return;
+        }
+
+        cancel.Respond(cancel.CreateResponse(200));
+        invite.IsCancelled = true;
+        if (_byInvite.TryGetValue(invite, out var call))
+        {
+            lock (call.Gate)
+            {
+                if (call.State != ProbeCallState.Ringing)
+                {
+                    return; // already answered: the CANCEL has no effect (§9.2)
+                }
+
+                invite.Respond(invite.CreateResponse(487));
+            }
+
+            Interlocked.Increment(ref _cancelled);
+            _ = EndAsync(call);
+        }
+        else
+        {
+            invite.Respond(invite.CreateResponse(487));
+        }
+    }
+
+    private void OnBye(ServerTransaction tx)
+    {
+        var request = tx.Request;
+        if (!_calls.TryGetValue(DialogKey(request), out var call))
+        {
+            tx.Respond(tx.CreateResponse(481));
+            return;
+        }
+
+        tx.Respond(tx.CreateResponse(200));
+        Interlocked.Increment(ref _endedByBye);
+        _ = EndAsync(call);
+    }
+
+    /// <summary>Sends our BYE (maximum duration reached, or the ACK never came) and ends the call.</summary>
+    private async Task HangUpAsync(ProbeCall call, string why)
+    {
+        lock (call.Gate)
+        {
+            if (call.State is ProbeCallState.Ended or ProbeCallState.Ringing)
+            {
+                return;
+            }
+        }
+
+        Interlocked.Increment(ref _endedByUs);
+        var source = call.Invite.Incoming.Source;
+        var target = ResolveTarget(call.Dialog, source);
+        var local = _layer.Sender.GetLocalEndPoint(target);
+        var bye = call.Dialog.CreateRequest(SipMethods.Bye, target.Transport == SipTransportKind.Tcp ? "TCP" : "UDP", FormatSentBy(local));
+        bye.Headers.Add(HeaderNames.UserAgent, _options.ProductName);
+        SipLog.HangingUp(_logger, call.Dialog.CallId, why);
+        await EndAsync(call).ConfigureAwait(false);
+        try
+        {
+            var result = await _layer.SendRequest(bye, target).Completion.ConfigureAwait(false);
+            if (result.StatusCode >= 300)
+            {
+                SipLog.ByeFailed(_logger, call.Dialog.CallId, result.StatusCode);
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            SipLog.ByeFailed(_logger, call.Dialog.CallId, 0, ex);
+        }
+    }
+
+    private async Task EndAsync(ProbeCall call)
+    {
+        lock (call.Gate)
+        {
+            if (call.State == ProbeCallState.Ended)
+            {
+                return;
+            }
+
+            call.State = ProbeCallState.Ended;
+            call.StopTimers();
+        }
+
+        _calls.TryRemove(new KeyValuePair<string, ProbeCall>(call.Dialog.Id, call));
+        _byInvite.TryRemove(new KeyValuePair<InviteServerTransaction, ProbeCall>(call.Invite, call));
+        Interlocked.Decrement(ref _activeCalls);
+        if (call.Sender is { } sender)
+        {
+            await sender.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await call.Media.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>(Re)starts RTP towards the peer's current address with the negotiated codec.</summary>
+    private async Task RestartMediaAsync(ProbeCall call)
+    {
+        RtpSender? old;
+        RtpSender? fresh = null;
+        lock (call.Gate)
+        {
+            if (call.State is ProbeCallState.Ended or ProbeCallState.Ringing)
+            {
+                return;
+            }
+
+            old = call.Sender;
+            if (call.Audio is { ShouldSend: true } audio)
+            {
+                fresh = new RtpSender(call.Media.Socket, new RtpSenderOptions
+                {
+                    RemoteEndpoint = audio.RemoteEndpoint!,
+                    Codec = audio.Codec,
+                    PayloadType = audio.PayloadType,
+                    Content = _options.Audio,
+                }, _time);
+            }
+
+            call.Sender = fresh;
+        }
+
+        try
+        {
+            if (old is not null)
+            {
+                await old.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (fresh is not null)
+            {
+                await fresh.StartAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            SipLog.MediaFailed(_logger, call.Dialog.CallId, ex);
+        }
+    }
+
+    /// <summary>The checks every request passes before its method's own (RFC 3261 §8.2.1–§8.2.3, §16.3 step 3).</summary>
+    private bool RejectCommon(ServerTransaction tx)
+    {
+        var request = tx.Request;
+        if (!request.RequestUri.IsSupportedScheme)
+        {
+            var response = tx.CreateResponse(416);
+            Reject(tx, response);
+            return true;
+        }
+
+        if (request.MaxForwards == 0)
+        {
+            Reject(tx, tx.CreateResponse(483));
+            return true;
+        }
+
+        var unsupported = request.GetOptionTags(HeaderNames.Require).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (unsupported.Count > 0)
+        {
+            var response = tx.CreateResponse(420);
+            response.Headers.Add(HeaderNames.Unsupported, string.Join(", ", unsupported));
+            Reject(tx, response);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Reject(ServerTransaction tx, SipResponse response)
+    {
+        Interlocked.Increment(ref _otherRejected);
+        tx.Respond(response);
+    }
+
+    private SipResponse WithCapabilities(SipResponse response)
+    {
+        response.Headers.Add(HeaderNames.Allow, AllowedMethods);
+        response.Headers.Add(HeaderNames.Accept, "application/sdp");
+        response.Headers.Add(HeaderNames.Supported, "");
+        response.Headers.Add(HeaderNames.Server, _options.ProductName);
+        return response;
+    }
+
+    private SipResponse WithContact(SipResponse response, ServerTransaction tx)
+    {
+        var source = tx.Incoming.Source;
+        var local = _layer.Sender.GetLocalEndPoint(source);
+        var user = tx.Request.RequestUri.User;
+        var uri = new StringBuilder("<sip:");
+        if (!string.IsNullOrEmpty(user))
+        {
+            uri.Append(user).Append('@');
+        }
+
+        uri.Append(FormatSentBy(local));
+        if (source.Transport == SipTransportKind.Tcp)
+        {
+            uri.Append(";transport=tcp");
+        }
+
+        response.Headers.Add(HeaderNames.Contact, uri.Append('>').ToString());
+        return response;
+    }
+
+    private static bool IsSdp(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase);
+
+    private static string DialogKey(SipRequest request) => SipDialog.Key(request.CallId, request.To?.Tag, request.From?.Tag);
+
+    private static string FormatSentBy(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
+
+    /// <summary>
+    /// Where in-dialog requests go: the first route, else the remote target, when it is an IP literal; over a
+    /// connection-oriented transport without a route set, back over the connection the INVITE came on.
+    /// </summary>
+    private static SipTarget ResolveTarget(SipDialog dialog, SipTarget source)
+    {
+        var uri = dialog.RouteSet.Count > 0 && NameAddress.TryParse(dialog.RouteSet[0], out var route) ? route.Uri : dialog.RemoteTarget;
+        if (source.IsReliable && dialog.RouteSet.Count == 0)
+        {
+            return source;
+        }
+
+        var transport = uri.Parameters["transport"]?.ToLowerInvariant() switch
+        {
+            "tcp" => SipTransportKind.Tcp,
+            "udp" => SipTransportKind.Udp,
+            _ => source.Transport,
+        };
+        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)
+            ? new SipTarget(transport, new IPEndPoint(address, uri.Port ?? 5060))
+            : source;
+    }
+
+    private async Task SendQuietlyAsync(SipMessage message, SipTarget target)
+    {
+        try
+        {
+            await _layer.Sender.SendAsync(message, target).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SipTransportException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            SipLog.TransportError(_logger, "2xx retransmission", target.ToString(), ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var call in _calls.Values)
+        {
+            await EndAsync(call).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using GatewayAgent.Sip.Dialogs;
+using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Rtp;
+using GatewayAgent.Sip.Sdp;
+using GatewayAgent.Sip.Transactions;
+
+namespace GatewayAgent.Sip.UserAgents;
+
+/// <summary>One probe call on the answering side: its dialog, media and timers. Guarded by its own lock.</summary>
+internal sealed class ProbeCall
+{
+    public ProbeCall(InviteServerTransaction invite, SipDialog dialog, string number, RtpPortLease media, SdpSessionOrigin origin, long startedAt)
+    {
+        Invite = invite;
+        Dialog = dialog;
+        Number = number;
+        Media = media;
+        Origin = origin;
+        StartedAt = startedAt;
+    }
+
+    public object Gate { get; } = new();
+
+    public InviteServerTransaction Invite { get; }
+
+    public SipDialog Dialog { get; }
+
+    public string Number { get; }
+
+    public RtpPortLease Media { get; }
+
+    public SdpSessionOrigin Origin { get; }
+
+    /// <summary>TimeProvider timestamp of the INVITE's arrival.</summary>
+    public long StartedAt { get; }
+
+    public ProbeCallState State { get; set; } = ProbeCallState.Ringing;
+
+    /// <summary>The negotiated audio (from the INVITE's offer, or from the ACK's answer for a late offer).</summary>
+    public SdpNegotiatedAudio? Audio { get; set; }
+
+    public RtpSender? Sender { get; set; }
+
+    /// <summary>The 2xx being retransmitted until its ACK (RFC 3261 §13.3.1.4), and the CSeq it answers.</summary>
+    public SipResponse? PendingSuccess { get; set; }
+
+    public long PendingSuccessCSeq { get; set; }
+
+    /// <summary>True when the INVITE had no SDP: our 200 carries the offer and the ACK the answer.</summary>
+    public bool LateOffer { get; set; }
+
+    public TimeSpan RetransmitInterval { get; set; }
+
+    public ITimer? AnswerTimer { get; set; }
+
+    public ITimer? RetransmitTimer { get; set; }
+
+    public ITimer? GiveUpTimer { get; set; }
+
+    public ITimer? MaxDurationTimer { get; set; }
+
+    public void StopTimers()
+    {
+        AnswerTimer?.Dispose();
+        RetransmitTimer?.Dispose();
+        GiveUpTimer?.Dispose();
+        MaxDurationTimer?.Dispose();
+    }
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using GatewayAgent.Sip.Dialogs;
+using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Rtp;
+using GatewayAgent.Sip.Sdp;
+using GatewayAgent.Sip.Transactions;
+using GatewayAgent.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayAgent.Sip.UserAgents;
+
+/// <summary>
+/// The UAC that places probe calls: INVITE with an SDP offer, then ends the call cleanly — CANCEL when told to stop
+/// at ringing or on timeout after a provisional (RFC 3261 §9.1), else ACK and BYE after the hold time.
+/// </summary>
+public sealed class ProbeCaller : ISipTransactionUser
+{
+    private readonly SipTransactionLayer _layer;
+    private readonly RtpPortAllocator? _ports;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ProbeCaller(SipTransactionLayer layer, RtpPortAllocator? ports, TimeProvider time, ILogger<ProbeCaller> logger)
+    {
+        _layer = layer;
+        _ports = ports;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<ProbeCallResult> CallAsync(ProbeCallRequest call, CancellationToken cancellationToken = default)
+    {
+        var local = _layer.Sender.GetLocalEndPoint(call.Target);
+        var sentBy = FormatHostPort(local);
+        var transport = call.Target.Transport == SipTransportKind.Tcp ? "TCP" : "UDP";
+        RtpPortLease? media = null;
+        _ports?.TryAllocate(out media);
+        await using var mediaLease = media;
+
+        var invite = new SipRequest(SipMethods.Invite, call.RequestUri.Clone());
+        invite.Headers.Add(HeaderNames.Via, $"SIP/2.0/{transport} {sentBy};branch={SipIdentifiers.NewBranch()};rport");
+        invite.Headers.Add(HeaderNames.MaxForwards, "70");
+        if (call.Route is not null)
+        {
+            invite.Headers.Add(HeaderNames.Route, call.Route);
+        }
+
+        invite.Headers.Add(HeaderNames.From, $"<sip:{call.CallerNumber}@{sentBy}>;tag={SipIdentifiers.NewTag()}");
+        invite.Headers.Add(HeaderNames.To, $"<{call.RequestUri}>");
+        invite.Headers.Add(HeaderNames.CallId, SipIdentifiers.NewCallId(local.Address.ToString()));
+        invite.Headers.Add(HeaderNames.CSeq, "1 INVITE");
+        invite.Headers.Add(HeaderNames.Contact, $"<sip:{call.CallerNumber}@{sentBy}{(transport == "TCP" ? ";transport=tcp" : "")}>");
+        invite.Headers.Add(HeaderNames.UserAgent, "gateway-prober");
+        if (media is not null)
+        {
+            invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+            invite.Body = SdpSerializer.SerializeToUtf8(SdpOfferBuilder.CreateOffer(SdpSessionOrigin.CreateRandom(local.Address), local.Address, media.Port));
+        }
+
+        var start = _time.GetTimestamp();
+        var tx = (InviteClientTransaction)_layer.SendRequest(invite, call.Target);
+        var ringing = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int? provisional = null;
+        TimeSpan? firstSign = null;
+        tx.Provisional += r =>
+        {
+            if (r.StatusCode > 100 && provisional is null)
+            {
+                provisional = r.StatusCode;
+                firstSign = _time.GetElapsedTime(start);
+                ringing.TrySetResult(r);
+            }
+        };
+        SipDialog? dialog = null;
+        tx.Success += r => _ = AckAsync(invite, r, call.Target, transport, sentBy, ref dialog);
+
+        var cancelled = false;
+        try
+        {
+            var waitFor = call.CancelOnRinging ? Task.WhenAny(tx.Completion, ringing.Task) : (Task)tx.Completion;
+            await waitFor.WaitAsync(call.Timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        if (!tx.Completion.IsCompleted)
+        {
+            if (provisional is not null)
+            {
+                cancelled = true;
+                await CancelAsync(invite, call.Target).ConfigureAwait(false);
+                try
+                {
+                    await tx.Completion.WaitAsync(_layer.Timers.TransactionTimeout, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+
+            if (!tx.Completion.IsCompleted)
+            {
+                // No provisional: RFC 3261 §9.1 forbids a CANCEL; the transaction runs out on Timer B by itself.
+                return new ProbeCallResult(invite.CallId!, provisional, 408, firstSign ?? _time.GetElapsedTime(start), "no final response within the probe timeout");
+            }
+        }
+
+        var result = await tx.Completion.ConfigureAwait(false);
+        var final = result.StatusCode;
+        firstSign ??= _time.GetElapsedTime(start);
+        if (result.Response is { IsSuccess: true } ok)
+        {
+            dialog ??= SipDialog.ForClient(invite, ok);
+            if (!cancelled && call.HoldFor > TimeSpan.Zero)
+            {
+                await Task.Delay(call.HoldFor, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ByeAsync(dialog, call.Target, transport, sentBy).ConfigureAwait(false);
+        }
+
+        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error);
+    }
+
+    private Task AckAsync(SipRequest invite, SipResponse ok, SipTarget target, string transport, string sentBy, ref SipDialog? dialog)
+    {
+        dialog ??= SipDialog.ForClient(invite, ok);
+        var ack = dialog.CreateAck(invite.CSeq!.Value.Number, transport, sentBy);
+        return SendQuietlyAsync(ack, target);
+    }
+
+    private async Task CancelAsync(SipRequest invite, SipTarget target)
+    {
+        // RFC 3261 §9.1: same Request-URI, Call-ID, From, To, CSeq number and top Via as the INVITE.
+        var cancel = new SipRequest(SipMethods.Cancel, invite.RequestUri);
+        cancel.Headers.Add(HeaderNames.Via, invite.Headers[HeaderNames.Via]!);
+        cancel.Headers.Add(HeaderNames.MaxForwards, "70");
+        cancel.Headers.CopyFrom(invite.Headers, HeaderNames.Route);
+        cancel.Headers.Add(HeaderNames.From, invite.Headers[HeaderNames.From]!);
+        cancel.Headers.Add(HeaderNames.To, invite.Headers[HeaderNames.To]!);
+        cancel.Headers.Add(HeaderNames.CallId, invite.CallId!);
+        cancel.Headers.Add(HeaderNames.CSeq, invite.CSeq!.Value.Number.ToString(CultureInfo.InvariantCulture) + " CANCEL");
+        await _layer.SendRequest(cancel, target).Completion.ConfigureAwait(false);
+    }
+
+    private async Task ByeAsync(SipDialog dialog, SipTarget target, string transport, string sentBy)
+    {
+        var bye = dialog.CreateRequest(SipMethods.Bye, transport, sentBy);
+        var result = await _layer.SendRequest(bye, target).Completion.ConfigureAwait(false);
+        if (result.StatusCode >= 300)
+        {
+            SipLog.ByeFailed(_logger, dialog.CallId, result.StatusCode);
+        }
+    }
+
+    private async Task SendQuietlyAsync(SipMessage message, SipTarget target)
+    {
+        try
+        {
+            await _layer.Sender.SendAsync(message, target).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SipTransportException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            SipLog.TransportError(_logger, "ACK", target.ToString(), ex);
+        }
+    }
+
+    internal static string FormatHostPort(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
+
+    /// <summary>As the only transaction user (a prober process): in-dialog BYEs are accepted, other requests refused.</summary>
+    public void OnRequest(ServerTransaction transaction)
+    {
+        var status = transaction.Request.Method switch
+        {
+            SipMethods.Bye => 200,
+            SipMethods.Options => 200,
+            SipMethods.Invite or SipMethods.Cancel => 481,
+            _ => 405,
+        };
+        transaction.Respond(transaction.CreateResponse(status));
+    }
+
+    public void OnAck(IncomingMessage ack)
+    {
+    }
+
+    public void OnStrayResponse(IncomingMessage response)
+    {
+    }
+}

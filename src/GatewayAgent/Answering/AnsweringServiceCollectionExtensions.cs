@@ -1,0 +1,51 @@
+using GatewayAgent.Sip.Rtp;
+using GatewayAgent.Sip.Security;
+using GatewayAgent.Sip.Transactions;
+using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.UserAgents;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Answering;
+
+/// <summary>Composes the SIP stack and the probe answerer from the "Agent:Sip" configuration.</summary>
+public static class AnsweringServiceCollectionExtensions
+{
+    public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
+    {
+        const string section = AgentSipOptions.SectionName;
+        services.AddOptions<AgentSipOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProbeAnswererOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SourceGuardOptions>().BindConfiguration(section).ValidateDataAnnotations()
+            .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
+                "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
+            .ValidateOnStart();
+        services.AddOptions<SipTimerOptions>().BindConfiguration(section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SipTransportOptions>().BindConfiguration(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<SipTransportLayer>();
+        services.AddSingleton<ISipMessageSender>(sp => sp.GetRequiredService<SipTransportLayer>());
+        services.AddSingleton(sp => new SipTransactionLayer(
+            sp.GetRequiredService<ISipMessageSender>(),
+            sp.GetRequiredService<IOptions<SipTimerOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SipTransactionLayer>>()));
+        services.AddSingleton<RtpPortAllocator>();
+        services.AddSingleton(sp => new ProbeAnswerer(
+            sp.GetRequiredService<SipTransactionLayer>(),
+            sp.GetRequiredService<IOptions<ProbeAnswererOptions>>().Value,
+            sp.GetRequiredService<RtpPortAllocator>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ProbeAnswerer>>()));
+        services.AddSingleton(sp => new SourceGuard(
+            sp.GetRequiredService<SipTransactionLayer>(),
+            sp.GetRequiredService<ISipMessageSender>(),
+            sp.GetRequiredService<IOptions<SourceGuardOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SourceGuard>>()));
+        services.AddHostedService<SipAgentService>();
+        return services;
+    }
+}

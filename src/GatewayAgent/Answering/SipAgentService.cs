@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using GatewayAgent.Sip.Security;
+using GatewayAgent.Sip.Transactions;
+using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.UserAgents;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Answering;
+
+/// <summary>
+/// Opens the SIP listeners and wires transport → source guard → transaction layer → probe answerer. The host is ready
+/// (systemd READY=1) once every listener is bound.
+/// </summary>
+public sealed class SipAgentService : IHostedService
+{
+    private readonly SipTransportLayer _transport;
+    private readonly SipTransactionLayer _transactions;
+    private readonly ProbeAnswerer _answerer;
+    private readonly SourceGuard _guard;
+    private readonly AgentSipOptions _options;
+    private readonly ProbeAnswererOptions _answering;
+    private readonly ILogger _logger;
+
+    public SipAgentService(
+        SipTransportLayer transport,
+        SipTransactionLayer transactions,
+        ProbeAnswerer answerer,
+        SourceGuard guard,
+        IOptions<AgentSipOptions> options,
+        IOptions<ProbeAnswererOptions> answering,
+        ILogger<SipAgentService> logger)
+    {
+        _transport = transport;
+        _transactions = transactions;
+        _answerer = answerer;
+        _guard = guard;
+        _options = options.Value;
+        _answering = answering.Value;
+        _logger = logger;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_answering.MonitorNumbers.Count == 0)
+        {
+            AgentLog.NoMonitorNumbers(_logger);
+        }
+
+        await _transport.StartAsync(_options.ListenAddresses(), _guard, cancellationToken).ConfigureAwait(false);
+        var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+        AgentLog.Listening(_logger, string.Join(", ", _transport.LocalEndPoints), string.Join(", ", _answering.MonitorNumbers),
+            _answering.Channels, sinceStart.TotalMilliseconds);
+        _answerer.Answered += p => AgentLog.ProbeAnswered(_logger, p.CallId, p.Source.ToString(), p.Number, p.SetupTime.TotalMilliseconds);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _answerer.DisposeAsync().ConfigureAwait(false);
+        await _transport.StopAsync(cancellationToken).ConfigureAwait(false);
+        var stats = _answerer.GetStatistics();
+        AgentLog.Stopped(_logger, stats.ProbesAnswered, _transport.Statistics.UnparseableDropped, _guard.Forbidden, _guard.RateLimited,
+            _transactions.InvalidRequestsAnswered);
+    }
+}
