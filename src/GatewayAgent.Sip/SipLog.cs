@@ -28,4 +28,13 @@ internal static partial class SipLog
 
     [LoggerMessage(1121, LogLevel.Warning, "Rate limit: dropping messages from {Source} ({Total} dropped in all)")]
     public static partial void RateLimited(ILogger logger, string source, long total);
+
+    [LoggerMessage(1130, LogLevel.Information, "sip.registered user={User} domain={Domain} expires_s={ExpiresSeconds:F0}")]
+    public static partial void Registered(ILogger logger, string user, string domain, double expiresSeconds);
+
+    [LoggerMessage(1131, LogLevel.Warning, "sip.unregistered user={User} domain={Domain} status={StatusCode} error={Error}")]
+    public static partial void RegistrationFailed(ILogger logger, string user, string domain, int statusCode, string error);
+
+    [LoggerMessage(1132, LogLevel.Information, "Registration retry in {Seconds:F1} s")]
+    public static partial void RegistrationRetry(ILogger logger, double seconds);
 }

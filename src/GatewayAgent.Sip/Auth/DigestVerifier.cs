@@ -5,7 +5,8 @@ namespace GatewayAgent.Sip.Auth;
 
 /// <summary>
 /// The server side of Digest: checks that credentials carry the right response for a password and method.
-/// It does not judge the nonce (freshness, replay) or the realm; the caller checks those against what it issued.
+/// It does not judge the nonce (freshness, replay), the realm, or whether <c>uri</c> matches the Request-URI
+/// (RFC 3261 §22.4); the caller checks those against what it issued and received.
 /// </summary>
 public static class DigestVerifier
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -24,12 +25,11 @@ public sealed class RtpPortAllocator
     {
         ArgumentNullException.ThrowIfNull(options);
         var value = options.Value;
-        var errors = value.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(value)).ToList();
-        if (value.MinPort is < 1024 or > 65534 || value.MaxPort is < 1024 or > 65535 || errors.Count > 0)
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(value, new ValidationContext(value), errors, validateAllProperties: true))
         {
             throw new ArgumentException(
-                errors.Count > 0 ? errors[0].ErrorMessage : "RTP ports must lie within 1024–65535.",
-                nameof(options));
+                $"Invalid RTP port options: {string.Join(" ", errors.Select(e => e.ErrorMessage))}", nameof(options));
         }
 
         bindAddress = IPAddress.Parse(value.BindAddress);

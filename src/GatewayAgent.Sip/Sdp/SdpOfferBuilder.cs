@@ -10,7 +10,7 @@ public static class SdpOfferBuilder
     /// <summary>The dynamic payload type we offer RFC 4733 telephone-event on.</summary>
     public const int TelephoneEventPayloadType = 101;
 
-    private static readonly G711Codec[] DefaultCodecs = [G711Codec.Pcmu, G711Codec.Pcma];
+    private static readonly IReadOnlyList<G711Codec> DefaultCodecs = [G711Codec.Pcmu, G711Codec.Pcma];
 
     /// <summary>Builds an offer stamped with our origin (a changed re-offer gets the next version).</summary>
     /// <param name="origin">Our origin for this call.</param>

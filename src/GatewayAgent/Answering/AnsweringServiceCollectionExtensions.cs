@@ -25,6 +25,11 @@ public static class AnsweringServiceCollectionExtensions
         services.AddOptions<SipTransportOptions>().BindConfiguration(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddOptions<RegistrationOptions>().BindConfiguration(section + ":Register").ValidateDataAnnotations()
+            .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
+            .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
+            .ValidateOnStart();
+
         services.AddSingleton<SipTransportLayer>();
         services.AddSingleton<ISipMessageSender>(sp => sp.GetRequiredService<SipTransportLayer>());
         services.AddSingleton(sp => new SipTransactionLayer(
@@ -46,6 +51,8 @@ public static class AnsweringServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SourceGuard>>()));
         services.AddHostedService<SipAgentService>();
+        services.AddSingleton<RegistrationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegistrationService>());
         return services;
     }
 }

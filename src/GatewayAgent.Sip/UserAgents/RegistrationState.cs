@@ -1,0 +1,10 @@
+namespace GatewayAgent.Sip.UserAgents;
+
+/// <summary>Where the registration stands.</summary>
+public enum RegistrationState
+{
+    Unregistered,
+    Registering,
+    Registered,
+    Failed,
+}

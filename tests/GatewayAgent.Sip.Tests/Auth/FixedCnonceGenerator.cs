@@ -1,0 +1,11 @@
+using GatewayAgent.Sip.Auth;
+
+namespace GatewayAgent.Sip.Tests.Auth;
+
+/// <summary>Hands out given cnonces in turn, so credentials are reproducible.</summary>
+internal sealed class FixedCnonceGenerator(params string[] cnonces) : IDigestCnonceGenerator
+{
+    private int next;
+
+    public string NextCnonce() => cnonces[next++ % cnonces.Length];
+}
