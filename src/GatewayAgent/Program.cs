@@ -2,6 +2,7 @@ using GatewayAgent;
 using GatewayAgent.Answering;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
@@ -16,11 +17,29 @@ builder.Services.AddProbeAnswering();
 using var host = builder.Build();
 try
 {
-    await host.RunAsync();
-    return 0;
+    // Validate every option before starting anything: a bad value stops the agent with one line naming the key.
+    host.Services.GetService<IStartupValidator>()?.Validate();
 }
-catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
 {
-    Console.Error.WriteLine($"gateway-agent: invalid configuration: {string.Join("; ", ex.Failures)}");
+    var failures = ex is AggregateException aggregate ? aggregate.InnerExceptions.OfType<OptionsValidationException>() : [(OptionsValidationException)ex];
+    foreach (var line in failures.SelectMany(ConfigurationErrors.Describe))
+    {
+        Console.Error.WriteLine($"gateway-agent: invalid configuration: {line}");
+    }
+
     return 2;
 }
+
+try
+{
+    await host.RunAsync();
+}
+catch (Exception ex) when (ex is GatewayAgent.Sip.Transport.SipTransportException or System.Net.Sockets.SocketException)
+{
+    // Typically a listen address already in use or not on this machine.
+    Console.Error.WriteLine($"gateway-agent: cannot start SIP: {ex.Message}{(ex.InnerException is { } inner ? ": " + inner.Message : "")}");
+    return 1;
+}
+
+return 0;

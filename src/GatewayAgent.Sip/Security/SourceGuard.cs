@@ -101,7 +101,7 @@ public sealed class SourceGuard : ISipMessageHandler
 
             if (_options.RejectMode == SourceRejectMode.Reject && request.Method != SipMethods.Ack && request.TopVia is { } via)
             {
-                _ = RespondForbiddenAsync(request, ResponseRouting(via, message.Source));
+                _ = RespondForbiddenAsync(request, ResponseRouting.GetResponseTarget(via, message.Source));
             }
 
             return;
@@ -109,8 +109,6 @@ public sealed class SourceGuard : ISipMessageHandler
 
         _inner.OnMessage(message);
     }
-
-    private static SipTarget ResponseRouting(ViaHeader via, SipTarget source) => SipTransactionLayer.ResponseTarget(via, source);
 
     private async Task RespondForbiddenAsync(SipRequest request, SipTarget target)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
@@ -143,7 +142,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
-        var target = ResponseTarget(request.TopVia!, message.Source);
+        var target = ResponseRouting.GetResponseTarget(request.TopVia, message.Source);
         ServerTransaction tx = request.Method == SipMethods.Invite
             ? new InviteServerTransaction(this, key, message, target)
             : new NonInviteServerTransaction(this, key, message, target);
@@ -207,7 +206,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private void RespondStatelessly(IncomingMessage message, SipRequest request, int code, string? reason)
     {
         var response = request.CreateResponse(code, Sanitize(reason), SipIdentifiers.NewTag());
-        var target = request.TopVia is { } via ? ResponseTarget(via, message.Source) : message.Source;
+        var target = ResponseRouting.GetResponseTarget(request.TopVia, message.Source);
         _ = SendStatelessAsync(response, target);
     }
 
@@ -226,35 +225,6 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     // A reason phrase is free text but must stay on one line of UTF-8 text.
     private static string? Sanitize(string? reason) =>
         reason is null ? null : new string(reason.Where(c => c >= ' ' && c != 0x7F).Take(120).ToArray());
-
-    /// <summary>
-    /// Where responses go (RFC 3261 §18.2.2, RFC 3581 §4): back over the same connection for TCP; for UDP to
-    /// received:rport, else received:sent-by port, else the sent-by (IP literal), else the source.
-    /// </summary>
-    internal static SipTarget ResponseTarget(ViaHeader via, SipTarget source)
-    {
-        if (source.IsReliable)
-        {
-            return source;
-        }
-
-        if (via.Rport is { } rport && IPAddress.TryParse(via.Received ?? source.EndPoint.Address.ToString(), out var rportAddress))
-        {
-            return new SipTarget(source.Transport, new IPEndPoint(rportAddress, rport));
-        }
-
-        if (via.Received is { } received && IPAddress.TryParse(received, out var receivedAddress))
-        {
-            return new SipTarget(source.Transport, new IPEndPoint(receivedAddress, via.Port ?? 5060));
-        }
-
-        if (IPAddress.TryParse(via.Host.Trim('[', ']'), out var sentBy))
-        {
-            return new SipTarget(source.Transport, new IPEndPoint(sentBy, via.Port ?? 5060));
-        }
-
-        return source;
-    }
 
     internal void Remove(SipTransaction transaction)
     {

@@ -37,6 +37,7 @@ public static class ResponseRouting
         }
 
         var sentByPort = topVia.Port ?? DefaultPort;
+        // RFC 3581 §4: rport applies only "when there is no maddr parameter"; maddr wins (RFC 3261 §18.2.2).
         if (SipEndPoints.TryParseLiteral(topVia.Maddr, out var maddr))
         {
             return new SipTarget(source.Transport, new IPEndPoint(maddr, sentByPort));

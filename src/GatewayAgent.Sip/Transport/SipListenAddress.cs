@@ -132,9 +132,10 @@ public sealed record SipListenAddress
 
         // We do no DNS: the address must be an IP literal. IPAddress.TryParse also takes "1" or "10.1" (inet_aton
         // shorthands), which nobody means in a listen address, so an IPv4 literal must be dotted-quad.
+        var bracketed = hostPort.StartsWith("[");
         if (!IPAddress.TryParse(host, out var ip) ||
-            (ip.AddressFamily == AddressFamily.InterNetwork && host.Count('.') != 3) ||
-            (ip.AddressFamily == AddressFamily.InterNetworkV6 && !hostPort.StartsWith("[")))
+            (ip.AddressFamily == AddressFamily.InterNetwork && (bracketed || host.Count('.') != 3)) ||
+            (ip.AddressFamily == AddressFamily.InterNetworkV6 && !bracketed))
         {
             error = $"'{host}' is not an IP address literal (we do not resolve names; IPv6 goes in brackets)";
             return false;

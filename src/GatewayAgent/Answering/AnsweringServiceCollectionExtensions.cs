@@ -15,6 +15,13 @@ public static class AnsweringServiceCollectionExtensions
     public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
     {
         const string section = AgentSipOptions.SectionName;
+        ConfigurationErrors.Register<AgentSipOptions>(section);
+        ConfigurationErrors.Register<ProbeAnswererOptions>(section);
+        ConfigurationErrors.Register<SourceGuardOptions>(section);
+        ConfigurationErrors.Register<SipTimerOptions>(section + ":Timers");
+        ConfigurationErrors.Register<SipTransportOptions>(section + ":Transport");
+        ConfigurationErrors.Register<RtpPortAllocatorOptions>(section + ":Rtp");
+        ConfigurationErrors.Register<RegistrationOptions>(section + ":Register");
         services.AddOptions<AgentSipOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProbeAnswererOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SourceGuardOptions>().BindConfiguration(section).ValidateDataAnnotations()
