@@ -389,10 +389,15 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     {
         lock (call.Gate)
         {
-            if (call.State is ProbeCallState.Ended or ProbeCallState.Ringing)
+            if (call.State == ProbeCallState.Ringing)
             {
                 return;
             }
+        }
+
+        if (!TryEnd(call))
+        {
+            return;
         }
 
         Interlocked.Increment(ref _endedByUs);
@@ -402,28 +407,31 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         var bye = call.Dialog.CreateRequest(SipMethods.Bye, target.Transport == SipTransportKind.Tcp ? "TCP" : "UDP", FormatSentBy(local));
         bye.Headers.Add(HeaderNames.UserAgent, _options.ProductName);
         SipLog.HangingUp(_logger, call.Dialog.CallId, why);
-        await EndAsync(call).ConfigureAwait(false);
-        try
+        var transaction = _layer.SendRequest(bye, target);
+        await ReleaseMediaAsync(call).ConfigureAwait(false);
+        var result = await transaction.Completion.ConfigureAwait(false);
+        if (result.StatusCode >= 300)
         {
-            var result = await _layer.SendRequest(bye, target).Completion.ConfigureAwait(false);
-            if (result.StatusCode >= 300)
-            {
-                SipLog.ByeFailed(_logger, call.Dialog.CallId, result.StatusCode);
-            }
-        }
-        catch (InvalidOperationException ex)
-        {
-            SipLog.ByeFailed(_logger, call.Dialog.CallId, 0, ex);
+            SipLog.ByeFailed(_logger, call.Dialog.CallId, result.StatusCode);
         }
     }
 
     private async Task EndAsync(ProbeCall call)
     {
+        if (TryEnd(call))
+        {
+            await ReleaseMediaAsync(call).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks the call ended, stops its timers and frees its channel; false when it had already ended.</summary>
+    private bool TryEnd(ProbeCall call)
+    {
         lock (call.Gate)
         {
             if (call.State == ProbeCallState.Ended)
             {
-                return;
+                return false;
             }
 
             call.State = ProbeCallState.Ended;
@@ -433,7 +441,19 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         _calls.TryRemove(new KeyValuePair<string, ProbeCall>(call.Dialog.Id, call));
         _byInvite.TryRemove(new KeyValuePair<InviteServerTransaction, ProbeCall>(call.Invite, call));
         Interlocked.Decrement(ref _activeCalls);
-        if (call.Sender is { } sender)
+        return true;
+    }
+
+    private static async Task ReleaseMediaAsync(ProbeCall call)
+    {
+        RtpSender? sender;
+        lock (call.Gate)
+        {
+            sender = call.Sender;
+            call.Sender = null;
+        }
+
+        if (sender is not null)
         {
             await sender.DisposeAsync().ConfigureAwait(false);
         }
