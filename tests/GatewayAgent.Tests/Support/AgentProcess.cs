@@ -39,19 +39,23 @@ public sealed class AgentProcess : IAsyncDisposable
     public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "gateway-agent.dll");
 
     /// <summary>Starts the agent with defaults for tests (one monitoring number, no rate limit) and the given overrides.</summary>
-    public static async Task<AgentProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    public static async Task<AgentProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, string? configFile = null)
     {
         var sipPort = port ?? FreePort.Next();
         var all = new Dictionary<string, string>
         {
             ["Agent:Sip:Listen:0"] = $"udp:127.0.0.1:{sipPort}",
             ["Agent:Sip:Listen:1"] = $"tcp:127.0.0.1:{sipPort}",
-            ["Agent:Sip:MonitorNumbers:0"] = MonitorNumber,
             ["Agent:Sip:RateLimitPerSecond"] = "0",
             ["Agent:Sip:Rtp:MinPort"] = "30000",
             ["Agent:Sip:Rtp:MaxPort"] = "39999",
             ["Logging:Console:FormatterName"] = "simple",
         };
+        if (configFile is null)
+        {
+            all["Agent:Sip:MonitorNumbers:0"] = MonitorNumber;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
@@ -64,6 +68,12 @@ public sealed class AgentProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(AgentDll);
+        if (configFile is not null)
+        {
+            info.ArgumentList.Add("--config");
+            info.ArgumentList.Add(configFile);
+        }
+
         foreach (var (key, value) in all)
         {
             info.ArgumentList.Add($"--{key}={value}");

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using GatewayAgent.Tests.Support;
+
+namespace GatewayAgent.Tests.Answering;
+
+/// <summary>What an installer sees at start: clear errors for bad settings, a busy port, and the source list at work.</summary>
+public sealed class AgentStartupTests
+{
+    private static async Task<(int ExitCode, string Output)> RunAgentAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(AgentProcess.AgentDll);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Theory]
+    [InlineData("--Agent:Sip:Channels=0", "Agent:Sip:Channels")]
+    [InlineData("--Agent:Sip:Listen:0=bogus", "Agent:Sip:Listen:0")]
+    [InlineData("--Agent:Sip:AllowedSources:0=10.0.0.0/99", "Agent:Sip:AllowedSources")]
+    [InlineData("--Agent:Sip:MaxCallDuration=00:00:00", "Agent:Sip:MaxCallDuration")]
+    [InlineData("--Agent:Sip:Register:Registrar=nowhere", "Agent:Sip:Register:Registrar")]
+    public async Task BadSetting_StopsTheAgent_WithOneLineNamingTheKey(string setting, string key)
+    {
+        var (exitCode, output) = await RunAgentAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:Sip:Register:User=agent1", setting);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("gateway-agent: invalid configuration:", StringComparison.Ordinal));
+        Assert.Contains(key, line);
+    }
+
+    [Fact]
+    public async Task PortInUse_StopsTheAgent_WithAClearError()
+    {
+        using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)squatter.LocalEndPoint!).Port;
+
+        var (exitCode, output) = await RunAgentAsync($"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("gateway-agent: cannot start SIP", output);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
+    }
+
+    [Fact]
+    public async Task ConfigFile_IsRead_AndCommandLineOverridesIt()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("agent-config-").FullName, "agent.json");
+        await File.WriteAllTextAsync(file, """{ "Agent": { "Sip": { "MonitorNumbers": ["0311112222"], "Channels": 7 } } }""");
+
+        await using var agent = await AgentProcess.StartAsync(new Dictionary<string, string> { ["Agent:Sip:Channels"] = "3" }, configFile: file);
+
+        var ready = Assert.Single(agent.Lines, l => l.Contains("SIP listening on", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal));
+        Assert.Contains("0311112222", ready);
+        Assert.Contains("3 channels", ready);
+    }
+
+    [Theory]
+    [InlineData("Reject")]
+    [InlineData("Drop")]
+    public async Task SourceOutsideTheAllowedList_IsRefused(string mode)
+    {
+        await using var agent = await AgentProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Agent:Sip:AllowedSources:0"] = "192.0.2.0/24",
+            ["Agent:Sip:RejectMode"] = mode,
+        });
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+        var options = $"OPTIONS sip:{AgentProcess.MonitorNumber}@127.0.0.1:{agent.Port} SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK-src1;rport\r\nMax-Forwards: 70\r\n" +
+            $"From: <sip:probe@127.0.0.1>;tag=a1\r\nTo: <sip:{AgentProcess.MonitorNumber}@127.0.0.1>\r\n" +
+            "Call-ID: src-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
+        await client.SendAsync(Encoding.ASCII.GetBytes(options), agent.EndPoint);
+        var receive = client.ReceiveAsync();
+        var answered = await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2))) == receive;
+
+        if (mode == "Reject")
+        {
+            Assert.True(answered, "no answer in Reject mode");
+            Assert.StartsWith("SIP/2.0 403", Encoding.UTF8.GetString((await receive).Buffer));
+        }
+        else
+        {
+            Assert.False(answered, "Drop mode answered");
+        }
+    }
+}
