@@ -5,7 +5,7 @@ namespace GatewayAgent;
 /// <summary>The agent host's log messages with stable event ids (2000–2999).</summary>
 internal static partial class AgentLog
 {
-    [LoggerMessage(2000, LogLevel.Information, "SIP listening on {EndPoints}; monitoring numbers [{Numbers}], {Channels} channels; ready {ReadyMs:F0} ms after process start")]
+    [LoggerMessage(2000, LogLevel.Information, "SIP listening on {EndPoints}; monitoring numbers [{Numbers}], {Channels} channels; ready {ReadyMs:F0} ms after start")]
     public static partial void Listening(ILogger logger, string endPoints, string numbers, int channels, double readyMs);
 
     [LoggerMessage(2001, LogLevel.Warning, "No monitoring number configured (Agent:Sip:MonitorNumbers): every probe will get 404")]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+var started = new AgentStartTime(System.Diagnostics.Stopwatch.GetTimestamp());
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = AgentConfiguration.StripVerb(args),
@@ -11,6 +12,7 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 });
 AgentConfiguration.AddSources(builder.Configuration, args);
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(started);
 builder.Services.AddSystemd();
 builder.Services.AddProbeAnswering();
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
@@ -21,6 +20,7 @@ public sealed class SipAgentService : IHostedService
     private readonly SourceGuard _guard;
     private readonly AgentSipOptions _options;
     private readonly ProbeAnswererOptions _answering;
+    private readonly AgentStartTime _started;
     private readonly ILogger _logger;
 
     public SipAgentService(
@@ -30,6 +30,7 @@ public sealed class SipAgentService : IHostedService
         SourceGuard guard,
         IOptions<AgentSipOptions> options,
         IOptions<ProbeAnswererOptions> answering,
+        AgentStartTime started,
         ILogger<SipAgentService> logger)
     {
         _transport = transport;
@@ -38,6 +39,7 @@ public sealed class SipAgentService : IHostedService
         _guard = guard;
         _options = options.Value;
         _answering = answering.Value;
+        _started = started;
         _logger = logger;
     }
 
@@ -49,7 +51,7 @@ public sealed class SipAgentService : IHostedService
         }
 
         await _transport.StartAsync(_options.ListenAddresses(), _guard, cancellationToken).ConfigureAwait(false);
-        var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+        var sinceStart = System.Diagnostics.Stopwatch.GetElapsedTime(_started.Timestamp);
         AgentLog.Listening(_logger, string.Join(", ", _transport.LocalEndPoints), string.Join(", ", _answering.MonitorNumbers),
             _answering.Channels, sinceStart.TotalMilliseconds);
         _answerer.Answered += p => AgentLog.ProbeAnswered(_logger, p.CallId, p.Source.ToString(), p.Number, p.SetupTime.TotalMilliseconds);
