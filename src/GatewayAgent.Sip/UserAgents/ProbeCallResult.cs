@@ -2,9 +2,10 @@ namespace GatewayAgent.Sip.UserAgents;
 
 /// <summary>
 /// What a probe call got: the first ringing/progress status and when, the final status (408 on timeout, 503 on a
-/// transport error), and the time from INVITE to the first sign of life (1xx other than 100, or the final).
+/// transport error), the time from INVITE to the first sign of life (1xx other than 100, or the final), and for an
+/// answered call the status our BYE got (200 when the call was ended cleanly).
 /// </summary>
-public sealed record ProbeCallResult(string CallId, int? ProvisionalStatus, int FinalStatus, TimeSpan SetupTime, string? Error)
+public sealed record ProbeCallResult(string CallId, int? ProvisionalStatus, int FinalStatus, TimeSpan SetupTime, string? Error, int? ByeStatus = null)
 {
     /// <summary>180/183 or 2xx arrived: the INVITE reached the monitoring number.</summary>
     public bool Rang => ProvisionalStatus is 180 or 183 || FinalStatus is >= 200 and < 300;

@@ -110,6 +110,7 @@ public sealed class ProbeCaller : ISipTransactionUser
         var result = await tx.Completion.ConfigureAwait(false);
         var final = result.StatusCode;
         firstSign ??= _time.GetElapsedTime(start);
+        int? byeStatus = null;
         if (result.Response is { IsSuccess: true } ok)
         {
             dialog ??= SipDialog.ForClient(invite, ok);
@@ -118,10 +119,10 @@ public sealed class ProbeCaller : ISipTransactionUser
                 await Task.Delay(call.HoldFor, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            await ByeAsync(dialog, call.Target, transport, sentBy).ConfigureAwait(false);
+            byeStatus = await ByeAsync(dialog, call.Target, transport, sentBy).ConfigureAwait(false);
         }
 
-        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error);
+        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus);
     }
 
     private Task AckAsync(SipRequest invite, SipResponse ok, SipTarget target, string transport, string sentBy, ref SipDialog? dialog)
@@ -145,7 +146,7 @@ public sealed class ProbeCaller : ISipTransactionUser
         await _layer.SendRequest(cancel, target).Completion.ConfigureAwait(false);
     }
 
-    private async Task ByeAsync(SipDialog dialog, SipTarget target, string transport, string sentBy)
+    private async Task<int> ByeAsync(SipDialog dialog, SipTarget target, string transport, string sentBy)
     {
         var bye = dialog.CreateRequest(SipMethods.Bye, transport, sentBy);
         var result = await _layer.SendRequest(bye, target).Completion.ConfigureAwait(false);
@@ -153,6 +154,8 @@ public sealed class ProbeCaller : ISipTransactionUser
         {
             SipLog.ByeFailed(_logger, dialog.CallId, result.StatusCode);
         }
+
+        return result.StatusCode;
     }
 
     private async Task SendQuietlyAsync(SipMessage message, SipTarget target)
