@@ -17,8 +17,8 @@ public sealed class SipRequest : SipMessage
     public SipUri RequestUri { get; set; }
 
     /// <summary>
-    /// Builds a response per RFC 3261 §8.2.6: Via, From, To, Call-ID and CSeq copied; a To tag added to anything but
-    /// 100 when the request had none (use the same <paramref name="toTag"/> for every response of one transaction).
+    /// Builds a response per RFC 3261 §8.2.6: Via, From, To, Call-ID and CSeq copied (and Record-Route for INVITE
+    /// 1xx/2xx, §12.1.1); a To tag added to anything but 100 when the request had none (use the same <paramref name="toTag"/> for every response of one transaction).
     /// </summary>
     public SipResponse CreateResponse(int statusCode, string? reasonPhrase = null, string? toTag = null)
     {
@@ -39,6 +39,12 @@ public sealed class SipRequest : SipMessage
 
         response.Headers.CopyFrom(Headers, HeaderNames.CallId);
         response.Headers.CopyFrom(Headers, HeaderNames.CSeq);
+
+        // RFC 3261 §12.1.1: a response that can establish a dialog carries the request's Record-Route values.
+        if (Method == SipMethods.Invite && statusCode is > 100 and < 300)
+        {
+            response.Headers.CopyFrom(Headers, HeaderNames.RecordRoute);
+        }
         if (statusCode == 100)
         {
             response.Headers.CopyFrom(Headers, HeaderNames.Timestamp);

@@ -194,7 +194,7 @@ public sealed class RegistrationClient
     }
 
     private string ContactUri(string sentBy, string transport) =>
-        $"sip:{_options.User}@{sentBy}{(transport == "TCP" ? ";transport=tcp" : "")}";
+        $"sip:{_options.ContactUser ?? _options.User}@{sentBy}{(transport == "TCP" ? ";transport=tcp" : "")}";
 
     // RFC 3261 §10.2.4: the lifetime is the expires parameter of our Contact in the 200, else its Expires header.
     private static TimeSpan? GrantedExpiry(SipResponse ok)

@@ -16,6 +16,12 @@ public sealed class RegistrationOptions
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// The user part of our Contact, which a proxy puts in the Request-URI of calls to the address-of-record; set it
+    /// to the monitoring number when the AOR user is an account name. Defaults to <see cref="User"/>.
+    /// </summary>
+    public string? ContactUser { get; set; }
+
     /// <summary>The domain of the address-of-record; defaults to the registrar's address.</summary>
     public string? Domain { get; set; }
 
