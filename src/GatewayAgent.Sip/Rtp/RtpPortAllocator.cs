@@ -33,6 +33,10 @@ public sealed class RtpPortAllocator
         }
 
         bindAddress = IPAddress.Parse(value.BindAddress);
+        if (bindAddress.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
+        {
+            bindAddress = IPAddress.Any;
+        }
         firstPort = value.MinPort + (value.MinPort % 2);
         lastPort = value.MaxPort - (value.MaxPort % 2);
         nextPort = firstPort;

@@ -14,9 +14,12 @@ public sealed class RtpPortAllocatorOptions : IValidatableObject
     [Range(1024, 65535)]
     public int MaxPort { get; set; } = 20999;
 
-    /// <summary>The address to bind; <c>0.0.0.0</c> for all IPv4, <c>::</c> for all IPv4 and IPv6 (dual mode).</summary>
+    /// <summary>
+    /// The address to bind; <c>::</c> (the default) for all IPv4 and IPv6 (dual mode; plain IPv4 on a host without
+    /// IPv6), <c>0.0.0.0</c> for all IPv4.
+    /// </summary>
     [Required]
-    public string BindAddress { get; set; } = "0.0.0.0";
+    public string BindAddress { get; set; } = "::";
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

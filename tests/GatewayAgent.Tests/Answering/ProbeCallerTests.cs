@@ -26,6 +26,31 @@ public sealed class ProbeCallerTests
         await agent.WaitForLogAsync("probe.answered");
     }
 
+    [Theory]
+    [InlineData(SipTransportKind.Udp)]
+    [InlineData(SipTransportKind.Tcp)]
+    public async Task Probe_OverIPv6_IsAnswered(SipTransportKind kind)
+    {
+        var port = FreePort.Next(IPAddress.IPv6Loopback);
+        await using var agent = await AgentProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Agent:Sip:Listen:0"] = $"udp:[::1]:{port}",
+            ["Agent:Sip:Listen:1"] = $"tcp:[::1]:{port}",
+        });
+        await using var stack = await InProcessSipStack.StartAsync();
+
+        var result = await stack.Caller.CallAsync(new ProbeCallRequest
+        {
+            Target = new SipTarget(kind, new IPEndPoint(IPAddress.IPv6Loopback, port)),
+            RequestUri = SipUri.Parse($"sip:{AgentProcess.MonitorNumber}@[::1]:{port}"),
+            Timeout = TimeSpan.FromSeconds(5),
+        });
+
+        Assert.Equal(200, result.FinalStatus);
+        Assert.Equal(200, result.ByeStatus);
+        await agent.WaitForLogAsync("source=" + (kind == SipTransportKind.Udp ? "udp" : "tcp") + ":[::1]");
+    }
+
     [Fact]
     public async Task CancelOnRinging_EndsTheCallBeforeTheAnswer()
     {

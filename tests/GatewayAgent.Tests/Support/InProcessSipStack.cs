@@ -25,16 +25,22 @@ public sealed class InProcessSipStack : IAsyncDisposable
 
     public ProbeCaller Caller { get; }
 
-    public static async Task<InProcessSipStack> StartAsync(SipTransportKind kind = SipTransportKind.Udp)
+    public static async Task<InProcessSipStack> StartAsync()
     {
         var transport = new SipTransportLayer(Options.Create(new SipTransportOptions()), TimeProvider.System, NullLogger<SipTransportLayer>.Instance);
         var transactions = new SipTransactionLayer(transport, new SipTimerOptions(), TimeProvider.System, NullLogger<SipTransactionLayer>.Instance);
-        var ports = new RtpPortAllocator(Options.Create(new RtpPortAllocatorOptions { MinPort = 42000, MaxPort = 42999, BindAddress = "127.0.0.1" }));
+        var ports = new RtpPortAllocator(Options.Create(new RtpPortAllocatorOptions { MinPort = 42000, MaxPort = 42999 }));
         var caller = new ProbeCaller(transactions, ports, TimeProvider.System, NullLogger<ProbeCaller>.Instance);
         transactions.User = caller;
         var port = FreePort.Next();
+        var v6Port = FreePort.Next(IPAddress.IPv6Loopback);
         await transport.StartAsync(
-            [new SipListenAddress(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, port)), new SipListenAddress(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, port))],
+            [
+                new SipListenAddress(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, port)),
+                new SipListenAddress(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, port)),
+                new SipListenAddress(SipTransportKind.Udp, new IPEndPoint(IPAddress.IPv6Loopback, v6Port)),
+                new SipListenAddress(SipTransportKind.Tcp, new IPEndPoint(IPAddress.IPv6Loopback, v6Port)),
+            ],
             transactions,
             CancellationToken.None);
         return new InProcessSipStack(transport, transactions, caller);
