@@ -32,6 +32,7 @@ public sealed class RtpSender : IAsyncDisposable
     private readonly short[] samples = new short[SamplesPerPacket];
     private readonly Lock gate = new();
     private CancellationTokenSource? stopping;
+    private PeriodicTimer? activeTimer;
     private Task? loop;
     private bool started;
     private bool disposed;
@@ -103,6 +104,7 @@ public sealed class RtpSender : IAsyncDisposable
             // The timer and the start instant are taken here, not inside the loop, so that time advanced
             // right after StartAsync returns is already counted.
             var timer = new PeriodicTimer(PacketInterval, timeProvider);
+            activeTimer = timer;
             var start = timeProvider.GetTimestamp();
             loop = RunAsync(timer, start, stopping.Token);
         }
@@ -117,7 +119,9 @@ public sealed class RtpSender : IAsyncDisposable
         lock (gate)
         {
             running = loop;
-            stopping?.Cancel();
+
+            // Disposing the timer ends the loop's wait with "false": no OperationCanceledException per call.
+            activeTimer?.Dispose();
         }
 
         if (running is not null)
