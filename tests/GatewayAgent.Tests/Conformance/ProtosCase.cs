@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Conformance;
 
@@ -55,7 +56,7 @@ internal sealed class ProtosCase
         var token = Token(Index);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["<To>"] = $"{Support.AgentProcess.MonitorNumber}@127.0.0.1:{agentPort}",
+            ["<To>"] = $"{AgentProcess.MonitorNumber}@127.0.0.1:{agentPort}",
             ["<From>"] = $"{token}@127.0.0.1:{localPort}",
             ["<From-Address>"] = "127.0.0.1",
             ["<From-IP>"] = "127.0.0.1",

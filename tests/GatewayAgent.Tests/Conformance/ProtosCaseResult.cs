@@ -10,6 +10,9 @@ internal sealed class ProtosCaseResult
 
     public int Index { get; }
 
+    /// <summary>The share of the sending window the case takes while in flight.</summary>
+    public int Units { get; set; } = 1;
+
     /// <summary>"udp", or "tcp" for a case too big for one datagram.</summary>
     public string Transport { get; set; } = "udp";
 

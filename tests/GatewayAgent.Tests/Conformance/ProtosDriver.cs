@@ -13,17 +13,23 @@ namespace GatewayAgent.Tests.Conformance;
 /// probe call go to the probe.
 /// </summary>
 /// <remarks>
-/// Pacing: at most <see cref="Window"/> cases are in flight; a case leaves the window at its first response (to the
-/// INVITE or the CANCEL: either shows the agent has read both) or after <see cref="SettleTimeout"/> when the agent
-/// dropped both. The agent thus sets the pace, and its socket buffer never overflows.
+/// Pacing: at most <see cref="Window"/> units are in flight, a case costing one unit per started 4 KiB of its two
+/// datagrams: 16 small cases, a few big ones, or one of 64 KiB alone. Even the default 208 KiB socket buffer of the
+/// agent (which the kernel charges about twice the payload) would not overflow, so no case is lost before the agent
+/// sees it. A case leaves the window at its first response (to the INVITE or the CANCEL: either shows the agent has
+/// read both) or after <see cref="SettleTimeout"/> when the agent dropped both. The agent thus sets the pace.
 /// </remarks>
 internal sealed partial class ProtosDriver : IAsyncDisposable
 {
     public const int Window = 16;
 
-    public static readonly TimeSpan SettleTimeout = TimeSpan.FromMilliseconds(300);
+    private const int UnitBytes = 4096;
+
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromMilliseconds(300);
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan TcpTimeout = TimeSpan.FromSeconds(2);
 
     private readonly AgentProcess _agent;
     private readonly LoopbackUdpPeer _peer;
@@ -33,6 +39,7 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
     private readonly Channel<WireMessage> _probeResponses = Channel.CreateUnbounded<WireMessage>();
     private readonly Task _dispatcher;
     private volatile string? _probeCallId;
+    private volatile bool _disposed;
     private int _byesAnswered;
     private int _unmatched;
     private int _probes;
@@ -61,7 +68,14 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
         var result = _results[protosCase.Index];
         var invite = protosCase.RenderInvite(_agent.Port, _peer.Port);
         var teardown = protosCase.RenderTeardown(_agent.Port, _peer.Port);
-        await _window.WaitAsync();
+
+        // One sender acquires units one at a time; the dispatcher only releases them.
+        result.Units = Math.Min(Window, 1 + ((invite.Length + teardown.Length) / UnitBytes));
+        for (var i = 0; i < result.Units; i++)
+        {
+            await _window.WaitAsync();
+        }
+
         if (invite.Length > LoopbackUdpPeer.MaxDatagram || teardown.Length > LoopbackUdpPeer.MaxDatagram)
         {
             // No UDP datagram holds it (81 cases have 64-141 KiB fields): the same bytes go over TCP, where the agent
@@ -101,12 +115,13 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
             var seen = new List<WireMessage>();
             var local = _peer.EndPoint;
             var rtpPort = ((IPEndPoint)_rtpSink.LocalEndPoint!).Port;
-            await _peer.SendAsync(TestSipMessages.Invite(local, _agent.EndPoint, AgentProcess.MonitorNumber, callId, rtpPort), _agent.EndPoint);
+            var invite = TestSipMessages.Invite(local, _agent.EndPoint, AgentProcess.MonitorNumber, callId, rtpPort);
+            await _peer.SendAsync(invite, _agent.EndPoint);
             var deadline = DateTime.UtcNow + ProbeTimeout;
             WireMessage? ok = null;
             while (!(seen.Any(r => r.StatusCode == 100) && seen.Any(r => r.StatusCode == 180) && ok is not null))
             {
-                if (await ReadProbeAsync(deadline) is not { } response)
+                if (await ReadProbeAsync(deadline, seen.Count == 0 ? invite : null) is not { } response)
                 {
                     return $"the probe INVITE got [{string.Join(", ", seen.Select(r => r.StartLine))}], not 100, 180 and 200, within {ProbeTimeout}";
                 }
@@ -123,9 +138,10 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
             }
 
             await _peer.SendAsync(TestSipMessages.InDialog("ACK", 1, ok, local, callId), _agent.EndPoint);
-            await _peer.SendAsync(TestSipMessages.InDialog("BYE", 2, ok, local, callId), _agent.EndPoint);
+            var bye = TestSipMessages.InDialog("BYE", 2, ok, local, callId);
+            await _peer.SendAsync(bye, _agent.EndPoint);
             deadline = DateTime.UtcNow + ProbeTimeout;
-            while (await ReadProbeAsync(deadline) is { } response)
+            while (await ReadProbeAsync(deadline, bye) is { } response)
             {
                 if (response.CSeqMethod == "BYE")
                 {
@@ -144,27 +160,43 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
         }
     }
 
-    private async Task<WireMessage?> ReadProbeAsync(DateTime deadline)
+    /// <summary>
+    /// The next response to the probe, or null at <paramref name="deadline"/>; meanwhile <paramref name="retransmit"/>
+    /// (when given) goes again after T1, 2·T1... as a UAC's Timer A or E would have it over UDP.
+    /// </summary>
+    private async Task<WireMessage?> ReadProbeAsync(DateTime deadline, byte[]? retransmit)
     {
-        var wait = deadline - DateTime.UtcNow;
-        if (_probeResponses.Reader.TryRead(out var ready))
+        var interval = TimeSpan.FromMilliseconds(500);
+        var resendAt = DateTime.UtcNow + interval;
+        while (true)
         {
-            return ready;
-        }
+            if (_probeResponses.Reader.TryRead(out var ready))
+            {
+                return ready;
+            }
 
-        if (wait <= TimeSpan.Zero)
-        {
-            return null;
-        }
+            var now = DateTime.UtcNow;
+            if (now >= deadline)
+            {
+                return null;
+            }
 
-        using var timeout = new CancellationTokenSource(wait);
-        try
-        {
-            return await _probeResponses.Reader.ReadAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            return null;
+            if (retransmit is not null && now >= resendAt)
+            {
+                await _peer.SendAsync(retransmit, _agent.EndPoint);
+                interval *= 2;
+                resendAt = now + interval;
+            }
+
+            var until = retransmit is null || deadline < resendAt ? deadline : resendAt;
+            using var timeout = new CancellationTokenSource(until - now);
+            try
+            {
+                return await _probeResponses.Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+            }
         }
     }
 
@@ -184,7 +216,14 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
                 if (message.Method == "BYE")
                 {
                     Interlocked.Increment(ref _byesAnswered);
-                    await _peer.SendAsync(TestSipMessages.Ok(message), _agent.EndPoint);
+                    try
+                    {
+                        await _peer.SendAsync(TestSipMessages.Ok(message), _agent.EndPoint);
+                    }
+                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+                    {
+                        // Disposing: the agent's BYE transaction times out on its own.
+                    }
                 }
 
                 continue;
@@ -218,8 +257,8 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
     private async Task SendOverTcpAsync(ProtosCaseResult result, byte[] invite, byte[] teardown)
     {
         using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
-        var received = new MemoryStream();
+        using var timeout = new CancellationTokenSource(TcpTimeout);
+        using var received = new MemoryStream();
         try
         {
             await tcp.ConnectAsync(_agent.EndPoint, timeout.Token);
@@ -252,9 +291,9 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
 
     private void Settle(ProtosCaseResult result)
     {
-        if (result.TrySettle())
+        if (result.TrySettle() && !_disposed)
         {
-            _window.Release();
+            _window.Release(result.Units);
         }
     }
 
@@ -272,6 +311,7 @@ internal sealed partial class ProtosDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await _peer.DisposeAsync();
         await _dispatcher;
         _rtpSink.Dispose();

@@ -31,26 +31,13 @@ internal static class Rfc4475Exchange
         var responses = new List<WireMessage>();
         var fenceAnswered = false;
         var deadline = start + AnswerTimeout;
-        while (true)
+        while (!(fenceAnswered && (outcome == Rfc4475Outcome.Answered ? responses.Any(r => r.IsFinal) : DateTime.UtcNow >= start + DropWait)))
         {
-            var done = fenceAnswered && (outcome == Rfc4475Outcome.Answered
-                ? responses.Any(r => r.IsFinal)
-                : DateTime.UtcNow >= start + DropWait);
-            if (done)
+            // Until the fence is answered (or a required final comes), wait up to the deadline; after it, only to DropWait.
+            var until = fenceAnswered && outcome != Rfc4475Outcome.Answered && start + DropWait < deadline ? start + DropWait : deadline;
+            if (await peer.ReceiveAsync(until) is not { } datagram)
             {
                 break;
-            }
-
-            var wait = outcome == Rfc4475Outcome.Answered || !fenceAnswered ? deadline : Min(deadline, start + DropWait);
-            var datagram = await peer.ReceiveAsync(wait);
-            if (datagram is null)
-            {
-                if (DateTime.UtcNow >= deadline || fenceAnswered)
-                {
-                    break;
-                }
-
-                continue;
             }
 
             var received = WireMessage.TryParse(datagram);
@@ -66,6 +53,4 @@ internal static class Rfc4475Exchange
 
         return new Rfc4475Result(name, sentBy, message, responses, fenceAnswered);
     }
-
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 }
