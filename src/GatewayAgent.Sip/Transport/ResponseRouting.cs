@@ -36,7 +36,14 @@ public static class ResponseRouting
             return source;
         }
 
+        // Port 0 cannot be sent to: a Via claiming it (PROTOS c07 case 452) is answered where the request came from.
+        if (topVia.Port == 0)
+        {
+            return source;
+        }
+
         var sentByPort = topVia.Port ?? DefaultPort;
+
         // RFC 3581 §4: rport applies only "when there is no maddr parameter"; maddr wins (RFC 3261 §18.2.2).
         if (SipEndPoints.TryParseLiteral(topVia.Maddr, out var maddr))
         {

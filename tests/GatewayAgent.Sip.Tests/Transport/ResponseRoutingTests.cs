@@ -20,6 +20,7 @@ public sealed class ResponseRoutingTests
     [InlineData("SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK1;rport=40001", "198.51.100.7:40001")]
     [InlineData("SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bK1;received=2001:db8::9;rport=40000", "[2001:db8::9]:40000")]
     [InlineData("SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bK1", "[2001:db8::1]:5062")]
+    [InlineData("SIP/2.0/UDP 127.0.0.1:0;branch=z9hG4bK1;received=198.51.100.7", "198.51.100.7:40000")]
     public void GetResponseTarget_Udp_FollowsRfc3261And3581(string via, string expected)
     {
         var target = ResponseRouting.GetResponseTarget(Parse(via), UdpSource);
