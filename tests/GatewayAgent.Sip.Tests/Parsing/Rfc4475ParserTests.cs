@@ -1,3 +1,4 @@
+using GatewayAgent.Testing;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Tests.Support;

@@ -1,3 +1,4 @@
+using GatewayAgent.Testing;
 using System.Formats.Tar;
 using System.IO.Compression;
 

@@ -1,3 +1,4 @@
+using GatewayAgent.Testing;
 using System.Diagnostics;
 using GatewayAgent.Tests.Support;
 using Xunit.Abstractions;

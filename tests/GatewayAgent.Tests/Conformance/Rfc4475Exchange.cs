@@ -1,3 +1,4 @@
+using GatewayAgent.Testing;
 using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Conformance;
@@ -22,7 +23,7 @@ internal static class Rfc4475Exchange
     public static async Task<Rfc4475Result> RunAsync(AgentProcess agent, string name, Rfc4475Outcome outcome)
     {
         await using var peer = LoopbackUdpPeer.Open();
-        var message = TopViaRewriter.Rewrite(ConformanceCorpus.ReadRfc4475(name), peer.Port, out var sentBy);
+        var message = TopViaRewriter.Rewrite(ConformanceCorpus.Read(name), peer.Port, out var sentBy);
         var fenceCallId = $"fence-{name}-{Guid.NewGuid():N}";
         var start = DateTime.UtcNow;
         await peer.SendAsync(message, agent.EndPoint);

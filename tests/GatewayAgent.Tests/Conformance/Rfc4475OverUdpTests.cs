@@ -1,3 +1,4 @@
+using GatewayAgent.Testing;
 using System.Text;
 using GatewayAgent.Tests.Support;
 using Xunit.Abstractions;
@@ -23,7 +24,7 @@ public sealed class Rfc4475OverUdpTests : IClassFixture<Rfc4475AgentFixture>
     public static TheoryData<string, string> Messages()
     {
         var data = new TheoryData<string, string>();
-        foreach (var row in ConformanceCorpus.Rfc4475Manifest())
+        foreach (var row in ConformanceCorpus.Manifest())
         {
             data.Add(row.Name, row.Class);
         }
@@ -35,7 +36,7 @@ public sealed class Rfc4475OverUdpTests : IClassFixture<Rfc4475AgentFixture>
     [MemberData(nameof(Messages))]
     public async Task Message_GetsTheAnswerTheManifestNames(string name, string @class)
     {
-        var expected = Rfc4475Expectation.For(name, @class, ConformanceCorpus.ReadRfc4475(name));
+        var expected = Rfc4475Expectation.For(name, @class, ConformanceCorpus.Read(name));
 
         var result = await Rfc4475Exchange.RunAsync(_fixture.Agent, name, expected.Outcome);
 
@@ -73,7 +74,7 @@ public sealed class Rfc4475OverUdpTests : IClassFixture<Rfc4475AgentFixture>
     {
         const string uri = "INVITE sip:user@example.com SIP/2.0\r\n";
         const string callId = "Call-ID: invut.0ha0isndaksdjadsfij34n23d\r\n";
-        var original = Encoding.Latin1.GetString(ConformanceCorpus.ReadRfc4475("invut"));
+        var original = Encoding.Latin1.GetString(ConformanceCorpus.Read("invut"));
         Assert.StartsWith(uri, original, StringComparison.Ordinal);
         Assert.Contains(callId, original, StringComparison.Ordinal);
         var text = $"INVITE sip:{AgentProcess.MonitorNumber}@example.com SIP/2.0\r\n" + original[uri.Length..];
@@ -96,9 +97,9 @@ public sealed class Rfc4475OverUdpTests : IClassFixture<Rfc4475AgentFixture>
     public async Task WholeCorpus_AgentKeepsAnsweringProbeCalls()
     {
         await using var agent = await AgentProcess.StartAsync();
-        foreach (var (name, _, @class, _) in ConformanceCorpus.Rfc4475Manifest())
+        foreach (var (name, _, @class, _) in ConformanceCorpus.Manifest())
         {
-            var expected = Rfc4475Expectation.For(name, @class, ConformanceCorpus.ReadRfc4475(name));
+            var expected = Rfc4475Expectation.For(name, @class, ConformanceCorpus.Read(name));
             var result = await Rfc4475Exchange.RunAsync(agent, name, expected.Outcome);
             _output.WriteLine($"{name}: {result.Summary}");
             Assert.False(agent.HasExited, $"the agent exited after {name}:\n{agent.Output}");

@@ -1,3 +1,4 @@
+using GatewayAgent.Testing;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -11,7 +12,7 @@ public sealed class TopViaRewriterTests
     public static TheoryData<string> Names()
     {
         var data = new TheoryData<string>();
-        foreach (var row in ConformanceCorpus.Rfc4475Manifest())
+        foreach (var row in ConformanceCorpus.Manifest())
         {
             data.Add(row.Name);
         }
@@ -23,7 +24,7 @@ public sealed class TopViaRewriterTests
     [MemberData(nameof(Names))]
     public void Rewrite_ReplacesOnlyTheTopSentBy(string name)
     {
-        var original = ConformanceCorpus.ReadRfc4475(name);
+        var original = ConformanceCorpus.Read(name);
 
         var rewritten = TopViaRewriter.Rewrite(original, Port, out var sentBy);
 
@@ -42,7 +43,7 @@ public sealed class TopViaRewriterTests
     [Fact]
     public void Rewrite_FindsTheSentByOfAViaFoldedOverLines()
     {
-        var rewritten = Encoding.Latin1.GetString(TopViaRewriter.Rewrite(ConformanceCorpus.ReadRfc4475("wsinv"), Port));
+        var rewritten = Encoding.Latin1.GetString(TopViaRewriter.Rewrite(ConformanceCorpus.Read("wsinv"), Port));
 
         Assert.Contains("Via  : SIP  /   2.0\r\n /UDP\r\n    127.0.0.1:40123;rport;branch=390skdjuw\r\n", rewritten, StringComparison.Ordinal);
         Assert.Contains("v:  SIP  / 2.0  / TCP     spindle.example.com   ;\r\n", rewritten, StringComparison.Ordinal);
@@ -51,7 +52,7 @@ public sealed class TopViaRewriterTests
     [Fact]
     public void Rewrite_KeepsAnExistingRport()
     {
-        var rewritten = Encoding.Latin1.GetString(TopViaRewriter.Rewrite(ConformanceCorpus.ReadRfc4475("mpart01"), Port));
+        var rewritten = Encoding.Latin1.GetString(TopViaRewriter.Rewrite(ConformanceCorpus.Read("mpart01"), Port));
 
         Assert.Contains("Via: SIP/2.0/UDP 127.0.0.1:40123;branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-;rport\r\n", rewritten, StringComparison.Ordinal);
     }
@@ -59,7 +60,7 @@ public sealed class TopViaRewriterTests
     [Fact]
     public void Rewrite_TouchesOnlyTheFirstOfSeveralVias()
     {
-        var rewritten = Encoding.Latin1.GetString(TopViaRewriter.Rewrite(ConformanceCorpus.ReadRfc4475("transports"), Port));
+        var rewritten = Encoding.Latin1.GetString(TopViaRewriter.Rewrite(ConformanceCorpus.Read("transports"), Port));
 
         Assert.Contains("Via: SIP/2.0/UDP 127.0.0.1:40123;rport;branch=z9hG4bKkdjuw\r\nVia: SIP/2.0/SCTP t2.example.com;", rewritten, StringComparison.Ordinal);
     }

@@ -1,11 +1,18 @@
-namespace GatewayAgent.Sip.Tests.Support;
+namespace GatewayAgent.Testing;
 
-/// <summary>Finds ../shared/conformance (beside the repository) from the test's output folder.</summary>
+/// <summary>
+/// Finds ../shared/conformance (beside the repository) from the test's output folder, or GATEWAY_CONFORMANCE_DIR.
+/// Compiled into every test project that reads the corpora (tests/Shared is linked, not referenced).
+/// </summary>
 public static class ConformanceCorpus
 {
     public static string Directory { get; } = Locate();
 
     public static string Rfc4475 => Path.Combine(Directory, "rfc4475");
+
+    public static string ProtosArchive => Path.Combine(Directory, "protos-c07-sip.tar.gz");
+
+    public static string ProtosGroups => Path.Combine(Directory, "protos-c07-sip-groups.tsv");
 
     private static string Locate()
     {
@@ -43,5 +50,6 @@ public static class ConformanceCorpus
         }
     }
 
+    /// <summary>One RFC 4475 message, byte-exact.</summary>
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Rfc4475, name + ".dat"));
 }
