@@ -24,6 +24,10 @@ public sealed class KamailioRegistrationTests
             ["Agent:Sip:Register:ContactUser"] = AgentProcess.MonitorNumber,
             ["Agent:Sip:Register:Expiry"] = "00:01:00",
             ["Agent:Sip:Register:RetryMin"] = "00:00:01",
+
+            // kamailio relays with two worker processes, which can swap a 180 and a 200 sent back to back;
+            // hold-call.xml wants them in order.
+            ["Agent:Sip:AnswerDelay"] = "00:00:00.200",
         });
 
     [Fact]
