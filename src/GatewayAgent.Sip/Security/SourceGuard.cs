@@ -8,10 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace GatewayAgent.Sip.Security;
 
 /// <summary>
-/// Sits between the transport and the transaction layer: requests from sources outside the allowed CIDR list get
-/// 403 or are dropped, and a per-source token bucket drops floods before they cost a transaction.
+/// Guards the SIP service: as the transport's <see cref="ISipSourceAdmission"/>, a per-source token bucket drops a
+/// flood before it is even parsed; as the handler between transport and transaction layer, requests from sources
+/// outside the allowed CIDR list get 403 or are dropped.
 /// </summary>
-public sealed class SourceGuard : ISipMessageHandler
+public sealed class SourceGuard : ISipMessageHandler, ISipSourceAdmission
 {
     private readonly ISipMessageHandler _inner;
     private readonly ISipMessageSender _sender;
@@ -78,18 +79,25 @@ public sealed class SourceGuard : ISipMessageHandler
         return false;
     }
 
+    /// <summary>The per-source rate limit, applied by the transport before parsing.</summary>
+    public bool TryAdmit(IPAddress source)
+    {
+        if (TryTake(source))
+        {
+            return true;
+        }
+
+        if (Interlocked.Increment(ref _rateLimited) % 1000 == 1)
+        {
+            SipLog.RateLimited(_logger, source.ToString(), RateLimited);
+        }
+
+        return false;
+    }
+
     public void OnMessage(IncomingMessage message)
     {
         var address = message.Source.EndPoint.Address;
-        if (!TryTake(address))
-        {
-            if (Interlocked.Increment(ref _rateLimited) % 1000 == 1)
-            {
-                SipLog.RateLimited(_logger, address.ToString(), RateLimited);
-            }
-
-            return;
-        }
 
         // Responses only ever match our own client transactions: the source list is about who may call us.
         if (message.Message is SipRequest request && !IsAllowed(address))

@@ -17,15 +17,18 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ServerTransaction> _byDialogFree = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
+    private readonly int _maxServerTransactions;
     private long _invalidAnswered;
     private long _mergedRejected;
+    private long _overloadRejected;
 
-    public SipTransactionLayer(ISipMessageSender sender, SipTimerOptions timers, TimeProvider time, ILogger<SipTransactionLayer> logger)
+    public SipTransactionLayer(ISipMessageSender sender, SipTimerOptions timers, TimeProvider time, ILogger<SipTransactionLayer> logger, SipTransactionOptions? options = null)
     {
         Sender = sender;
         Timers = timers;
         Time = time;
         _logger = logger;
+        _maxServerTransactions = (options ?? new SipTransactionOptions()).MaxServerTransactions;
     }
 
     /// <summary>The transaction user; set once before messages arrive.</summary>
@@ -45,6 +48,9 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     public long InvalidRequestsAnswered => Interlocked.Read(ref _invalidAnswered);
 
     public long MergedRequestsRejected => Interlocked.Read(ref _mergedRejected);
+
+    /// <summary>New requests answered 503 because <see cref="SipTransactionOptions.MaxServerTransactions"/> were alive.</summary>
+    public long OverloadRejected => Interlocked.Read(ref _overloadRejected);
 
     /// <summary>Starts a client transaction for a request whose top Via already carries a fresh branch.</summary>
     public ClientTransaction SendRequest(SipRequest request, SipTarget target)
@@ -142,6 +148,18 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
+        if (_server.Count >= _maxServerTransactions)
+        {
+            // RFC 3261 §21.5.4: 503 with Retry-After; stateless, so the overload costs no further memory.
+            if (Interlocked.Increment(ref _overloadRejected) % 1000 == 1)
+            {
+                SipLog.Overloaded(_logger, _server.Count, OverloadRejected);
+            }
+
+            RespondStatelessly(message, request, 503, null, retryAfterSeconds: 5);
+            return;
+        }
+
         var target = ResponseRouting.GetResponseTarget(request.TopVia, message.Source);
         ServerTransaction tx = request.Method == SipMethods.Invite
             ? new InviteServerTransaction(this, key, message, target)
@@ -203,9 +221,14 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     }
 
     /// <summary>Answers a request without a transaction (used for requests too broken to process).</summary>
-    private void RespondStatelessly(IncomingMessage message, SipRequest request, int code, string? reason)
+    private void RespondStatelessly(IncomingMessage message, SipRequest request, int code, string? reason, int? retryAfterSeconds = null)
     {
         var response = request.CreateResponse(code, Sanitize(reason), SipIdentifiers.NewTag());
+        if (retryAfterSeconds is { } seconds)
+        {
+            response.Headers.Add(HeaderNames.RetryAfter, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var target = ResponseRouting.GetResponseTarget(request.TopVia, message.Source);
         _ = SendStatelessAsync(response, target);
     }

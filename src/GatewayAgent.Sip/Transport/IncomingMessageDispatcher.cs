@@ -14,10 +14,12 @@ internal sealed class IncomingMessageDispatcher
     private readonly ISipMessageHandler _handler;
     private readonly SipTransportStatistics _statistics;
     private readonly ILogger _logger;
+    private readonly ISipSourceAdmission? _admission;
 
-    public IncomingMessageDispatcher(ISipMessageHandler handler, SipTransportStatistics statistics, ILogger logger)
+    public IncomingMessageDispatcher(ISipMessageHandler handler, SipTransportStatistics statistics, ILogger logger, ISipSourceAdmission? admission = null)
     {
         _handler = handler;
+        _admission = admission;
         _statistics = statistics;
         _logger = logger;
     }
@@ -25,6 +27,12 @@ internal sealed class IncomingMessageDispatcher
     public void Dispatch(ReadOnlySpan<byte> data, SipTarget source, IPEndPoint localEndPoint)
     {
         _statistics.OnMessageReceived();
+        if (_admission is not null && !_admission.TryAdmit(source.EndPoint.Address))
+        {
+            _statistics.OnSourceRefused();
+            return;
+        }
+
         TransportLog.Received(_logger, data.Length, source);
         SipParseResult parse;
         try

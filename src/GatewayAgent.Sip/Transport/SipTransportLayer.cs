@@ -31,6 +31,9 @@ public sealed class SipTransportLayer : ISipMessageSender, IAsyncDisposable
 
     public SipTransportStatistics Statistics { get; } = new();
 
+    /// <summary>Consulted for every received message before it is parsed (set before <see cref="StartAsync"/>).</summary>
+    public ISipSourceAdmission? Admission { get; set; }
+
     public bool IsRunning => _listeners.IsRunning;
 
     /// <summary>The bound addresses, in the order given to <see cref="StartAsync"/>, with real ports for those given as 0.</summary>
@@ -57,7 +60,7 @@ public sealed class SipTransportLayer : ISipMessageSender, IAsyncDisposable
                 throw new InvalidOperationException("the SIP transport layer is already running");
             }
 
-            var dispatcher = new IncomingMessageDispatcher(handler, Statistics, _logger);
+            var dispatcher = new IncomingMessageDispatcher(handler, Statistics, _logger, Admission);
             var udp = new List<UdpSipTransport>();
             var tcp = new List<TcpSipTransport>();
             var bound = new List<SipListenAddress>();

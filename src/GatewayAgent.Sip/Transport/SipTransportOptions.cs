@@ -26,9 +26,12 @@ public sealed class SipTransportOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>SO_RCVBUF of each UDP socket, in bytes; null keeps the OS default.</summary>
+    /// <summary>
+    /// SO_RCVBUF of each UDP socket, in bytes (default 1 MiB, so a burst is queued rather than dropped by the kernel;
+    /// Linux caps it at net.core.rmem_max); null keeps the OS default.
+    /// </summary>
     [Range(4096, 64 * 1024 * 1024)]
-    public int? UdpSocketReceiveBufferSize { get; set; }
+    public int? UdpSocketReceiveBufferSize { get; set; } = 1024 * 1024;
 
     /// <summary>SO_RCVBUF of each TCP connection, in bytes; null keeps the OS default.</summary>
     [Range(4096, 64 * 1024 * 1024)]

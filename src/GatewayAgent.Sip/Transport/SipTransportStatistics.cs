@@ -6,6 +6,7 @@ public sealed class SipTransportStatistics
     private long _messagesReceived;
     private long _messagesSent;
     private long _unparseableDropped;
+    private long _sourceRefused;
     private long _oversizedDropped;
     private long _keepAlivesReceived;
     private long _framingErrors;
@@ -24,6 +25,9 @@ public sealed class SipTransportStatistics
 
     /// <summary>Received messages the parser could not read at all; dropped without reaching the handler.</summary>
     public long UnparseableDropped => Interlocked.Read(ref _unparseableDropped);
+
+    /// <summary>Messages dropped before parsing because their source was over its rate (<see cref="ISipSourceAdmission"/>).</summary>
+    public long SourceRefused => Interlocked.Read(ref _sourceRefused);
 
     /// <summary>Datagrams larger than <see cref="SipTransportOptions.MaxMessageSize"/>; dropped.</summary>
     public long OversizedDropped => Interlocked.Read(ref _oversizedDropped);
@@ -60,6 +64,8 @@ public sealed class SipTransportStatistics
     internal void OnMessageReceived() => Interlocked.Increment(ref _messagesReceived);
 
     internal void OnMessageSent() => Interlocked.Increment(ref _messagesSent);
+
+    internal void OnSourceRefused() => Interlocked.Increment(ref _sourceRefused);
 
     internal void OnUnparseableDropped() => Interlocked.Increment(ref _unparseableDropped);
 

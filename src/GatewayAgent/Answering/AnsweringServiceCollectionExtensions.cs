@@ -19,6 +19,7 @@ public static class AnsweringServiceCollectionExtensions
         ConfigurationErrors.Register<ProbeAnswererOptions>(section);
         ConfigurationErrors.Register<SourceGuardOptions>(section);
         ConfigurationErrors.Register<SipTimerOptions>(section + ":Timers");
+        ConfigurationErrors.Register<SipTransactionOptions>(section + ":Transactions");
         ConfigurationErrors.Register<SipTransportOptions>(section + ":Transport");
         ConfigurationErrors.Register<RtpPortAllocatorOptions>(section + ":Rtp");
         ConfigurationErrors.Register<RegistrationOptions>(section + ":Register");
@@ -29,6 +30,7 @@ public static class AnsweringServiceCollectionExtensions
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .ValidateOnStart();
         services.AddOptions<SipTimerOptions>().BindConfiguration(section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SipTransactionOptions>().BindConfiguration(section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SipTransportOptions>().BindConfiguration(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
 
@@ -43,7 +45,8 @@ public static class AnsweringServiceCollectionExtensions
             sp.GetRequiredService<ISipMessageSender>(),
             sp.GetRequiredService<IOptions<SipTimerOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SipTransactionLayer>>()));
+            sp.GetRequiredService<ILogger<SipTransactionLayer>>(),
+            sp.GetRequiredService<IOptions<SipTransactionOptions>>().Value));
         services.AddSingleton<RtpPortAllocator>();
         services.AddSingleton(sp => new ProbeAnswerer(
             sp.GetRequiredService<SipTransactionLayer>(),

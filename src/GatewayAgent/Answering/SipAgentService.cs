@@ -50,6 +50,7 @@ public sealed class SipAgentService : IHostedService
             AgentLog.NoMonitorNumbers(_logger);
         }
 
+        _transport.Admission = _guard;
         await _transport.StartAsync(_options.ListenAddresses(), _guard, cancellationToken).ConfigureAwait(false);
         var sinceStart = System.Diagnostics.Stopwatch.GetElapsedTime(_started.Timestamp);
         AgentLog.Listening(_logger, string.Join(", ", _transport.LocalEndPoints), string.Join(", ", _answering.MonitorNumbers),

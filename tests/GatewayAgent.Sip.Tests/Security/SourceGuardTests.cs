@@ -67,23 +67,26 @@ public sealed class SourceGuardTests
     public void RateLimit_DropsBeyondTheBurst_AndRefillsWithTime()
     {
         var guard = Guard(new SourceGuardOptions { RateLimitPerSecond = 10, RateLimitBurst = 5 });
-        for (var i = 0; i < 8; i++)
-        {
-            guard.OnMessage(Incoming(Invite(branch: "z9hG4bK-" + i), From("192.0.2.10")));
-        }
+        var source = IPAddress.Parse("192.0.2.10");
+        var admitted = Enumerable.Range(0, 8).Count(_ => guard.TryAdmit(source));
 
-        Assert.Equal(5, _passed.Count);
+        Assert.Equal(5, admitted);
         Assert.Equal(3, guard.RateLimited);
 
         // Another source has its own bucket.
-        guard.OnMessage(Incoming(Invite(), From("192.0.2.11")));
-        Assert.Equal(6, _passed.Count);
+        Assert.True(guard.TryAdmit(IPAddress.Parse("192.0.2.11")));
 
+        // 200 ms at 10/s refills two tokens.
         _time.Advance(TimeSpan.FromMilliseconds(200));
-        guard.OnMessage(Incoming(Invite(branch: "z9hG4bK-late"), From("192.0.2.10")));
-        guard.OnMessage(Incoming(Invite(branch: "z9hG4bK-late2"), From("192.0.2.10")));
-        guard.OnMessage(Incoming(Invite(branch: "z9hG4bK-late3"), From("192.0.2.10")));
-        Assert.Equal(8, _passed.Count);
+        Assert.Equal(2, Enumerable.Range(0, 3).Count(_ => guard.TryAdmit(source)));
+    }
+
+    [Fact]
+    public void RateLimitZero_AdmitsEverything()
+    {
+        var guard = Guard(new SourceGuardOptions { RateLimitPerSecond = 0 });
+
+        Assert.True(Enumerable.Range(0, 10_000).All(_ => guard.TryAdmit(IPAddress.Loopback)));
     }
 
     [Theory]

@@ -212,4 +212,23 @@ public sealed class ServerTransactionTests
         Assert.Equal(TransactionState.Terminated, tx.State);
         Assert.Equal(0, _layer.ServerTransactionCount);
     }
+
+    [Fact]
+    public void BeyondTheTransactionLimit_NewRequestsGet503WithRetryAfter()
+    {
+        var layer = new SipTransactionLayer(_sender, new SipTimerOptions(), _time, NullLogger<SipTransactionLayer>.Instance,
+            new SipTransactionOptions { MaxServerTransactions = 100 }) { User = _user };
+        for (var i = 0; i < 100; i++)
+        {
+            layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-n" + i, callId: "c" + i, method: "OPTIONS")));
+        }
+
+        layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-over", callId: "over", method: "OPTIONS")));
+
+        Assert.Equal(100, _user.Requests.Count);
+        var refused = Assert.Single(_sender.Responses);
+        Assert.Equal(503, refused.StatusCode);
+        Assert.Equal("5", refused.Headers[HeaderNames.RetryAfter]);
+        Assert.Equal(1, layer.OverloadRejected);
+    }
 }

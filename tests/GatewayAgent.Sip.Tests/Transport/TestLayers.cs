@@ -19,12 +19,16 @@ internal static class TestLayers
         string[] addresses,
         SipTransportOptions? options = null,
         TimeProvider? timeProvider = null,
-        ILogger<SipTransportLayer>? logger = null)
+        ILogger<SipTransportLayer>? logger = null,
+        ISipSourceAdmission? admission = null)
     {
         var layer = new SipTransportLayer(
             Options.Create(options ?? new SipTransportOptions()),
             timeProvider ?? TimeProvider.System,
-            logger ?? NullLogger<SipTransportLayer>.Instance);
+            logger ?? NullLogger<SipTransportLayer>.Instance)
+        {
+            Admission = admission,
+        };
         await layer.StartAsync(addresses.Select(SipListenAddress.Parse), handler, CancellationToken.None);
         return layer;
     }

@@ -1,0 +1,12 @@
+using System.Net;
+
+namespace GatewayAgent.Sip.Transport;
+
+/// <summary>
+/// Decides, before a datagram or framed message is parsed, whether its source may be heard at all (a per-source
+/// rate limit): a flood then costs a table lookup per packet, not a parse.
+/// </summary>
+public interface ISipSourceAdmission
+{
+    bool TryAdmit(IPAddress source);
+}
