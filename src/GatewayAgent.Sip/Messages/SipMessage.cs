@@ -128,6 +128,16 @@ public abstract class SipMessage
 
     protected abstract void AppendStartLine(StringBuilder sb);
 
+    /// <summary>Keeps the typed headers the validator already parsed, so reading them does not parse them again.</summary>
+    internal void CacheTypedHeaders(List<ViaHeader> vias, NameAddress from, NameAddress to, CSeqHeader cseq)
+    {
+        _cachedVersion = Headers.Version;
+        _vias = vias;
+        _from = from;
+        _to = to;
+        _cseq = cseq;
+    }
+
     private NameAddress? Parse(string name) =>
         Headers[name] is { } v && NameAddress.TryParse(v, out var a) ? a : null;
 

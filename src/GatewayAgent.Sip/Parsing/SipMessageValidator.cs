@@ -24,12 +24,15 @@ public static class SipMessageValidator
             return Bad("missing Via");
         }
 
-        foreach (var via in headers.GetValues(HeaderNames.Via))
+        var vias = new List<ViaHeader>(2);
+        foreach (var value in headers.GetValues(HeaderNames.Via))
         {
-            if (!ViaHeader.TryParse(via, out _, out var viaError))
+            if (!ViaHeader.TryParse(value, out var via, out var viaError))
             {
                 return Bad(viaError!);
             }
+
+            vias.Add(via);
         }
 
         foreach (var name in SingleValued)
@@ -50,8 +53,10 @@ public static class SipMessageValidator
             }
         }
 
-        if (!SipSyntax.IsWord(headers[HeaderNames.CallId]!.Split('@')[0]) ||
-            headers[HeaderNames.CallId]!.Split('@').Length > 2)
+        // callid = word [ "@" word ]
+        var callId = headers[HeaderNames.CallId]!.AsSpan();
+        var at = callId.IndexOf('@');
+        if (!SipSyntax.IsWord(at < 0 ? callId : callId[..at]) || (at >= 0 && !SipSyntax.IsWord(callId[(at + 1)..])))
         {
             return Bad("malformed Call-ID");
         }
@@ -66,12 +71,14 @@ public static class SipMessageValidator
             return Bad("CSeq method does not match the request method");
         }
 
-        foreach (var name in (ReadOnlySpan<string>)[HeaderNames.From, HeaderNames.To])
+        if (!NameAddress.TryParse(headers[HeaderNames.From]!, out var from, out var fromError))
         {
-            if (!NameAddress.TryParse(headers[name]!, out _, out var addressError))
-            {
-                return Bad($"malformed {name}: {addressError}");
-            }
+            return Bad($"malformed {HeaderNames.From}: {fromError}");
+        }
+
+        if (!NameAddress.TryParse(headers[HeaderNames.To]!, out var to, out var toError))
+        {
+            return Bad($"malformed {HeaderNames.To}: {toError}");
         }
 
         foreach (var contact in headers.GetValues(HeaderNames.Contact))
@@ -113,6 +120,7 @@ public static class SipMessageValidator
             return Bad("Date must be in GMT");
         }
 
+        message.CacheTypedHeaders(vias, from, to, cseq);
         return null;
     }
 

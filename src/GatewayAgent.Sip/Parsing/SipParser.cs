@@ -133,9 +133,6 @@ public static class SipParser
             message.Body = available[..length].ToArray();
         }
 
-        // An error response is routed by the top Via (RFC 3261 §18.2.2): without one that parses, drop the message.
-        var respondable = message.Headers[HeaderNames.Via] is { } topVia && ViaHeader.TryParse(topVia, out _);
-
         string? error = startLineError ?? headerError ?? bodyError;
         var code = startLineCode != 0 ? startLineCode : 400;
         if (error is null)
@@ -153,6 +150,8 @@ public static class SipParser
             return SipParseResult.Valid(message);
         }
 
+        // An error response is routed by the top Via (RFC 3261 §18.2.2): without one that parses, drop the message.
+        var respondable = message.Headers[HeaderNames.Via] is { } topVia && ViaHeader.TryParse(topVia, out _);
         return respondable && message is SipRequest
             ? SipParseResult.Invalid(message, code, error)
             : message is SipResponse && respondable
