@@ -15,6 +15,7 @@ public sealed class AgentProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _lineArrived = new(0);
 
     private AgentProcess(Process process, int port)
     {
@@ -109,6 +110,7 @@ public sealed class AgentProcess : IAsyncDisposable
         }
 
         _lines.Enqueue(line);
+        _lineArrived.Release();
         if (line.Contains("ready", StringComparison.Ordinal) && line.Contains("SIP listening on", StringComparison.Ordinal))
         {
             _ready.TrySetResult();
@@ -118,15 +120,18 @@ public sealed class AgentProcess : IAsyncDisposable
     /// <summary>Waits until a line containing <paramref name="text"/> has been logged <paramref name="count"/> times.</summary>
     public async Task WaitForLogAsync(string text, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (_lines.Count(l => l.Contains(text, StringComparison.Ordinal)) < count)
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        while (CountLog(text) < count)
         {
-            if (DateTime.UtcNow > deadline)
+            try
+            {
+                // Woken by each new line the agent writes, not by a clock.
+                await _lineArrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
             {
                 throw new TimeoutException($"'{text}' not logged {count} times; output:\n{Output}");
             }
-
-            await Task.Delay(50);
         }
     }
 
@@ -156,5 +161,6 @@ public sealed class AgentProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _lineArrived.Dispose();
     }
 }
