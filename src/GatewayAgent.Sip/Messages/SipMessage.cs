@@ -117,9 +117,10 @@ public abstract class SipMessage
         }
 
         sb.Append(HeaderNames.ContentLength).Append(": ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
-        var headerBytes = Encoding.UTF8.GetByteCount(sb.ToString());
+        var head = sb.ToString();
+        var headerBytes = Encoding.UTF8.GetByteCount(head);
         var bytes = new byte[headerBytes + Body.Length];
-        Encoding.UTF8.GetBytes(sb.ToString(), bytes);
+        Encoding.UTF8.GetBytes(head, bytes);
         Body.Span.CopyTo(bytes.AsSpan(headerBytes));
         return bytes;
     }

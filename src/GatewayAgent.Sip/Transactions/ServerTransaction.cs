@@ -21,6 +21,9 @@ public abstract class ServerTransaction : SipTransaction
     /// <summary>The last response sent, resent on request retransmissions.</summary>
     public SipResponse? LastResponse { get; private protected set; }
 
+    /// <summary>The From-tag/Call-ID/CSeq key under which the layer watches for merged requests (§8.2.2.2), if any.</summary>
+    internal string? MergeKey { get; set; }
+
     /// <summary>For a CANCEL: the INVITE server transaction it matched (RFC 3261 §9.2), or null (answer 481).</summary>
     public InviteServerTransaction? CancelledInvite { get; internal set; }
 

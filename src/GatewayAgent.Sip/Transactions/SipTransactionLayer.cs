@@ -15,7 +15,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 {
     private readonly ConcurrentDictionary<string, ServerTransaction> _server = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ServerTransaction> _byDialogFree = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ServerTransaction> _byMergeKey = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly int _maxServerTransactions;
     private long _invalidAnswered;
@@ -179,7 +179,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         if (request.To?.Tag is null && request.Method != SipMethods.Cancel)
         {
             var mergeKey = $"{request.From?.Tag}|{request.CallId}|{request.CSeq}";
-            var winner = _byDialogFree.GetOrAdd(mergeKey, tx);
+            var winner = _byMergeKey.GetOrAdd(mergeKey, tx);
             if (!ReferenceEquals(winner, tx))
             {
                 if (winner.State != TransactionState.Terminated)
@@ -189,19 +189,10 @@ public sealed class SipTransactionLayer : ISipMessageHandler
                     return;
                 }
 
-                _byDialogFree[mergeKey] = tx;
+                _byMergeKey[mergeKey] = tx;
             }
 
-            _ = tx.Terminated.ContinueWith(
-                static (_, state) =>
-                {
-                    var (map, k, t) = ((ConcurrentDictionary<string, ServerTransaction>, string, ServerTransaction))state!;
-                    map.TryRemove(new KeyValuePair<string, ServerTransaction>(k, t));
-                },
-                (_byDialogFree, mergeKey, tx),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            tx.MergeKey = mergeKey; // removed with the transaction, in Remove
         }
 
         if (request.Method == SipMethods.Cancel &&
@@ -255,6 +246,11 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         {
             case ServerTransaction server:
                 _server.TryRemove(new KeyValuePair<string, ServerTransaction>(server.Key, server));
+                if (server.MergeKey is { } mergeKey)
+                {
+                    _byMergeKey.TryRemove(new KeyValuePair<string, ServerTransaction>(mergeKey, server));
+                }
+
                 break;
             case ClientTransaction client:
                 _client.TryRemove(new KeyValuePair<string, ClientTransaction>(client.Key, client));

@@ -32,6 +32,13 @@ internal static class SipEndPoints
         return x[..xLength].SequenceEqual(y[..yLength]);
     }
 
+    /// <summary>The host of a SIP URI or Via sent-by: IPv6 in brackets.</summary>
+    public static string FormatHost(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    /// <summary>"host:port" for a Via sent-by or a Contact: IPv6 in brackets.</summary>
+    public static string FormatHostPort(IPEndPoint endPoint) => $"{FormatHost(endPoint.Address)}:{endPoint.Port}";
+
     /// <summary>The address as a Via received parameter carries it: IPv6 without brackets and without a scope id.</summary>
     public static string FormatForVia(IPAddress address)
     {

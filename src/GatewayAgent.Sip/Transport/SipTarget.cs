@@ -8,5 +8,8 @@ public readonly record struct SipTarget(SipTransportKind Transport, IPEndPoint E
     /// <summary>True for connection-oriented transports, where RFC 3261 §17 timers E/G/K/I are zero.</summary>
     public bool IsReliable => Transport != SipTransportKind.Udp;
 
+    /// <summary>The transport token of a Via header ("UDP", "TCP").</summary>
+    public string ViaTransport => Transport == SipTransportKind.Tcp ? "TCP" : "UDP";
+
     public override string ToString() => $"{Transport.ToString().ToLowerInvariant()}:{EndPoint}";
 }

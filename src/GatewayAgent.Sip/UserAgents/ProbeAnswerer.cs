@@ -179,7 +179,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         if (request.Body.IsEmpty)
         {
             call.LateOffer = true;
-            ok = CreateSuccess(call, tx, SdpSerializer.SerializeToUtf8(SdpOfferBuilder.CreateOffer(origin, local.Address, media.Port)));
+            ok = CreateSuccess(tx, SdpSerializer.SerializeToUtf8(SdpOfferBuilder.CreateOffer(origin, local.Address, media.Port)));
         }
         else
         {
@@ -193,7 +193,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             }
 
             call.Audio = answer.Audio;
-            ok = CreateSuccess(call, tx, SdpSerializer.SerializeToUtf8(answer.Answer!));
+            ok = CreateSuccess(tx, SdpSerializer.SerializeToUtf8(answer.Answer!));
         }
 
         _calls[call.Dialog.Id] = call;
@@ -213,7 +213,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         }
     }
 
-    private SipResponse CreateSuccess(ProbeCall call, ServerTransaction tx, byte[] sdp)
+    private SipResponse CreateSuccess(ServerTransaction tx, byte[] sdp)
     {
         var ok = WithContact(tx.CreateResponse(200), tx);
         ok.Headers.Add(HeaderNames.Allow, AllowedMethods);
@@ -325,7 +325,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         }
 
         call.Dialog.RefreshTarget(request);
-        var ok = CreateSuccess(call, tx, sdp);
+        var ok = CreateSuccess(tx, sdp);
         lock (call.Gate)
         {
             if (call.State == ProbeCallState.Ended || !tx.Respond(ok))
@@ -404,7 +404,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         var source = call.Invite.Incoming.Source;
         var target = ResolveTarget(call.Dialog, source);
         var local = _layer.Sender.GetLocalEndPoint(target);
-        var bye = call.Dialog.CreateRequest(SipMethods.Bye, target.Transport == SipTransportKind.Tcp ? "TCP" : "UDP", FormatSentBy(local));
+        var bye = call.Dialog.CreateRequest(SipMethods.Bye, target.ViaTransport, SipEndPoints.FormatHostPort(local));
         bye.Headers.Add(HeaderNames.UserAgent, _options.ProductName);
         SipLog.HangingUp(_logger, call.Dialog.CallId, why);
         var transaction = _layer.SendRequest(bye, target);
@@ -561,7 +561,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             uri.Append(user).Append('@');
         }
 
-        uri.Append(FormatSentBy(local));
+        uri.Append(SipEndPoints.FormatHostPort(local));
         if (source.Transport == SipTransportKind.Tcp)
         {
             uri.Append(";transport=tcp");
@@ -575,9 +575,6 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         contentType is not null && contentType.Split(';')[0].Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase);
 
     private static string DialogKey(SipRequest request) => SipDialog.Key(request.CallId, request.To?.Tag, request.From?.Tag);
-
-    private static string FormatSentBy(IPEndPoint endPoint) =>
-        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
 
     /// <summary>
     /// Where in-dialog requests go: the first route, else the remote target, when it is an IP literal; over a

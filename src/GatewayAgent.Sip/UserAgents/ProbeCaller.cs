@@ -32,8 +32,8 @@ public sealed class ProbeCaller : ISipTransactionUser
     public async Task<ProbeCallResult> CallAsync(ProbeCallRequest call, CancellationToken cancellationToken = default)
     {
         var local = _layer.Sender.GetLocalEndPoint(call.Target);
-        var sentBy = FormatHostPort(local);
-        var transport = call.Target.Transport == SipTransportKind.Tcp ? "TCP" : "UDP";
+        var sentBy = SipEndPoints.FormatHostPort(local);
+        var transport = call.Target.ViaTransport;
         RtpPortLease? media = null;
         _ports?.TryAllocate(out media);
         await using var mediaLease = media;
@@ -72,8 +72,8 @@ public sealed class ProbeCaller : ISipTransactionUser
                 ringing.TrySetResult(r);
             }
         };
-        SipDialog? dialog = null;
-        tx.Success += r => _ = AckAsync(invite, r, call.Target, transport, sentBy, ref dialog);
+        // Every 2xx (a retransmission, or another fork) gets its ACK, in the dialog that 2xx names (§13.2.2.4).
+        tx.Success += r => _ = SendQuietlyAsync(SipDialog.ForClient(invite, r).CreateAck(invite.CSeq!.Value.Number, transport, sentBy), call.Target);
 
         var cancelled = false;
         try
@@ -113,7 +113,7 @@ public sealed class ProbeCaller : ISipTransactionUser
         int? byeStatus = null;
         if (result.Response is { IsSuccess: true } ok)
         {
-            dialog ??= SipDialog.ForClient(invite, ok);
+            var dialog = SipDialog.ForClient(invite, ok);
             if (!cancelled && call.HoldFor > TimeSpan.Zero)
             {
                 await Task.Delay(call.HoldFor, _time, cancellationToken).ConfigureAwait(false);
@@ -123,13 +123,6 @@ public sealed class ProbeCaller : ISipTransactionUser
         }
 
         return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus);
-    }
-
-    private Task AckAsync(SipRequest invite, SipResponse ok, SipTarget target, string transport, string sentBy, ref SipDialog? dialog)
-    {
-        dialog ??= SipDialog.ForClient(invite, ok);
-        var ack = dialog.CreateAck(invite.CSeq!.Value.Number, transport, sentBy);
-        return SendQuietlyAsync(ack, target);
     }
 
     private async Task CancelAsync(SipRequest invite, SipTarget target)
@@ -169,9 +162,6 @@ public sealed class ProbeCaller : ISipTransactionUser
             SipLog.TransportError(_logger, "ACK", target.ToString(), ex);
         }
     }
-
-    internal static string FormatHostPort(IPEndPoint endPoint) =>
-        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : endPoint.ToString();
 
     /// <summary>As the only transaction user (a prober process): in-dialog BYEs are accepted, other requests refused.</summary>
     public void OnRequest(ServerTransaction transaction)

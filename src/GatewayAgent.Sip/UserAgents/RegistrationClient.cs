@@ -42,7 +42,7 @@ public sealed class RegistrationClient
         _logger = logger;
         _authenticator = authenticator ?? new DigestAuthenticator();
         _registrar = new SipTarget(registrar.Transport, registrar.EndPoint);
-        _domain = string.IsNullOrWhiteSpace(options.Domain) ? SipEndPointsFormat(registrar.EndPoint) : options.Domain;
+        _domain = string.IsNullOrWhiteSpace(options.Domain) ? SipEndPoints.FormatHost(registrar.EndPoint.Address) : options.Domain;
         _callId = SipIdentifiers.NewCallId(_domain);
         Status = new RegistrationStatus(RegistrationState.Unregistered, null, null, null);
     }
@@ -172,8 +172,8 @@ public sealed class RegistrationClient
     private SipRequest CreateRegister(TimeSpan expiry, string authHeader, string? authorization)
     {
         var local = _layer.Sender.GetLocalEndPoint(_registrar);
-        var sentBy = ProbeCaller.FormatHostPort(local);
-        var transport = _registrar.Transport == SipTransportKind.Tcp ? "TCP" : "UDP";
+        var sentBy = SipEndPoints.FormatHostPort(local);
+        var transport = _registrar.ViaTransport;
         var aor = $"sip:{_options.User}@{_domain}";
         var request = new SipRequest(SipMethods.Register, SipUri.Parse("sip:" + _domain));
         request.Headers.Add(HeaderNames.Via, $"SIP/2.0/{transport} {sentBy};branch={SipIdentifiers.NewBranch()};rport");
@@ -224,7 +224,4 @@ public sealed class RegistrationClient
             StatusChanged?.Invoke(status);
         }
     }
-
-    private static string SipEndPointsFormat(System.Net.IPEndPoint endPoint) =>
-        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
 }

@@ -154,6 +154,21 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
+    public void AfterTheFirstTransactionEnds_TheSameRequestByAnotherBranchIsNoLongerMerged()
+    {
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-a", method: "OPTIONS")));
+        var first = Assert.Single(_user.Requests);
+        first.Respond(first.CreateResponse(200));
+        _time.Advance(TimeSpan.FromSeconds(32));
+        Assert.Equal(TransactionState.Terminated, first.State);
+
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-b", method: "OPTIONS")));
+
+        Assert.Equal(2, _user.Requests.Count);
+        Assert.DoesNotContain(_sender.Responses, r => r.StatusCode == 482);
+    }
+
+    [Fact]
     public void Cancel_IsMatchedToItsInvite()
     {
         _layer.OnMessage(Incoming(Invite()));
