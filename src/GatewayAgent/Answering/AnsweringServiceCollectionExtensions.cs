@@ -6,6 +6,7 @@ using GatewayAgent.Sip.UserAgents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using GatewayAgent.Status;
 
 namespace GatewayAgent.Answering;
 
@@ -39,6 +40,7 @@ public static class AnsweringServiceCollectionExtensions
             .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
             .ValidateOnStart();
 
+        services.AddAgentStatus();
         services.AddSingleton<SipTransportLayer>();
         services.AddSingleton<ISipMessageSender>(sp => sp.GetRequiredService<SipTransportLayer>());
         services.AddSingleton(sp => new SipTransactionLayer(

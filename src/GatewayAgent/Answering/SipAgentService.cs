@@ -1,4 +1,6 @@
+using GatewayAgent.Contracts;
 using GatewayAgent.Sip.Security;
+using GatewayAgent.Status;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
@@ -21,6 +23,9 @@ public sealed class SipAgentService : IHostedService
     private readonly AgentSipOptions _options;
     private readonly ProbeAnswererOptions _answering;
     private readonly AgentStartTime _started;
+    private readonly AgentStatus _status;
+    private readonly AgentEventHub _events;
+    private readonly WanGate _wan;
     private readonly ILogger _logger;
 
     public SipAgentService(
@@ -31,6 +36,9 @@ public sealed class SipAgentService : IHostedService
         IOptions<AgentSipOptions> options,
         IOptions<ProbeAnswererOptions> answering,
         AgentStartTime started,
+        AgentStatus status,
+        AgentEventHub events,
+        WanGate wan,
         ILogger<SipAgentService> logger)
     {
         _transport = transport;
@@ -40,6 +48,9 @@ public sealed class SipAgentService : IHostedService
         _options = options.Value;
         _answering = answering.Value;
         _started = started;
+        _status = status;
+        _events = events;
+        _wan = wan;
         _logger = logger;
     }
 
@@ -50,12 +61,20 @@ public sealed class SipAgentService : IHostedService
             AgentLog.NoMonitorNumbers(_logger);
         }
 
-        _transport.Admission = _guard;
+        // A closed WAN gate (simulated site cut) hears nothing, exactly like a dead access line.
+        _transport.Admission = new GatedAdmission(_wan, _guard);
         await _transport.StartAsync(_options.ListenAddresses(), _guard, cancellationToken).ConfigureAwait(false);
         var sinceStart = System.Diagnostics.Stopwatch.GetElapsedTime(_started.Timestamp);
         AgentLog.Listening(_logger, string.Join(", ", _transport.LocalEndPoints), string.Join(", ", _answering.MonitorNumbers),
             _answering.Channels, sinceStart.TotalMilliseconds);
-        _answerer.Answered += p => AgentLog.ProbeAnswered(_logger, p.CallId, p.Source.ToString(), p.Number, p.SetupTime.TotalMilliseconds);
+        _answerer.Answered += OnAnswered;
+    }
+
+    private void OnAnswered(ProbeAnswered probe)
+    {
+        AgentLog.ProbeAnswered(_logger, probe.CallId, probe.Source.ToString(), probe.Number, probe.SetupTime.TotalMilliseconds);
+        _status.LastProbeAnswered = probe.AnsweredAt;
+        _events.Raise(EventTypes.ProbeAnswered, probe.Number, at: probe.AnsweredAt);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -65,5 +84,10 @@ public sealed class SipAgentService : IHostedService
         var stats = _answerer.GetStatistics();
         AgentLog.Stopped(_logger, stats.ProbesAnswered, _transport.Statistics.UnparseableDropped, _guard.Forbidden, _guard.RateLimited,
             _transactions.InvalidRequestsAnswered);
+    }
+
+    private sealed class GatedAdmission(WanGate gate, ISipSourceAdmission inner) : ISipSourceAdmission
+    {
+        public bool TryAdmit(System.Net.IPAddress source) => gate.IsOpen && inner.TryAdmit(source);
     }
 }

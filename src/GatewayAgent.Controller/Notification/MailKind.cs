@@ -1,0 +1,8 @@
+namespace GatewayAgent.Controller.Notification;
+
+public enum MailKind
+{
+    Failure,
+    Recovery,
+    Test,
+}

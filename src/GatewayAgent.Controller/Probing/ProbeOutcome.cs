@@ -1,0 +1,11 @@
+namespace GatewayAgent.Controller.Probing;
+
+public enum ProbeOutcome
+{
+    /// <summary>180/183/2xx from the monitoring number, or 486/600 busy: the line is up.</summary>
+    Reached,
+    /// <summary>Timeout, transport error, 404/408/480, 5xx, other 6xx.</summary>
+    Missed,
+    /// <summary>A miss in a round where the canary also missed: the prober's own trouble; never counts toward failure.</summary>
+    ProberDegraded,
+}

@@ -1,0 +1,8 @@
+namespace GatewayAgent.Status;
+
+public enum LinkState
+{
+    Unknown,
+    Up,
+    Down,
+}

@@ -1,0 +1,8 @@
+namespace GatewayAgent.Status;
+
+public enum PowerSource
+{
+    Unknown,
+    Mains,
+    Battery,
+}

@@ -1,0 +1,12 @@
+using GatewayAgent.Hardware;
+
+namespace GatewayAgent.Hardware.Tests;
+
+public class LedPatternTests
+{
+    [Fact]
+    public void Four_patterns_exist_as_documented_in_hw_LEDS()
+    {
+        Assert.Equal(["Off", "Steady", "SlowBlink", "FastBlink"], Enum.GetNames<LedPattern>());
+    }
+}
