@@ -211,6 +211,21 @@ public static class ContractValidator
         return target;
     }
 
+    /// <summary>The probe target with its user part set to <paramref name="monitoringNumber"/> (when the monitoring number changes).</summary>
+    public static string? RetargetProbe(string? probeTarget, string? monitoringNumber)
+    {
+        if (probeTarget is null || string.IsNullOrWhiteSpace(monitoringNumber))
+        {
+            return probeTarget;
+        }
+
+        var scheme = probeTarget.IndexOf(':', StringComparison.Ordinal);
+        var at = probeTarget.IndexOf('@', StringComparison.Ordinal);
+        return scheme < 0 || at < scheme
+            ? probeTarget
+            : string.Concat(probeTarget.AsSpan(0, scheme + 1), PhoneNumbers.Normalize(monitoringNumber), probeTarget.AsSpan(at));
+    }
+
     private static List<DestinationEntry> ValidateDestinations(
         IReadOnlyList<DestinationEntry> entries, List<string> numbers, string? monitoring, List<RuleViolation> violations)
     {
