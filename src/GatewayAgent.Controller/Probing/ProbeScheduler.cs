@@ -285,9 +285,8 @@ public sealed class ProbeScheduler : BackgroundService, IFastProbing
 
     private async Task SleepAsync(long nextRound, CancellationToken cancellationToken)
     {
-        TaskCompletionSource wake;
-        long wakeAt;
-        long now;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? sleep = null;
         lock (_gate)
         {
             if (_wake.Task.IsCompleted)
@@ -295,27 +294,31 @@ public sealed class ProbeScheduler : BackgroundService, IFastProbing
                 _wake = NewSignal();
             }
 
-            wake = _wake;
-            wakeAt = nextRound;
+            var wakeAt = nextRound;
             if (_queue.TryPeek(out _, out var due) && due < wakeAt)
             {
                 wakeAt = due;
             }
 
-            now = _time.GetUtcNow().UtcTicks;
-            _sleepingUntil = wakeAt;
-            var idle = _idle;
-            _idle = NewSignal();
-            idle.TrySetResult();
+            // The timer is armed before the loop reports itself idle, so a clock that moves on at once still wakes it.
+            var now = _time.GetUtcNow().UtcTicks;
+            if (wakeAt > now)
+            {
+                sleep = Task.WhenAny(Task.Delay(TimeSpan.FromTicks(wakeAt - now), _time, stop.Token), _wake.Task);
+                _sleepingUntil = wakeAt;
+                var idle = _idle;
+                _idle = NewSignal();
+                idle.TrySetResult();
+            }
         }
 
-        if (wakeAt > now)
+        if (sleep is null)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(Task.Delay(TimeSpan.FromTicks(wakeAt - now), _time, stop.Token), wake.Task).ConfigureAwait(false);
-            await stop.CancelAsync().ConfigureAwait(false);
+            return;
         }
 
+        await sleep.ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
         lock (_gate)
         {
             _sleepingUntil = long.MinValue;
