@@ -72,13 +72,13 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
     }
 
     /// <summary>
-    /// ProbeCaller reports a timeout as 408 and a transport error as 503, each with an error text; a real 408 or 503
-    /// response has none.
+    /// ProbeCaller flags a timeout (cancelled after a provisional, or abandoned: 408 with an error text) and reports a
+    /// transport error as 503 with an error text; a real 408 or 503 response has none.
     /// </summary>
     internal static ProbeDialResult Map(ProbeCallResult result)
     {
         var provisional = result.ProvisionalStatus is > 100 ? result.ProvisionalStatus : null;
-        if (result.Error is not null && result.FinalStatus == 408)
+        if ((result.TimedOut && result.FinalStatus is not (>= 200 and < 300)) || (result.Error is not null && result.FinalStatus == 408))
         {
             return new ProbeDialResult(ProbeDialFailure.Timeout, provisional, null, provisional is null ? null : result.SetupTime, result.Error);
         }
