@@ -19,6 +19,7 @@ public sealed class ProbingMetrics
     private long _reachedTotal;
     private long _missedTotal;
     private long _degradedTotal;
+    private long _canaryPlacedTotal;
     private long _canaryMissedTotal;
     private long _inFlight;
     private int _contracts;
@@ -43,6 +44,8 @@ public sealed class ProbingMetrics
     public long MissedTotal => Interlocked.Read(ref _missedTotal);
 
     public long DegradedTotal => Interlocked.Read(ref _degradedTotal);
+
+    public long CanaryPlacedTotal => Interlocked.Read(ref _canaryPlacedTotal);
 
     public long CanaryMissedTotal => Interlocked.Read(ref _canaryMissedTotal);
 
@@ -83,7 +86,11 @@ public sealed class ProbingMetrics
         }
     }
 
-    internal void OnCanaryPlaced() => _canaryPlaced.Add(1);
+    internal void OnCanaryPlaced()
+    {
+        Interlocked.Increment(ref _canaryPlacedTotal);
+        _canaryPlaced.Add(1);
+    }
 
     internal void OnCanaryMissed()
     {

@@ -88,6 +88,17 @@ internal sealed partial class SippSite : IAsyncDisposable
         return new SippVerdict(_process.ExitCode, Count(output, "Successful call"), Count(output, "Failed call"), output, errors);
     }
 
+    /// <summary>SIGUSR1: sipp takes no new calls, lets the running ones end, prints its statistics and exits.</summary>
+    public async Task<SippVerdict> StopGracefullyAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-USR1", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitAsync(timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
