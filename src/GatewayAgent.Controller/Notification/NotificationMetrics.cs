@@ -10,7 +10,7 @@ public sealed class NotificationMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _givenUp;
-    private long _depth;
+    private long _depth = -1;
 
     public NotificationMetrics(IMeterFactory meterFactory)
     {
@@ -19,7 +19,7 @@ public sealed class NotificationMetrics
         _delivered = meter.CreateCounter<long>("notification.mails.delivered", "{mail}", "Mails accepted by the SMTP relay");
         _failures = meter.CreateCounter<long>("notification.mails.delivery_failures", "{attempt}", "Delivery attempts that failed");
         _givenUp = meter.CreateCounter<long>("notification.mails.given_up", "{mail}", "Mails abandoned after MaxAttempts, MaxAge or a permanent refusal");
-        meter.CreateObservableGauge("notification.outbox.depth", () => Interlocked.Read(ref _depth), "{mail}", "Mails pending in the outbox, as last sampled by the dispatcher");
+        meter.CreateObservableGauge("notification.outbox.depth", Depth, "{mail}", "Mails pending in the outbox, as last sampled by the dispatcher");
     }
 
     public void Delivered(MailKind kind) => _delivered.Add(1, Tag(kind));
@@ -29,6 +29,13 @@ public sealed class NotificationMetrics
     public void GaveUp(MailKind kind) => _givenUp.Add(1, Tag(kind));
 
     public void OutboxDepth(int pending) => Interlocked.Exchange(ref _depth, pending);
+
+    // Nothing is reported until the dispatcher has sampled the outbox once.
+    private IEnumerable<Measurement<long>> Depth()
+    {
+        var depth = Interlocked.Read(ref _depth);
+        return depth < 0 ? [] : [new Measurement<long>(depth)];
+    }
 
     private static KeyValuePair<string, object?> Tag(MailKind kind) => new("kind", kind switch
     {

@@ -41,7 +41,6 @@ public sealed class OutboxDispatcher(
             try
             {
                 handled = await DispatchDueAsync(stoppingToken).ConfigureAwait(false);
-                metrics.OutboxDepth(await store.CountPendingAsync(stoppingToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -68,14 +67,24 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>One pass: sends every due mail (up to BatchSize) over one connection; returns how many were due.</summary>
+    /// <summary>
+    /// One pass: sends every due mail (up to BatchSize) over one connection, then samples the outbox depth for the
+    /// metrics; returns how many mails were due.
+    /// </summary>
     internal async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         var due = await store.GetDueAsync(time.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
-        if (due.Count == 0)
+        if (due.Count > 0)
         {
-            return 0;
+            await SendAsync(due, cancellationToken).ConfigureAwait(false);
         }
+
+        metrics.OutboxDepth(await store.CountPendingAsync(cancellationToken).ConfigureAwait(false));
+        return due.Count;
+    }
+
+    private async Task SendAsync(IReadOnlyList<OutboxMail> due, CancellationToken cancellationToken)
+    {
 
         SmtpMailSession? session = null;
         Exception? connectError = null;
@@ -84,6 +93,12 @@ public sealed class OutboxDispatcher(
             foreach (var mail in due)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (!MailAddressRules.IsValid(mail.Recipient))
+                {
+                    await FailAsync(mail, "invalid recipient address (FN-9 rules)", permanent: true, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 MimeMessage message;
                 try
                 {
@@ -152,8 +167,6 @@ public sealed class OutboxDispatcher(
                 await session.DisposeAsync().ConfigureAwait(false);
             }
         }
-
-        return due.Count;
     }
 
     /// <summary>The delay before retry number <paramref name="failedAttempts"/> + 1: Initial × Multiplier^(n−1), capped.</summary>

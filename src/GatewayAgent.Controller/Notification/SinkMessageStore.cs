@@ -24,12 +24,19 @@ internal sealed class SinkMessageStore(string directory, SmtpSinkControl control
             return new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 sink is not accepting mail (simulated relay outage)");
         }
 
-        var bytes = buffer.ToArray();
+        var bytes = WithFinalLineBreak(buffer.ToArray());
         var name = FileName(bytes);
         var path = await WriteAtomicallyAsync(name, bytes, cancellationToken).ConfigureAwait(false);
         NotificationLog.SinkStored(logger, Path.GetFileName(path), from, to, bytes.LongLength);
         return SmtpResponse.Ok;
     }
+
+    /// <summary>
+    /// SmtpServer hands over the data without the CRLF in front of the terminating ".", which RFC 5321 §4.1.1.4 counts
+    /// as the last line's own line break: put it back so the .eml holds the message as sent.
+    /// </summary>
+    internal static byte[] WithFinalLineBreak(byte[] data) =>
+        data.AsSpan().EndsWith("\r\n"u8) ? data : [.. data, (byte)'\r', (byte)'\n'];
 
     private string FileName(byte[] bytes)
     {

@@ -42,14 +42,15 @@ public sealed class SmtpSink(IOptions<SmtpSinkOptions> options, SmtpSinkControl 
             services);
         server.SessionFaulted += (_, e) => NotificationLog.SinkSessionFaulted(logger, e.Exception);
 
-        _stop = new CancellationTokenSource();
-        _running = server.StartAsync(_stop.Token);
-        var first = await Task.WhenAny(started.Task, _running).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stop = new CancellationTokenSource();
+        var running = server.StartAsync(stop.Token);
+        var first = await Task.WhenAny(started.Task, running).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (first != started.Task)
         {
+            stop.Dispose();
             try
             {
-                await _running.ConfigureAwait(false);
+                await running.ConfigureAwait(false);
             }
             catch (SocketException e)
             {
@@ -58,6 +59,9 @@ public sealed class SmtpSink(IOptions<SmtpSinkOptions> options, SmtpSinkControl 
 
             throw new InvalidOperationException($"Controller:Mail:Sink:Listen {endPoint}: the SMTP sink stopped before listening");
         }
+
+        _stop = stop;
+        _running = running;
 
         control.EndPoint = await started.Task.ConfigureAwait(false);
         NotificationLog.SinkListening(logger, control.EndPoint.ToString(), directory);
