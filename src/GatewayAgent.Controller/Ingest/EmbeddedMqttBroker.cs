@@ -107,12 +107,12 @@ internal sealed class EmbeddedMqttBroker(
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             endpoint.BoundInterNetworkV6Address = address.Address;
-            endpoint.BoundInterNetworkAddress = null;
+            endpoint.BoundInterNetworkAddress = IPAddress.None;
         }
         else
         {
             endpoint.BoundInterNetworkAddress = address.Address;
-            endpoint.BoundInterNetworkV6Address = null;
+            endpoint.BoundInterNetworkV6Address = IPAddress.None;
         }
     }
 
