@@ -3,6 +3,9 @@ using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Hosting;
+using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Notification;
+using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Storage;
 
@@ -14,12 +17,10 @@ builder.Services
     .AddContracts()
     .AddDetection()
     .AddForwarding()
-    .AddControllerApi();
-
-// ── Wired by the lead when merging the other helpers' branches ──
-// builder.Services.AddProbing();          // Probing/: ProbeScheduler (IFastProbing) over IProbeTargetSource → IProbeOutcomeSink
-// builder.Services.AddNotification();     // Notification/: MailComposer (IMailComposer), OutboxDispatcher over IOutboxStore, SMTP sink
-// builder.Services.AddTelemetryIngest();  // Ingest/: MQTT broker (ISiteDirectory, ISiteEventLog), IContractStatePublisher, ISiteLiveStatusReader
+    .AddControllerApi()
+    .AddProbing()
+    .AddNotification()
+    .AddTelemetryIngest();
 
 var app = builder.Build();
 

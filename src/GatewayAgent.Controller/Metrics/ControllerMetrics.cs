@@ -7,8 +7,9 @@ namespace GatewayAgent.Controller.Metrics;
 /// The controller's Prometheus metrics on their own registry (no process-wide static registry), served at /metrics.
 /// One singleton: the prober, the detector, the dispatcher and ingest each increment what they see.
 /// </summary>
-public sealed class ControllerMetrics
+public sealed class ControllerMetrics : IDisposable
 {
+    private readonly IDisposable meterAdapter;
     private readonly Counter probesPlaced;
     private readonly Counter probes;
     private readonly Counter detectorTransitions;
@@ -24,6 +25,13 @@ public sealed class ControllerMetrics
     {
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        // The probing, notification and ingest parts count with System.Diagnostics.Metrics (Meters named
+        // GatewayAgent.Controller.*); the adapter exports them on the same registry (gateway_probing_*, notification_*, gateway_ingest_*).
+        meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = Registry,
+            InstrumentFilterPredicate = instrument => instrument.Meter.Name.StartsWith("GatewayAgent.Controller", StringComparison.Ordinal),
+        });
         probesPlaced = factory.CreateCounter("gateway_controller_probes_placed_total", "Probe calls placed (INVITEs sent).");
         probes = factory.CreateCounter("gateway_controller_probes_total", "Probe outcomes recorded by the detector.", "outcome");
         detectorTransitions = factory.CreateCounter("gateway_controller_detector_transitions_total", "Detector transitions (FN-4 failure, FN-5 recovery).", "to");
@@ -41,6 +49,8 @@ public sealed class ControllerMetrics
     }
 
     public CollectorRegistry Registry { get; }
+
+    public void Dispose() => meterAdapter.Dispose();
 
     public void ProbePlaced() => probesPlaced.Inc();
 
