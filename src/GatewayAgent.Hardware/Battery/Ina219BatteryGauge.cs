@@ -40,10 +40,21 @@ public sealed class Ina219BatteryGauge : IDisposable
     public static double EstimateChargePercent(double busVolts, double emptyVolts, double fullVolts) =>
         Math.Clamp((busVolts - emptyVolts) / (fullVolts - emptyVolts) * 100, 0, 100);
 
+    /// <summary>
+    /// The binding scales the current register as unsigned, but the INA219 stores it in two's complement: a charging
+    /// battery (current flowing back through the shunt) would read as a huge positive current. Undo that.
+    /// </summary>
+    private double Signed(double amps)
+    {
+        var (_, currentLsb) = Calibration(_definition);
+        var raw = Math.Round(amps / currentLsb);
+        return (raw >= 32768 ? raw - 65536 : raw) * currentLsb;
+    }
+
     public BatteryMeasurement Read()
     {
         var volts = _ina219.ReadBusVoltage().Volts;
-        var amps = _ina219.ReadCurrent().Amperes;
+        var amps = Signed(_ina219.ReadCurrent().Amperes);
         var charge = EstimateChargePercent(volts, _definition.EmptyVolts, _definition.FullVolts);
         return new BatteryMeasurement(Math.Round(volts, 3), Math.Round(amps, 4), Math.Round(charge, 1), charge <= _definition.LowPercent);
     }

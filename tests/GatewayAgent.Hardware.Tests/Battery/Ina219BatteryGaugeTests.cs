@@ -38,17 +38,19 @@ public sealed class Ina219BatteryGaugeTests
         Assert.Equal(percent < 20, reading.Low);
     }
 
-    [Fact]
-    public void Current_IsReadThroughTheCalibrationTheGaugeWrote()
+    [Theory]
+    [InlineData(1.25)]
+    [InlineData(-0.4)] // charging: current flows back through the shunt
+    public void Current_IsReadThroughTheCalibrationTheGaugeWrote(double amps)
     {
-        var chip = new SimulatedIna219(new I2cConnectionSettings(1, 0x42), TwoCellLithium.ShuntOhms) { BusVolts = 7.6, ShuntAmps = 1.25 };
+        var chip = new SimulatedIna219(new I2cConnectionSettings(1, 0x42), TwoCellLithium.ShuntOhms) { BusVolts = 7.6, ShuntAmps = amps };
         using var gauge = new Ina219BatteryGauge(chip, TwoCellLithium);
 
         var reading = gauge.Read();
 
         var (calibration, _) = Ina219BatteryGauge.Calibration(TwoCellLithium);
         Assert.Equal(calibration & 0xFFFE, chip.ReadRegisterValue(0x05));
-        Assert.Equal(1.25, reading.Amps, precision: 2);
+        Assert.Equal(amps, reading.Amps, precision: 2);
         // The gauge configured continuous shunt+bus conversion on the 32 V range.
         Assert.Equal(0x7, chip.ReadRegisterValue(0x00) & 0x7);
         Assert.NotEqual(0, chip.ReadRegisterValue(0x00) & 0x2000);
