@@ -41,7 +41,7 @@ internal static partial class BoardLog
     [LoggerMessage(2111, LogLevel.Information, "watching WAN interface {Interface} every {Interval}: {State}")]
     public static partial void WanWatching(ILogger logger, string @interface, TimeSpan interval, string state);
 
-    [LoggerMessage(2112, LogLevel.Information, "button: {Press} press")]
+    [LoggerMessage(2112, LogLevel.Information, "button: {Press}")]
     public static partial void ButtonPressed(ILogger logger, string press);
 
     [LoggerMessage(2113, LogLevel.Information, "self-test after the button press: reached={Reached} status={Status} error={Error}")]
@@ -55,6 +55,9 @@ internal static partial class BoardLog
 
     [LoggerMessage(2116, LogLevel.Information, "sim: SIP leg {State} (simulated WAN {Wan}, simulated power-good {PowerGood})")]
     public static partial void SimulatedGate(ILogger logger, string state, string wan, string powerGood);
+
+    [LoggerMessage(2118, LogLevel.Information, "LED test done")]
+    public static partial void LedTestDone(ILogger logger);
 
     [LoggerMessage(2117, LogLevel.Information, "LEDs: {Leds}")]
     public static partial void LedsChanged(ILogger logger, string leds);

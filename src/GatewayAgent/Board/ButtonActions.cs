@@ -42,13 +42,13 @@ public sealed class ButtonActions : IDisposable
     {
         if (press == ButtonPress.Long)
         {
-            BoardLog.ButtonPressed(_logger, "long");
+            BoardLog.ButtonPressed(_logger, "long press (technician on site)");
             _events.Raise(EventTypes.Button, "long", at: at);
             _events.Raise(EventTypes.TechnicianOnSite, "button held", at: at);
             return;
         }
 
-        BoardLog.ButtonPressed(_logger, "short");
+        BoardLog.ButtonPressed(_logger, "short press (LED test and self-test)");
         _events.Raise(EventTypes.Button, "short", at: at);
         LastShortPress = Task.Run(() => ShortPressAsync(_stopping.Token));
     }
@@ -66,6 +66,7 @@ public sealed class ButtonActions : IDisposable
             }
 
             await ledTest.ConfigureAwait(false);
+            BoardLog.LedTestDone(_logger);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
