@@ -98,6 +98,11 @@ public sealed class SimulatedSite : IDisposable
             {
                 return problem;
             }
+
+            if (name == PinMap.BatteryLow && _board.Hardware!.BatteryLow is null)
+            {
+                return $"the pin map {_board.Hardware.PinMap.Name} has no battery-low input";
+            }
         }
 
         foreach (var (name, value) in pairs)
@@ -128,11 +133,9 @@ public sealed class SimulatedSite : IDisposable
             case "button":
                 Drive(board.ButtonInput, value == "1");
                 break;
-            case PinMap.BatteryLow when board.BatteryLow is { } batteryLow:
-                Drive(batteryLow, value == "1");
-                break;
             case PinMap.BatteryLow:
-                break; // this pin map has no battery-low input
+                Drive(board.BatteryLow!, value == "1");
+                break;
             case PinMap.PowerGood:
                 Drive(board.PowerGood, value == "1");
                 if (_board.SimulatedBattery is { } battery)
