@@ -162,6 +162,23 @@ public sealed class EventSpool : IDisposable
         return false;
     }
 
+    /// <summary>Hands out one particular event (a power.lost sent straight from the raising thread), if still undelivered and free.</summary>
+    public bool TryLease(long seq, out SpoolEntry entry)
+    {
+        lock (_gate)
+        {
+            if (_pending.TryGetValue(seq, out var candidate) && !candidate.Leased)
+            {
+                candidate.Leased = true;
+                entry = candidate;
+                return true;
+            }
+        }
+
+        entry = null!;
+        return false;
+    }
+
     /// <summary>Not delivered after all: hand it out again later.</summary>
     public void Release(SpoolEntry entry)
     {

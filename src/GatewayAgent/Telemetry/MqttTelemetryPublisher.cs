@@ -45,6 +45,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
     private IDisposable? _hubSubscription;
     private IDisposable? _optionsSubscription;
     private ITimer? _snapshotTimer;
+    private volatile LiveSession? _live;
     private int _epoch = -1;
     private int _epochCounter;
     private int _snapshotDue;
@@ -123,7 +124,11 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -161,7 +166,15 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         try
         {
             var power = notice.Type is EventTypes.PowerLost or EventTypes.PowerRestored;
-            spool.Append(notice, Volatile.Read(ref _epoch), durable: power, priority: notice.Type == EventTypes.PowerLost);
+            var priority = notice.Type == EventTypes.PowerLost;
+            var evt = spool.Append(notice, Volatile.Read(ref _epoch), durable: power, priority: priority);
+            // Dying gasp: the PUBLISH leaves from this thread now, not when the sender loop next wakes; the loop
+            // collects its PUBACK like any other.
+            if (priority && _live is { } live && spool.TryLease(evt.Seq, out var entry))
+            {
+                live.Direct.Enqueue(PublishEventAsync(live.Client, entry, live.Epoch, live.Token));
+            }
+
             Wake();
         }
         catch (ObjectDisposedException)
@@ -263,6 +276,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         client.ApplicationMessageReceivedAsync += e => OnCommandMessage(client, bdSeq, e);
         using var session = new CancellationTokenSource();
         var inflight = new List<Task>(Window + 2);
+        var live = new LiveSession(client, epoch, session.Token);
         try
         {
             _status.Cloud = CloudState.Connected;
@@ -272,6 +286,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
                 _factory.CreateSubscribeOptionsBuilder().WithTopicFilter(Topics.CommandFilter(_siteId), MqttQualityOfServiceLevel.AtLeastOnce).Build(),
                 session.Token).ConfigureAwait(false);
             await PublishSnapshotAsync(client, session.Token).ConfigureAwait(false);
+            _live = live;
 
             var backlog = spool.Depth;
             var replayClock = Stopwatch.StartNew();
@@ -283,6 +298,11 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
                 if (lost.Task.IsCompleted)
                 {
                     await lost.Task.ConfigureAwait(false);
+                }
+
+                while (live.Direct.TryDequeue(out var direct))
+                {
+                    inflight.Add(direct);
                 }
 
                 while (inflight.Count < Window && spool.TryLease(out var entry))
@@ -327,10 +347,14 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            _live = null;
+            inflight.AddRange(live.Direct);
             await StopSessionAsync(client, bdSeq, inflight).ConfigureAwait(false);
         }
         finally
         {
+            _live = null;
+            inflight.AddRange(live.Direct);
             await session.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(inflight).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
@@ -494,6 +518,12 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         {
             TelemetryLog.CommandFailed(_logger, verb, ex);
         }
+    }
+
+    /// <summary>The connected session, for the dying-gasp fast path on the raising thread.</summary>
+    private sealed record LiveSession(IMqttClient Client, int Epoch, CancellationToken Token)
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<Task> Direct { get; } = new();
     }
 
     private static string Describe(Exception ex) => ex switch
