@@ -17,7 +17,7 @@ public static class ProvisionFlags
         new("mqtt-tls", "Agent:Mqtt:UseTls", null, false, "connect to the broker over TLS"),
         new("ca-file", "Agent:Mqtt:CaFile", "PATH", false, "PEM file of the CA that signed the broker's certificate (implies --mqtt-tls)"),
         new("board", "Agent:Board:Kind", "KIND", false, "sim | rpi | libgpiod"),
-        new("pinmap", "Agent:Board:PinMap", "NAME|PATH", false, "pin map: a name from the pinmaps/ folder beside the binary, or a JSON file"),
+        new("pinmap", "Agent:Board:PinMap", "NAME|PATH", false, "pin map: a name from the pinmaps/ folder beside the binary (rpi4, rpi5, libgpiod-generic...), or a path to a JSON file"),
         new("monitor-number", "Agent:Sip:MonitorNumbers", "NUMBER", true, "monitoring number to answer, digits (hyphens are dropped); repeatable; at least one"),
         new("listen", "Agent:Sip:Listen", "ADDR", true, "SIP listen address, e.g. udp:0.0.0.0:5060 or tcp:[::]:5060; repeatable (default udp and tcp on 0.0.0.0:5060)"),
         new("channels", "Agent:Sip:Channels", "N", false, "concurrent probe calls answered, 1-1000 (default 2)"),

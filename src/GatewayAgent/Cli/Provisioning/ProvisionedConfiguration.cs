@@ -241,8 +241,7 @@ public static class ProvisionedConfiguration
 
         if (args.Single("pinmap") is { } pinMap)
         {
-            var isPath = pinMap.Contains('/', StringComparison.Ordinal) || pinMap.EndsWith(".json", StringComparison.Ordinal);
-            if (isPath)
+            if (pinMap.Contains('/', StringComparison.Ordinal))
             {
                 if (!File.Exists(pinMap))
                 {
@@ -253,15 +252,17 @@ public static class ProvisionedConfiguration
             }
             else
             {
-                if (!File.Exists(Path.Combine(pinMapDirectory, pinMap + ".json")))
+                // A shipped map by name: "rpi5" or "rpi5.json" (the agent looks bare file names up in pinmaps/).
+                var file = pinMap.EndsWith(".json", StringComparison.Ordinal) ? pinMap : pinMap + ".json";
+                if (!File.Exists(Path.Combine(pinMapDirectory, file)))
                 {
                     var known = Directory.Exists(pinMapDirectory)
                         ? string.Join(", ", Directory.EnumerateFiles(pinMapDirectory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal))
                         : "";
-                    throw Invalid("Agent:Board:PinMap", pinMap, $"is not a pin map in {pinMapDirectory} (known: {(known.Length == 0 ? "none" : known)})");
+                    throw Invalid("Agent:Board:PinMap", pinMap, $"is not a pin map in {pinMapDirectory} (known: {(known.Length == 0 ? "none" : known)}; or give a path)");
                 }
 
-                Set(root, "Agent:Board:PinMap", pinMap);
+                Set(root, "Agent:Board:PinMap", file);
             }
         }
     }
