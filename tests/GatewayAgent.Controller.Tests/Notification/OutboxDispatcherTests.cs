@@ -248,7 +248,9 @@ public class OutboxDispatcherTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == NotificationMetrics.MeterName && instrument.Name == "notification.outbox.depth")
+            // Only this harness's meter: other tests run dispatchers with meters of the same name in parallel.
+            if (instrument.Meter.Name == NotificationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, harness.MeterFactory)
+                && instrument.Name == "notification.outbox.depth")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -322,7 +324,7 @@ public class OutboxDispatcherTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == NotificationMetrics.MeterName)
+            if (instrument.Meter.Name == NotificationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, harness.MeterFactory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
