@@ -133,7 +133,9 @@ public sealed class OutboxDispatcher(
                         }
                     }
 
-                    reply = await session.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                    // Not cancelled by shutdown: a send cut off after the relay took the mail but before its reply
+                    // was read would be resent at the next start. Controller:Mail:Smtp:Timeout bounds it instead.
+                    reply = await session.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
