@@ -85,7 +85,6 @@ public sealed class OutboxDispatcher(
 
     private async Task SendAsync(IReadOnlyList<OutboxMail> due, CancellationToken cancellationToken)
     {
-
         SmtpMailSession? session = null;
         Exception? connectError = null;
         try
@@ -126,7 +125,7 @@ public sealed class OutboxDispatcher(
                         {
                             session = await sender.OpenAsync(cancellationToken).ConfigureAwait(false);
                         }
-                        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
                             connectError = e;
                             throw;
@@ -137,9 +136,9 @@ public sealed class OutboxDispatcher(
                     // was read would be resent at the next start. Controller:Mail:Smtp:Timeout bounds it instead.
                     reply = await session.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    await FailAsync(mail, Describe(e), IsPermanent(e), cancellationToken).ConfigureAwait(false);
+                    await FailAsync(mail, Describe(e), IsPermanent(e), CancellationToken.None).ConfigureAwait(false);
                     if (session is { IsConnected: false })
                     {
                         await session.DisposeAsync().ConfigureAwait(false);
