@@ -25,8 +25,8 @@ public sealed class MailMessageFactory
 
     public MailMessageFactory(IOptions<MailOptions> mail, IOptions<SmtpRelayOptions> relay, ILogger<MailMessageFactory> logger)
     {
-        // ISO-2022-JP (code page 50220) lives in the code-pages provider; registering it again is harmless.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        // ISO-2022-JP (code page 50220) lives in the code-pages provider (see NotificationEncodings).
+        NotificationEncodings.Register();
         _relay = relay.Value;
         _logger = logger;
         _charset = string.Equals(mail.Value.Charset, Iso2022Jp, StringComparison.OrdinalIgnoreCase)

@@ -85,7 +85,6 @@ public sealed class OutboxDispatcher(
 
     private async Task SendAsync(IReadOnlyList<OutboxMail> due, CancellationToken cancellationToken)
     {
-
         SmtpMailSession? session = null;
         Exception? connectError = null;
         try
@@ -126,18 +125,20 @@ public sealed class OutboxDispatcher(
                         {
                             session = await sender.OpenAsync(cancellationToken).ConfigureAwait(false);
                         }
-                        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                         {
                             connectError = e;
                             throw;
                         }
                     }
 
-                    reply = await session.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                    // Not cancelled by shutdown: a send cut off after the relay took the mail but before its reply
+                    // was read would be resent at the next start. Controller:Mail:Smtp:Timeout bounds it instead.
+                    reply = await session.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    await FailAsync(mail, Describe(e), IsPermanent(e), cancellationToken).ConfigureAwait(false);
+                    await FailAsync(mail, Describe(e), IsPermanent(e), CancellationToken.None).ConfigureAwait(false);
                     if (session is { IsConnected: false })
                     {
                         await session.DisposeAsync().ConfigureAwait(false);

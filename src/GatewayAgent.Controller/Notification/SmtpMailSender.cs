@@ -41,6 +41,7 @@ public sealed class SmtpMailSender(
         {
             Timeout = (int)_relay.Timeout.TotalMilliseconds,
             LocalDomain = messages.MessageIdDomain,
+            CheckCertificateRevocation = _relay.CheckCertificateRevocation,
         };
         try
         {

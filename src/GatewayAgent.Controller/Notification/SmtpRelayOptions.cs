@@ -32,6 +32,9 @@ public sealed class SmtpRelayOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Controller:Mail:Smtp:Timeout must be between 00:00:01 and 00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Check the relay certificate's revocation status (needs the CRL/OCSP servers reachable from the controller).</summary>
+    public bool CheckCertificateRevocation { get; set; } = true;
+
     public bool HasRelay => !string.IsNullOrWhiteSpace(Host);
 
     public int EffectivePort => Port != 0 ? Port : Security switch

@@ -69,30 +69,30 @@ public sealed class SmtpSink(IOptions<SmtpSinkOptions> options, SmtpSinkControl 
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stop is null || _running is null)
+        var (stop, running) = (_stop, _running);
+        if (stop is null || running is null)
         {
             return;
         }
 
+        (_stop, _running) = (null, null);
         control.EndPoint = null;
-        await _stop.CancelAsync().ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Stopped.
         }
+        finally
+        {
+            stop.Dispose();
+        }
 
         NotificationLog.SinkStopped(logger);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stop?.Dispose();
-        _stop = null;
-        _running = null;
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

@@ -227,6 +227,35 @@ public class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task Starttls_required_but_not_offered_is_a_retried_failure_not_a_plain_text_send()
+    {
+        await using var relay = await TestSmtpServer.StartAsync();
+        using var harness = new DispatcherHarness(relay.Port);
+        harness.Relay.Security = SmtpSecurity.StartTls;
+        var id = await harness.EnqueueAsync("a@example.jp");
+
+        Assert.Equal(1, await harness.NewDispatcher().DispatchDueAsync(CancellationToken.None));
+
+        Assert.Empty(relay.Received);
+        var row = harness.Store.Row(id);
+        Assert.Equal(OutboxStatus.Pending, row.Status);
+        Assert.Contains("STARTTLS", row.LastError ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_relay_or_sink_attempts_fail_naming_the_missing_setting()
+    {
+        using var harness = new DispatcherHarness(TestSmtpServer.FreePort());
+        harness.Relay.Host = null;
+        var id = await harness.EnqueueAsync("a@example.jp");
+
+        Assert.Equal(1, await harness.NewDispatcher().DispatchDueAsync(CancellationToken.None));
+
+        Assert.Equal(OutboxStatus.Pending, harness.Store.Row(id).Status);
+        Assert.Contains("Controller:Mail:Smtp:Host", harness.Store.Row(id).LastError ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Malformed_recipient_address_is_given_up_without_contacting_the_relay()
     {
         await using var relay = await TestSmtpServer.StartAsync();
@@ -248,7 +277,9 @@ public class OutboxDispatcherTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == NotificationMetrics.MeterName && instrument.Name == "notification.outbox.depth")
+            // Only this harness's meter: other tests run dispatchers with meters of the same name in parallel.
+            if (instrument.Meter.Name == NotificationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, harness.MeterFactory)
+                && instrument.Name == "notification.outbox.depth")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -322,7 +353,7 @@ public class OutboxDispatcherTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == NotificationMetrics.MeterName)
+            if (instrument.Meter.Name == NotificationMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, harness.MeterFactory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
