@@ -11,7 +11,8 @@ namespace GatewayAgent.Hardware;
 /// <summary>
 /// The adapter's field hardware built from a <see cref="PinMap"/> on a <see cref="GpioController"/> (and, when the map
 /// names an INA219, an <see cref="I2cDevice"/>) handed in by the host: the debounced inputs, the technician button,
-/// the LED panel and the battery gauge. Disposing it releases the pins it opened, not the controller or the device.
+/// the LED panel and the battery gauge. Disposing it stops its timers and edge callbacks and turns the LEDs off; the
+/// controller and the device stay the host's to dispose.
 /// </summary>
 public sealed class AdapterBoard : IDisposable
 {

@@ -26,14 +26,15 @@ public static partial class LocalControlSocketPath
     }
 
     /// <summary>The path the server binds: the configured one, else the first candidate whose directory it can write.</summary>
-    public static string ForServer(string? configured)
+    public static string ForServer(string? configured, IReadOnlyList<string>? candidates = null)
     {
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return configured;
         }
 
-        foreach (var candidate in Candidates())
+        candidates ??= Candidates();
+        foreach (var candidate in candidates)
         {
             if (CanWriteDirectory(Path.GetDirectoryName(candidate)!))
             {
@@ -41,18 +42,18 @@ public static partial class LocalControlSocketPath
             }
         }
 
-        return Candidates()[^1];
+        return candidates[^1];
     }
 
     /// <summary>The path the client connects to: the configured one, else the first candidate where a socket exists.</summary>
-    public static string ForClient(string? configured)
+    public static string ForClient(string? configured, IReadOnlyList<string>? candidates = null)
     {
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return configured;
         }
 
-        var candidates = Candidates();
+        candidates ??= Candidates();
         return candidates.FirstOrDefault(File.Exists) ?? candidates[0];
     }
 
