@@ -120,6 +120,7 @@ public sealed class LabRunner : IAsyncDisposable
         var arguments = new List<string>
         {
             $"--Agent:Sip:Listen:0=udp:127.0.0.1:{sipPort}",
+            $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{sipPort}",
             $"--Agent:Sip:MonitorNumbers:0={number}",
             "--Agent:Sip:Rtp:MinPort=40000",
             "--Agent:Sip:Rtp:MaxPort=49999",
