@@ -203,4 +203,19 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
         Assert.Equal(10, probes.Count);
         Assert.Equal(harness.Time.GetUtcNow(), probes[0].StartedAt);
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Concurrent_outcomes_for_one_contract_transition_exactly_once(string backend)
+    {
+        await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
+        var contract = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => harness.Recorder.RecordAsync(
+            new ProbeRecord(contract.Id, ProbeOutcome.Missed, null, "timeout", harness.Time.GetUtcNow(), null), CancellationToken.None))));
+
+        Assert.Single(await harness.Services.GetRequiredService<DetectionHistory>().GetTransitionsAsync(contract.Id, 10, CancellationToken.None));
+        Assert.Equal(2, await harness.Outbox.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(12, (await harness.Services.GetRequiredService<DetectionHistory>().GetProbesAsync(contract.Id, 100, CancellationToken.None)).Count);
+    }
 }

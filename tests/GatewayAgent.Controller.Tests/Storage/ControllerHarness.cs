@@ -47,7 +47,8 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public ControllerDatabase Database => provider.GetRequiredService<ControllerDatabase>();
 
-    public static async Task<ControllerHarness> CreateAsync(string backend, PostgresCluster cluster, IDictionary<string, string?>? extra = null)
+    public static async Task<ControllerHarness> CreateAsync(
+        string backend, PostgresCluster cluster, IDictionary<string, string?>? extra = null, bool migrate = true)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         string? directory = null;
@@ -68,7 +69,11 @@ public sealed class ControllerHarness : IAsyncDisposable
         }
 
         var harness = new ControllerHarness(settings, directory);
-        await harness.MigrateAsync();
+        if (migrate)
+        {
+            await harness.MigrateAsync();
+        }
+
         return harness;
     }
 
