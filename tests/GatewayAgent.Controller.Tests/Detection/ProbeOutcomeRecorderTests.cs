@@ -218,4 +218,31 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
         Assert.Equal(2, await harness.Outbox.CountPendingAsync(CancellationToken.None));
         Assert.Equal(12, (await harness.Services.GetRequiredService<DetectionHistory>().GetProbesAsync(contract.Id, 100, CancellationToken.None)).Count);
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task An_offline_agent_or_a_recent_wan_down_makes_the_cause_offline(string backend)
+    {
+        var live = new FixedLiveStatus(
+            new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-03123", Online = false },
+            new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-05123", Online = true });
+        await using var harness = await ControllerHarness.CreateAsync(
+            backend, cluster, configure: services => services.AddSingleton<GatewayAgent.Controller.Api.ISiteLiveStatusReader>(live));
+        var offline = await harness.Contracts.CreateAsync(ContractSamples.Monitored("03123"), CancellationToken.None);
+        var wanDown = await harness.Contracts.CreateAsync(ContractSamples.Monitored("04123"), CancellationToken.None);
+        var online = await harness.Contracts.CreateAsync(ContractSamples.Monitored("05123"), CancellationToken.None);
+        var at = harness.Time.GetUtcNow();
+        await harness.Services.GetRequiredService<ISiteEventLog>().TryAddAsync(
+            wanDown.SiteId!, new AgentEvent { Id = "w-1", Seq = 1, Ts = at, Type = EventTypes.WanDown }, at, CancellationToken.None);
+
+        foreach (var contract in new[] { offline, wanDown, online })
+        {
+            await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Missed, 4);
+        }
+
+        var history = harness.Services.GetRequiredService<DetectionHistory>();
+        Assert.Equal(FailureCauses.Offline, Assert.Single(await history.GetTransitionsAsync(offline.Id, 10, CancellationToken.None)).Cause);
+        Assert.Equal(FailureCauses.Offline, Assert.Single(await history.GetTransitionsAsync(wanDown.Id, 10, CancellationToken.None)).Cause);
+        Assert.Equal(FailureCauses.NoAnswer, Assert.Single(await history.GetTransitionsAsync(online.Id, 10, CancellationToken.None)).Cause);
+    }
 }
