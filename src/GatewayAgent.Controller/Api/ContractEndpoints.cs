@@ -87,6 +87,21 @@ public static class ContractEndpoints
                     ct))
             .WithSummary("Sets the additional numbers, the monitoring number (FN-2) and the channel count.");
 
+        contracts.MapGet("/{id:long}/numbers", async (long id, string? search, ContractStore store, CancellationToken ct) =>
+            {
+                if (await store.GetAsync(id, ct) is not { } contract)
+                {
+                    return ApiProblems.NotFound(id);
+                }
+
+                var destinations = contract.Destinations.ToDictionary(d => d.Number, d => d.Destination, StringComparer.Ordinal);
+                return Results.Ok(contract.AdditionalNumbers.Prepend(contract.ContractNumber)
+                    .Where(n => NumberSearch.Matches(n, search))
+                    .Select(n => new NumberEntry(n, n == contract.ContractNumber, n == contract.MonitoringNumber, destinations.GetValueOrDefault(n)))
+                    .ToList());
+            })
+            .WithSummary("The contract's numbers with their destinations; ?search= part of a number, * as wildcard (BF-13).");
+
         contracts.MapGet("/{id:long}/destinations", async (long id, ContractStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Destinations) : ApiProblems.NotFound(id));
 
