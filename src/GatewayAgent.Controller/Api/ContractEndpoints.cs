@@ -1,6 +1,7 @@
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
+using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Storage;
 using Microsoft.AspNetCore.Builder;

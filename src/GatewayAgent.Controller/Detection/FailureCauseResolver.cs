@@ -1,6 +1,6 @@
 using System.Data.Common;
 using GatewayAgent.Contracts;
-using GatewayAgent.Controller.Api;
+using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Storage;
 using Microsoft.Extensions.Options;
 

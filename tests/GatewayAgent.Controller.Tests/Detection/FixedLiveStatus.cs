@@ -1,4 +1,3 @@
-using GatewayAgent.Controller.Api;
 using GatewayAgent.Controller.Ingest;
 
 namespace GatewayAgent.Controller.Tests.Detection;
@@ -7,4 +6,6 @@ namespace GatewayAgent.Controller.Tests.Detection;
 public sealed class FixedLiveStatus(params SiteLiveStatus[] sites) : ISiteLiveStatusReader
 {
     public SiteLiveStatus? Get(string siteId) => sites.FirstOrDefault(s => s.SiteId == siteId);
+
+    public IReadOnlyList<SiteLiveStatus> All() => sites;
 }

@@ -227,7 +227,7 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
             new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-03123", Online = false },
             new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-05123", Online = true });
         await using var harness = await ControllerHarness.CreateAsync(
-            backend, cluster, configure: services => services.AddSingleton<GatewayAgent.Controller.Api.ISiteLiveStatusReader>(live));
+            backend, cluster, configure: services => services.AddSingleton<ISiteLiveStatusReader>(live));
         var offline = await harness.Contracts.CreateAsync(ContractSamples.Monitored("03123"), CancellationToken.None);
         var wanDown = await harness.Contracts.CreateAsync(ContractSamples.Monitored("04123"), CancellationToken.None);
         var online = await harness.Contracts.CreateAsync(ContractSamples.Monitored("05123"), CancellationToken.None);
