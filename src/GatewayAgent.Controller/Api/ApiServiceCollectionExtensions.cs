@@ -24,7 +24,11 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Error pages as problem+json, then the API key check (everything but /healthz and /metrics).</summary>
     public static IApplicationBuilder UseControllerApi(this IApplicationBuilder app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Unreadable bodies (malformed JSON) are the client's fault: 400, not 500.
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
         return app;

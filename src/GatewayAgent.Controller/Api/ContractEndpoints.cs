@@ -88,6 +88,21 @@ public static class ContractEndpoints
                     ct))
             .WithSummary("Sets the additional numbers, the monitoring number (FN-2) and the channel count.");
 
+        contracts.MapGet("/{id:long}/numbers", async (long id, string? search, ContractStore store, CancellationToken ct) =>
+            {
+                if (await store.GetAsync(id, ct) is not { } contract)
+                {
+                    return ApiProblems.NotFound(id);
+                }
+
+                var destinations = contract.Destinations.ToDictionary(d => d.Number, d => d.Destination, StringComparer.Ordinal);
+                return Results.Ok(contract.AdditionalNumbers.Prepend(contract.ContractNumber)
+                    .Where(n => NumberSearch.Matches(n, search))
+                    .Select(n => new NumberEntry(n, n == contract.ContractNumber, n == contract.MonitoringNumber, destinations.GetValueOrDefault(n)))
+                    .ToList());
+            })
+            .WithSummary("The contract's numbers with their destinations; ?search= part of a number, * as wildcard (BF-13).");
+
         contracts.MapGet("/{id:long}/destinations", async (long id, ContractStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Destinations) : ApiProblems.NotFound(id));
 
@@ -120,6 +135,15 @@ public static class ContractEndpoints
                 http,
                 logs,
                 ct));
+
+        contracts.MapGet("/{id:long}/destinations.csv", async (long id, ContractStore store, CancellationToken ct) =>
+                await store.GetAsync(id, ct) is { } contract
+                    ? Results.Text(DestinationCsv.Format(contract), "text/csv; charset=utf-8", System.Text.Encoding.UTF8)
+                    : ApiProblems.NotFound(id))
+            .WithSummary("BF-12 download: every number as \"source\",\"destination\" rows, CR+LF.");
+
+        contracts.MapPut("/{id:long}/destinations.csv", DestinationsFromCsvAsync)
+            .WithSummary("BF-12 bulk set: replaces the destination table from CSV (an empty destination removes it).");
 
         contracts.MapGet("/{id:long}/notification", async (long id, ContractStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Notification) : ApiProblems.NotFound(id));
@@ -186,6 +210,49 @@ public static class ContractEndpoints
             .WithSummary("Queues a test mail to one address (FN-8 \"送信テスト\"; the address need not be saved yet).");
 
         return endpoints;
+    }
+
+    private static async Task<IResult> DestinationsFromCsvAsync(
+        long id, HttpRequest request, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct)
+    {
+        const int MaxBytes = 1 << 20;
+        if (request.ContentLength > MaxBytes)
+        {
+            return ApiProblems.Invalid([new RuleViolation("csv", "BF-12", "the file is larger than 1 MiB")]);
+        }
+
+        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
+        var (entries, lines, violations) = DestinationCsv.Parse(await reader.ReadToEndAsync(ct));
+        if (violations.Count > 0)
+        {
+            return ApiProblems.Invalid(violations);
+        }
+
+        try
+        {
+            return await UpdateAsync(id, current => current with { Destinations = entries }, "destinations set from CSV", store, http, logs, ct);
+        }
+        catch (ContractRuleException ex)
+        {
+            // Name the CSV line instead of the destinations[] index.
+            return ApiProblems.Invalid(ex.Violations.Select(v => v with { Field = CsvField(v.Field, lines) }).ToList());
+        }
+    }
+
+    private static string CsvField(string field, List<int> lines)
+    {
+        const string Prefix = "destinations[";
+        if (!field.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return field;
+        }
+
+        var close = field.IndexOf(']', StringComparison.Ordinal);
+        return close > Prefix.Length
+            && int.TryParse(field.AsSpan(Prefix.Length, close - Prefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var index)
+            && index < lines.Count
+                ? $"csv[{lines[index]}]{(field.EndsWith(".number", StringComparison.Ordinal) ? ".source" : ".destination")}"
+                : field;
     }
 
     private static async Task<IResult> TestMailAsync(

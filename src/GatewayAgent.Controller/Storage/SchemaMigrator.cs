@@ -24,6 +24,8 @@ public sealed class SchemaMigrator(ControllerDatabase database, TimeProvider tim
         await database.WriteAsync(
             async (connection, transaction) =>
             {
+                // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS races in PostgreSQL's catalog.
+                await dialect.LockForMigrationAsync(connection, transaction, cancellationToken);
                 await using var create = connection.CreateCommand(
                     transaction,
                     "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");

@@ -153,4 +153,22 @@ public class ContractApiTests(ControllerApiFactory factory) : IClassFixture<Cont
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync(At($"/api/contracts/{contract.Id}"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(At($"/api/contracts/{contract.Id}"))).StatusCode);
     }
+
+    [Fact]
+    public async Task The_number_list_is_searchable_BF_13()
+    {
+        using var client = factory.CreateOperatorClient();
+        var contract = (await (await client.PostAsJsonAsync(Contracts, ContractSamples.Monitored("06105"))).Content.ReadFromJsonAsync<ContractRecord>())!;
+
+        var all = await client.GetFromJsonAsync<List<NumberEntry>>(At($"/api/contracts/{contract.Id}/numbers"));
+        Assert.Equal(
+            [
+                new NumberEntry("0610545678", true, false, "09012345678"),
+                new NumberEntry("0610545679", false, false, "0667891234"),
+                new NumberEntry("0610545670", false, true, null),
+            ],
+            all);
+        var found = await client.GetFromJsonAsync<List<NumberEntry>>(At($"/api/contracts/{contract.Id}/numbers?search=061-05*9"));
+        Assert.Equal(["0610545679"], found!.Select(n => n.Number));
+    }
 }

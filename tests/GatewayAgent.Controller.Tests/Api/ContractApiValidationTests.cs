@@ -257,4 +257,14 @@ public class ContractApiValidationTests(ControllerApiFactory factory) : IClassFi
         await AssertRejectedAndNotSavedAsync(Sample("05126") with { ContractNumber = "12345" }, "contractNumber", "format");
         await AssertRejectedAndNotSavedAsync(Sample("05127") with { Channels = 0 }, "channels", "BF-6");
     }
+
+    [Fact]
+    public async Task Malformed_json_is_a_problem_response()
+    {
+        using var client = factory.CreateOperatorClient();
+        using var content = new StringContent("{\"contractNumber\": ", System.Text.Encoding.UTF8, "application/json");
+        var response = await client.PostAsync(Contracts, content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -203,4 +203,46 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
         Assert.Equal(10, probes.Count);
         Assert.Equal(harness.Time.GetUtcNow(), probes[0].StartedAt);
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Concurrent_outcomes_for_one_contract_transition_exactly_once(string backend)
+    {
+        await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
+        var contract = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => harness.Recorder.RecordAsync(
+            new ProbeRecord(contract.Id, ProbeOutcome.Missed, null, "timeout", harness.Time.GetUtcNow(), null), CancellationToken.None))));
+
+        Assert.Single(await harness.Services.GetRequiredService<DetectionHistory>().GetTransitionsAsync(contract.Id, 10, CancellationToken.None));
+        Assert.Equal(2, await harness.Outbox.CountPendingAsync(CancellationToken.None));
+        Assert.Equal(12, (await harness.Services.GetRequiredService<DetectionHistory>().GetProbesAsync(contract.Id, 100, CancellationToken.None)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task An_offline_agent_or_a_recent_wan_down_makes_the_cause_offline(string backend)
+    {
+        var live = new FixedLiveStatus(
+            new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-03123", Online = false },
+            new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-05123", Online = true });
+        await using var harness = await ControllerHarness.CreateAsync(
+            backend, cluster, configure: services => services.AddSingleton<ISiteLiveStatusReader>(live));
+        var offline = await harness.Contracts.CreateAsync(ContractSamples.Monitored("03123"), CancellationToken.None);
+        var wanDown = await harness.Contracts.CreateAsync(ContractSamples.Monitored("04123"), CancellationToken.None);
+        var online = await harness.Contracts.CreateAsync(ContractSamples.Monitored("05123"), CancellationToken.None);
+        var at = harness.Time.GetUtcNow();
+        await harness.Services.GetRequiredService<ISiteEventLog>().TryAddAsync(
+            wanDown.SiteId!, new AgentEvent { Id = "w-1", Seq = 1, Ts = at, Type = EventTypes.WanDown }, at, CancellationToken.None);
+
+        foreach (var contract in new[] { offline, wanDown, online })
+        {
+            await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Missed, 4);
+        }
+
+        var history = harness.Services.GetRequiredService<DetectionHistory>();
+        Assert.Equal(FailureCauses.Offline, Assert.Single(await history.GetTransitionsAsync(offline.Id, 10, CancellationToken.None)).Cause);
+        Assert.Equal(FailureCauses.Offline, Assert.Single(await history.GetTransitionsAsync(wanDown.Id, 10, CancellationToken.None)).Cause);
+        Assert.Equal(FailureCauses.NoAnswer, Assert.Single(await history.GetTransitionsAsync(online.Id, 10, CancellationToken.None)).Cause);
+    }
 }

@@ -20,12 +20,14 @@ public sealed class ControllerHarness : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> settings;
     private readonly string? directory;
+    private readonly Action<IServiceCollection>? configure;
     private ServiceProvider provider;
 
-    private ControllerHarness(Dictionary<string, string?> settings, string? directory)
+    private ControllerHarness(Dictionary<string, string?> settings, string? directory, Action<IServiceCollection>? configure)
     {
         this.settings = settings;
         this.directory = directory;
+        this.configure = configure;
         provider = Build();
     }
 
@@ -47,7 +49,8 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     public ControllerDatabase Database => provider.GetRequiredService<ControllerDatabase>();
 
-    public static async Task<ControllerHarness> CreateAsync(string backend, PostgresCluster cluster, IDictionary<string, string?>? extra = null)
+    public static async Task<ControllerHarness> CreateAsync(
+        string backend, PostgresCluster cluster, IDictionary<string, string?>? extra = null, bool migrate = true, Action<IServiceCollection>? configure = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         string? directory = null;
@@ -67,8 +70,12 @@ public sealed class ControllerHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var harness = new ControllerHarness(settings, directory);
-        await harness.MigrateAsync();
+        var harness = new ControllerHarness(settings, directory, configure);
+        if (migrate)
+        {
+            await harness.MigrateAsync();
+        }
+
         return harness;
     }
 
@@ -103,6 +110,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         services.AddSingleton<IMailComposer>(Composer);
         services.AddSingleton<IContractStatePublisher>(Publisher);
         services.AddControllerMetrics().AddControllerStorage().AddContracts().AddForwarding().AddDetection();
+        configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

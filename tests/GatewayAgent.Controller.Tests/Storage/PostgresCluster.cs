@@ -10,7 +10,7 @@ namespace GatewayAgent.Controller.Tests.Storage;
 /// as the postgres OS user when the tests run as root, since postgres refuses to run as root). Each caller gets its
 /// own fresh database.
 /// </summary>
-public sealed class PostgresCluster : IAsyncDisposable
+public sealed class PostgresCluster : IAsyncLifetime
 {
     private readonly SemaphoreSlim startGate = new(1, 1);
     private string? directory;
@@ -39,7 +39,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask; // started on first use, so SQLite-only runs never start it
+
+    /// <summary>Stops the cluster and removes its directory (xunit calls this after the collection's last test).</summary>
+    public async Task DisposeAsync()
     {
         if (directory is not null)
         {

@@ -154,4 +154,27 @@ public class StorageTests(PostgresCluster cluster)
         var entry = Assert.Single(await outbox.ListForContractAsync(created.Id, 10, CancellationToken.None));
         Assert.Equal((OutboxStatus.Failed, 2, "550 no such user"), (entry.Status, entry.Attempts, entry.LastError));
     }
+
+    [PostgresFact]
+    public async Task Two_controllers_migrating_one_postgres_database_at_once_apply_each_step_once()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Controller:Storage:Provider"] = "postgres", ["ConnectionStrings:Controller"] = connectionString };
+        await using var first = await ControllerHarness.CreateAsync(Storage.Backends.Sqlite, cluster, settings, migrate: false);
+        await using var second = await ControllerHarness.CreateAsync(Storage.Backends.Sqlite, cluster, settings, migrate: false);
+        await using var third = await ControllerHarness.CreateAsync(Storage.Backends.Sqlite, cluster, settings, migrate: false);
+
+        // Three controllers start at once on an empty database: the advisory lock lets each step run exactly once.
+        var results = await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync(), third.MigrateAsync());
+        Assert.Equal(SchemaMigrations.All.Count, results.Sum());
+        Assert.Equal(StorageProvider.Postgres, first.Database.Dialect.Provider);
+        var count = await first.Database.ReadAsync(
+            async connection =>
+            {
+                await using var command = connection.CreateCommand(null, "SELECT COUNT(*) FROM schema_migrations");
+                return await command.ScalarLongAsync(CancellationToken.None);
+            },
+            CancellationToken.None);
+        Assert.Equal(SchemaMigrations.All.Count, count);
+    }
 }

@@ -1,0 +1,28 @@
+using GatewayAgent.Controller.Customers;
+
+namespace GatewayAgent.Controller.Tests.Customers;
+
+public class NumberSearchTests
+{
+    [Theory]
+    [InlineData("0312345678", "03", true)]
+    [InlineData("0312345678", "4567", true)]
+    [InlineData("0312345678", "0612", false)]
+    [InlineData("0312345678", "03*78", true)]
+    [InlineData("0312345678", "03*79", false)]
+    [InlineData("0312345678", "*5678", true)]
+    [InlineData("0312345678", "03-1234-*", true)]
+    [InlineData("0312345678", "06*", false)]
+    [InlineData("0312345678", "", true)]
+    public void Part_of_a_number_or_a_wildcard_pattern_BF_13(string number, string pattern, bool expected) =>
+        Assert.Equal(expected, NumberSearch.Matches(number, pattern));
+
+    [Theory]
+    [InlineData("株式会社テスト", 14)]
+    [InlineData("ABC", 3)]
+    [InlineData("ｶﾌﾞｼｷ", 5)]
+    [InlineData("本社3F", 6)]
+    [InlineData("😀", 2)]
+    public void Half_width_characters_count_one_half_FN_10(string text, int halfWidthUnits) =>
+        Assert.Equal(halfWidthUnits, FullWidthLength.HalfWidthUnits(text));
+}
