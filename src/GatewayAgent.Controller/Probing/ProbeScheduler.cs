@@ -11,7 +11,7 @@ namespace GatewayAgent.Controller.Probing;
 /// and of the next round answered, else it is recorded as ProberDegraded. After a dying gasp
 /// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the sink says settled.
 /// </summary>
-public sealed class ProbeScheduler : BackgroundService, IFastProbing
+public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 {
     /// <summary>What the scheduler allows the dialer beyond the probe timeout (to CANCEL and collect the 487) before it gives up itself.</summary>
     internal static readonly TimeSpan DialGrace = TimeSpan.FromSeconds(2);
@@ -398,61 +398,6 @@ public sealed class ProbeScheduler : BackgroundService, IFastProbing
         }
     }
 
-    /// <summary>
-    /// A miss counts only when the canary answered in the round the probe started in and in the next round (so trouble
-    /// that starts while the probe is waiting is caught too); otherwise it is the prober's own trouble.
-    /// </summary>
-    private async Task<ProbeOutcome> JudgeMissAsync(DateTimeOffset started, CancellationToken cancellationToken)
-    {
-        if (_canary is null)
-        {
-            return ProbeOutcome.Missed;
-        }
-
-        var round = started.UtcTicks / _roundTicks;
-        Task<bool> thisRound, nextRound;
-        lock (_gate)
-        {
-            thisRound = CanaryVerdict(round).Task;
-            nextRound = CanaryVerdict(round + 1).Task;
-        }
-
-        var up = await thisRound.WaitAsync(cancellationToken).ConfigureAwait(false) &&
-                 await nextRound.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return up ? ProbeOutcome.Missed : ProbeOutcome.ProberDegraded;
-    }
-
-    private async Task RunCanaryAsync(long round, TaskCompletionSource<bool> verdict, CancellationToken cancellationToken)
-    {
-        _metrics.OnCanaryPlaced();
-        var dial = await DialAsync(_canary!, cancellationToken).ConfigureAwait(false);
-        if (dial is null)
-        {
-            return;
-        }
-
-        var classification = ProbeClassifier.Classify(dial);
-        var up = classification.Outcome == ProbeOutcome.Reached;
-        bool changed;
-        lock (_gate)
-        {
-            changed = _canaryDown == up;
-            _canaryDown = !up;
-        }
-
-        if (!up)
-        {
-            _metrics.OnCanaryMissed();
-            ProbingLog.CanaryMissed(_logger, round, classification.Detail);
-        }
-        else if (changed)
-        {
-            ProbingLog.CanaryRecovered(_logger, round);
-        }
-
-        verdict.TrySetResult(up);
-    }
-
     private void OnRecorded(ContractSchedule contract, long startedTicks, bool wasFast, bool settled)
     {
         int fastProbes = 0;
@@ -532,17 +477,6 @@ public sealed class ProbeScheduler : BackgroundService, IFastProbing
     {
         contract.Generation = ++_nextGeneration;
         _queue.Enqueue(new ScheduledProbe(contract.ContractId, contract.Generation, dueTicks), dueTicks);
-    }
-
-    private TaskCompletionSource<bool> CanaryVerdict(long round)
-    {
-        if (!_canaryVerdicts.TryGetValue(round, out var verdict))
-        {
-            verdict = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _canaryVerdicts.Add(round, verdict);
-        }
-
-        return verdict;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -30,7 +30,10 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
         ArgumentNullException.ThrowIfNull(loggers);
         _options = options.Value;
         _logger = loggers.CreateLogger<SipProbeDialer>();
-        _transport = new SipTransportLayer(Options.Create(new SipTransportOptions()), time, loggers.CreateLogger<SipTransportLayer>());
+        // 4 MiB of receive buffer (Linux caps it at net.core.rmem_max): at thousands of probes a second the answers of a
+        // burst must queue, not be dropped by the kernel while the receive loop is descheduled.
+        var transport = new SipTransportOptions { UdpSocketReceiveBufferSize = 4 * 1024 * 1024 };
+        _transport = new SipTransportLayer(Options.Create(transport), time, loggers.CreateLogger<SipTransportLayer>());
         _transactions = new SipTransactionLayer(_transport, new SipTimerOptions(), time, loggers.CreateLogger<SipTransactionLayer>());
         _caller = new ProbeCaller(_transactions, null, time, loggers.CreateLogger<ProbeCaller>());
         _transactions.User = _caller;

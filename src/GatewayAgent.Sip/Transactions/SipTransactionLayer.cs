@@ -53,7 +53,14 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     public long OverloadRejected => Interlocked.Read(ref _overloadRejected);
 
     /// <summary>Starts a client transaction for a request whose top Via already carries a fresh branch.</summary>
-    public ClientTransaction SendRequest(SipRequest request, SipTarget target)
+    public ClientTransaction SendRequest(SipRequest request, SipTarget target) => SendRequest(request, target, null);
+
+    /// <summary>
+    /// Starts a client transaction; <paramref name="beforeStart"/> runs before the request is sent, so handlers of
+    /// <see cref="ClientTransaction.Provisional"/> and <see cref="InviteClientTransaction.Success"/> attached there see
+    /// even a response that comes back at once.
+    /// </summary>
+    public ClientTransaction SendRequest(SipRequest request, SipTarget target, Action<ClientTransaction>? beforeStart)
     {
         var via = request.TopVia ?? throw new ArgumentException("request has no Via", nameof(request));
         var method = request.Method;
@@ -66,6 +73,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             throw new InvalidOperationException($"a client transaction {key} already exists");
         }
 
+        beforeStart?.Invoke(tx);
         tx.Start();
         return tx;
     }

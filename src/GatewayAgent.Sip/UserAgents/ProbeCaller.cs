@@ -59,21 +59,26 @@ public sealed class ProbeCaller : ISipTransactionUser
         }
 
         var start = _time.GetTimestamp();
-        var tx = (InviteClientTransaction)_layer.SendRequest(invite, call.Target);
         var ringing = new TaskCompletionSource<SipResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         int? provisional = null;
         TimeSpan? firstSign = null;
-        tx.Provisional += r =>
+        // The handlers are attached before the INVITE leaves: a fast peer's 180 and 200 can come back before
+        // SendRequest returns, and a 2xx seen by nobody would get no ACK (its retransmission would, after our BYE).
+        var tx = (InviteClientTransaction)_layer.SendRequest(invite, call.Target, started =>
         {
-            if (r.StatusCode > 100 && provisional is null)
+            var invitation = (InviteClientTransaction)started;
+            invitation.Provisional += r =>
             {
-                provisional = r.StatusCode;
-                firstSign = _time.GetElapsedTime(start);
-                ringing.TrySetResult(r);
-            }
-        };
-        // Every 2xx (a retransmission, or another fork) gets its ACK, in the dialog that 2xx names (§13.2.2.4).
-        tx.Success += r => _ = SendQuietlyAsync(SipDialog.ForClient(invite, r).CreateAck(invite.CSeq!.Value.Number, transport, sentBy), call.Target);
+                if (r.StatusCode > 100 && provisional is null)
+                {
+                    provisional = r.StatusCode;
+                    firstSign = _time.GetElapsedTime(start);
+                    ringing.TrySetResult(r);
+                }
+            };
+            // Every 2xx (a retransmission, or another fork) gets its ACK, in the dialog that 2xx names (§13.2.2.4).
+            invitation.Success += r => _ = SendQuietlyAsync(SipDialog.ForClient(invite, r).CreateAck(invite.CSeq!.Value.Number, transport, sentBy), call.Target);
+        });
 
         var cancelled = false;
         var timedOut = false;

@@ -26,20 +26,23 @@ public sealed class ProbeSchedulerTests
         var interval = TimeSpan.FromSeconds(60);
         var byContract = h.Dialer.Calls.GroupBy(c => c.ContractId).ToDictionary(g => g.Key, g => g.Select(c => c.At).OrderBy(t => t).ToList());
         Assert.Equal(1000, byContract.Count);
+        // The clock moves in 100 ms steps, so a probe due at d is dialled at the first step boundary t >= d:
+        // d is in (t - step, t]. Its window is that of t - 1e-7 s (one tick less), e.g. due 59.95 s, dialled at 60.0 s.
+        static double Due(DateTimeOffset t) => SchedulerHarness.Seconds(t) - 1e-7;
         foreach (var (id, calls) in byContract)
         {
             // One probe in each of the three windows [0,60), [60,120), [120,180).
-            Assert.Equal([0, 1, 2], calls.Select(t => (int)(SchedulerHarness.Seconds(t) / 60)).ToArray());
+            Assert.Equal([0, 1, 2], calls.Select(t => (int)(Due(t) / 60)).ToArray());
             var expected = ProbePhase.Of(id) * (interval - h.Options.Jitter).TotalSeconds;
             foreach (var t in calls)
             {
-                var offset = SchedulerHarness.Seconds(t) % 60;
-                Assert.InRange(offset, expected, expected + h.Options.Jitter.TotalSeconds + Step.TotalSeconds);
+                var offset = Due(t) % 60;
+                Assert.InRange(offset, expected - 1e-6, expected + h.Options.Jitter.TotalSeconds + Step.TotalSeconds);
             }
         }
 
         // Spread: each 6-second tenth of the first window holds about a tenth of the probes (100 ± 40).
-        var tenths = h.Dialer.Calls.Where(c => SchedulerHarness.Seconds(c.At) < 60).GroupBy(c => (int)(SchedulerHarness.Seconds(c.At) / 6)).ToDictionary(g => g.Key, g => g.Count());
+        var tenths = h.Dialer.Calls.Where(c => Due(c.At) < 60).GroupBy(c => (int)(Due(c.At) / 6)).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(10, tenths.Count);
         Assert.All(tenths.Values, n => Assert.InRange(n, 60, 140));
         Assert.Equal(3000, h.Sink.Records.Count);
