@@ -166,27 +166,20 @@ public sealed class AgentProcessTelemetryTests
         Assert.Contains(events, e => e.Type == EventTypes.AgentStopping && e.Seq == 1001);
     }
 
-    [Fact]
-    public async Task BadMqttPort_StopsTheAgent_NamingTheKey()
+    [Theory]
+    [InlineData("--Agent:Mqtt:Port=70000", "Agent:Mqtt:Port: The field Port must be between 1 and 65535.")]
+    [InlineData("--Agent:SiteId=bad/site", "Agent:SiteId: required when Agent:Mqtt:Host is set")]
+    [InlineData("--Agent:Mqtt:ReconnectMin=00:02:00", "Agent:Mqtt:ReconnectMin must not exceed ReconnectMax")]
+    [InlineData("--Agent:Mqtt:CaFile=/nonexistent/ca.pem", "Agent:Mqtt:CaFile: file '/nonexistent/ca.pem' does not exist")]
+    [InlineData("--Agent:Telemetry:Interval=00:00:00", "Agent:Telemetry:Interval")]
+    public async Task BadTelemetrySetting_StopsTheAgent_NamingTheKey(string setting, string message)
     {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => AgentProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Agent:SiteId"] = Site,
-            ["Agent:Mqtt:Host"] = "127.0.0.1",
-            ["Agent:Mqtt:Port"] = "70000",
-        }));
-        Assert.Contains("gateway-agent: invalid configuration: Agent:Mqtt:Port:", ex.Message, StringComparison.Ordinal);
-    }
+        var result = await GatewayAgent.Tests.LocalControl.AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0",
+            "--Agent:LocalControl:Socket=" + GatewayAgent.Tests.LocalControl.AgentCli.TempSocketPath(),
+            "--Agent:SiteId=" + Site, "--Agent:Mqtt:Host=127.0.0.1", "--Agent:Mqtt:UseTls=true", setting);
 
-    [Fact]
-    public async Task MqttHostWithoutSiteId_StopsTheAgent_NamingTheKey()
-    {
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => AgentProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Agent:Mqtt:Host"] = "127.0.0.1",
-            ["Agent:SiteId"] = "bad/site",
-        }));
-        Assert.Contains("gateway-agent: invalid configuration: Agent:SiteId:", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("gateway-agent: invalid configuration: " + message, result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
