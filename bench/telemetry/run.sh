@@ -2,8 +2,8 @@
 # Telemetry figures: dying-gasp latency (AgentEventHub.Raise(power.lost) → an MQTT subscriber holds the event; the
 # spool's fsync included) over 100 power toggles, idle and with 500 other events/s, against the embedded MQTTnet broker
 # and against mosquitto; then the spool's append and replay rates (20,000 events) and where a power.lost raised during
-# the replay lands. In-process harness with the agent's real AddTelemetry composition (the hardware board's
-# power-good edge is not on this branch: latency is measured from the hub, where the board raises it).
+# the replay lands. In-process harness with the agent's real AddTelemetry composition; then the real agent process on
+# the simulated board against mosquitto: the power-good edge (sim set through the local control socket) → subscriber.
 # Usage: bench/telemetry/run.sh [--toggles N] [--replay N]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -29,5 +29,9 @@ CONF
   for _ in $(seq 50); do grep -q running "$out/mosquitto.log" && break; sleep 0.1; done
   echo "== mosquitto $(/usr/sbin/mosquitto -h | head -1 | awk '{print $3}') on 127.0.0.1:$port (latency part; replay uses the embedded broker)"
   dotnet run -c Release --no-build --project "$here/TelemetryBench" -- --broker "127.0.0.1:$port" "$@" | tee "$out/mosquitto.txt"
+  echo "== the real agent process on the simulated board: power-good edge (sim set through the control socket) → subscriber"
+  dotnet build "$root/src/GatewayAgent" -c Release -v q -nologo >/dev/null
+  dotnet run -c Release --no-build --project "$here/TelemetryBench" -- --agent-process "$root/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" \
+    --broker "127.0.0.1:$port" "$@" | tee "$out/agent-process.txt"
 fi
 echo "output in $out"

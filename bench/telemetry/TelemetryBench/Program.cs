@@ -26,6 +26,14 @@ var options = ParseArgs(args);
 var toggles = int.Parse(options.GetValueOrDefault("toggles", "100"), CultureInfo.InvariantCulture);
 var replayCount = int.Parse(options.GetValueOrDefault("replay", "20000"), CultureInfo.InvariantCulture);
 var spoolRoot = options.GetValueOrDefault("spool", Path.Combine("/var/tmp", "telemetry-bench-" + Environment.ProcessId));
+if (options.TryGetValue("agent-process", out var agentDll))
+{
+    var external = options["broker"];
+    Console.WriteLine($"telemetry bench (agent process): {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}, broker {external}");
+    await AgentProcessGasp.RunAsync(agentDll, external[..external.LastIndexOf(':')], int.Parse(external[(external.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture), toggles);
+    return 0;
+}
+
 Console.WriteLine($"telemetry bench: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}, spool under {spoolRoot} ({DescribeFs(spoolRoot)})");
 
 // --- 1. Dying gasp latency ---

@@ -24,14 +24,32 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The TLS listener's port (when started with TLS).</summary>
+    public int TlsPort { get; } = FreePort.Next();
+
     public string Log => string.Join('\n', _log);
 
     public static bool IsInstalled => File.Exists(Executable);
 
     /// <summary>Starts mosquitto with users "controller" and each of <paramref name="siteUsers"/>, all with <see cref="Password"/>.</summary>
-    public static async Task<MosquittoBroker> StartAsync(params string[] siteUsers)
+    public static Task<MosquittoBroker> StartAsync(params string[] siteUsers) => StartAsync(siteUsers, null);
+
+    /// <summary>Adds a TLS listener on <see cref="TlsPort"/>: broker certificate from <paramref name="tls"/>, client certificates required (CN = user name).</summary>
+    public static Task<MosquittoBroker> StartWithTlsAsync(TestCertificates tls, params string[] siteUsers) => StartAsync(siteUsers, tls);
+
+    private static async Task<MosquittoBroker> StartAsync(string[] siteUsers, TestCertificates? tls)
     {
         var broker = new MosquittoBroker(FreePort.Next());
+        var tlsListener = tls is null ? "" : $"""
+            listener {broker.TlsPort} 127.0.0.1
+            cafile {tls.CaFile}
+            certfile {tls.ServerCertificateFile}
+            keyfile {tls.ServerKeyFile}
+            require_certificate true
+            use_identity_as_username true
+
+            """;
+
         var passwd = Path.Combine(broker._dir.Path, "passwd");
         foreach (var (user, i) in siteUsers.Prepend(ControllerUser).Select((u, i) => (u, i)))
         {
@@ -62,7 +80,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type notice
             log_type information
             connection_messages true
-
+            {tlsListener}
             """);
         await broker.StartAgainAsync();
         return broker;
