@@ -78,7 +78,7 @@ public sealed class SystemdUnitTests
         var probe = await Sipp.RunAsync(["-sn", "uac", "-s", AgentProcess.MonitorNumber, $"127.0.0.1:{port}", "-m", "1", "-l", "1", "-timeout", "30"]);
         Assert.True(probe.ExitCode == 0 && probe.Successful == 1, probe + "\nagent:\n" + agent.Output);
         await agent.WaitForLogAsync("probe.answered", TimeSpan.FromSeconds(10));
-        var before = Snapshot(state, runtime);
+        var before = await SnapshotAsync(state, runtime);
         await agent.DisposeAsync();
 
         Assert.DoesNotContain("Read-only file system", agent.Output);
@@ -182,10 +182,16 @@ public sealed class SystemdUnitTests
         return (state, runtime, config);
     }
 
-    private static List<(string Path, string Owner)> Snapshot(params string[] roots) =>
-        roots.SelectMany(r => Directory.EnumerateFileSystemEntries(r, "*", SearchOption.AllDirectories))
-            .Select(p => (p, Tool.CheckedAsync("stat", ["-c", "%u", p]).GetAwaiter().GetResult().Trim()))
-            .ToList();
+    private static async Task<List<(string Path, string Owner)>> SnapshotAsync(params string[] roots)
+    {
+        var files = new List<(string, string)>();
+        foreach (var path in roots.SelectMany(r => Directory.EnumerateFileSystemEntries(r, "*", SearchOption.AllDirectories)))
+        {
+            files.Add((path, (await Tool.CheckedAsync("stat", ["-c", "%u", path])).Trim()));
+        }
+
+        return files;
+    }
 
     /// <summary>A free port below 1024 on loopback (UDP and TCP), like SIP's 5060 a port that needs the capability.</summary>
     private static int FreePrivilegedPort()
