@@ -3,8 +3,9 @@
 #
 # On a fresh Debian 12 machine with the .NET SDK it:
 #   1. installs the Debian packages the tests drive when they are missing
-#      (sip-tester for sipp, kamailio), and makes sure no kamailio service is
-#      left running: tests start their own kamailio on loopback ports;
+#      (REQUIRED below: sipp, kamailio, mosquitto, qemu-user-static with
+#      libc6:arm64, systemd-analyze, bubblewrap, postgresql) and stops their
+#      packaged services: tests start their own peers on loopback ports;
 #   2. builds GatewayAgent.sln in Release;
 #   3. runs every test project under tests/ (continuing past a failing one),
 #      each writing a .trx file into the results directory;
@@ -90,37 +91,62 @@ pkg_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
 }
 
+# Each line: a file or command that must exist, and the Debian package that provides it.
+REQUIRED=(
+    "cmd:sipp                      sip-tester"          # SIP peer for agent and prober tests
+    "/usr/sbin/kamailio            kamailio"            # registrar/proxy for registration tests
+    "/usr/sbin/mosquitto           mosquitto"           # external MQTT broker with ACLs
+    "cmd:mosquitto_sub             mosquitto-clients"
+    "cmd:qemu-aarch64-static       qemu-user-static"    # runs the linux-arm64 build
+    "/lib/ld-linux-aarch64.so.1    libc6:arm64"
+    "cmd:systemd-analyze           systemd"             # unit verification
+    "cmd:bwrap                     bubblewrap"          # the unit's filesystem hardening, emulated
+    "cmd:dpkg-deb                  dpkg"
+    "glob:/usr/lib/postgresql/*/bin/initdb  postgresql" # the controller's PostgreSQL store
+)
+
+present() {
+    case "$1" in
+        cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
+        glob:*) compgen -G "${1#glob:}" >/dev/null ;;
+        *) [ -e "$1" ] ;;
+    esac
+}
+
 ensure_packages() {
-    local missing=() installed_kamailio=0
-    if ! command -v sipp >/dev/null 2>&1 && ! pkg_installed sip-tester; then
-        missing+=(sip-tester)
-    fi
-    if [ ! -x /usr/sbin/kamailio ] || ! pkg_installed kamailio; then
-        missing+=(kamailio)
-        installed_kamailio=1
-    fi
+    local missing=() entry what pkg
+    for entry in "${REQUIRED[@]}"; do
+        read -r what pkg _ <<<"$entry"
+        present "$what" || missing+=("$pkg")
+    done
     if [ ${#missing[@]} -gt 0 ]; then
         if ! command -v apt-get >/dev/null 2>&1; then
             PROBLEMS+=("missing ${missing[*]} and no apt-get to install them")
             return 1
         fi
         log "installing ${missing[*]}"
+        if printf '%s\n' "${missing[@]}" | grep -q ':arm64$' && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+            as_root dpkg --add-architecture arm64 || { PROBLEMS+=("dpkg --add-architecture arm64 failed"); return 1; }
+        fi
         as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || {
             PROBLEMS+=("apt-get update failed"); return 1; }
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
             "${missing[@]}" >&2 || { PROBLEMS+=("apt-get install ${missing[*]} failed"); return 1; }
+        # Tests run their own kamailio, mosquitto and PostgreSQL on loopback ports with their own configs;
+        # the packaged services must not hold the default ports.
+        local svc
+        for svc in kamailio mosquitto postgresql; do
+            if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+                as_root systemctl disable --now "$svc" >/dev/null 2>&1 || true
+            elif [ -x "/etc/init.d/$svc" ]; then
+                as_root "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+            fi
+        done
     fi
-    if [ "$installed_kamailio" = 1 ]; then
-        # Tests run their own kamailio with their own config on loopback
-        # ports; the packaged service (port 5060 on every interface) must not run.
-        if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-            as_root systemctl disable --now kamailio >&2 || log "could not disable the kamailio service"
-        elif [ -x /etc/init.d/kamailio ]; then
-            as_root /etc/init.d/kamailio stop >/dev/null 2>&1 || true
-        fi
-    fi
-    command -v sipp >/dev/null 2>&1 || { PROBLEMS+=("sipp not found after installing sip-tester"); return 1; }
-    [ -x /usr/sbin/kamailio ] || { PROBLEMS+=("/usr/sbin/kamailio not found after installing kamailio"); return 1; }
+    for entry in "${REQUIRED[@]}"; do
+        read -r what pkg _ <<<"$entry"
+        present "$what" || { PROBLEMS+=("$what not found after installing $pkg"); return 1; }
+    done
 }
 
 mkdir -p "$RESULTS"

@@ -16,6 +16,8 @@ public sealed record TelemetrySnapshot
     public required double UptimeSeconds { get; init; }
     /// <summary>Events waiting in the disk spool.</summary>
     public long SpoolDepth { get; init; }
+    /// <summary>Events the spool's size or age bound dropped since the agent started (they never reach the broker).</summary>
+    public long SpoolDropped { get; init; }
 }
 
 public sealed record SipSnapshot

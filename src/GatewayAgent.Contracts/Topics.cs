@@ -21,6 +21,12 @@ public static class Topics
     /// <summary>Controller → agent command; the reply goes to the MQTT 5 response topic with the correlation data.</summary>
     public static string Command(string siteId, string verb) => $"{AgentRoot}/{siteId}/cmd/{verb}";
 
+    /// <summary>
+    /// Where a requester (the controller) asks a site's command replies to go: inside the site's own tree, because a
+    /// site may publish only under <c>gw/v1/{siteId}/</c> (the broker ACL).
+    /// </summary>
+    public static string Reply(string siteId, string requesterId) => $"{AgentRoot}/{siteId}/reply/{requesterId}";
+
     /// <summary>Filter an agent subscribes to for its commands.</summary>
     public static string CommandFilter(string siteId) => $"{AgentRoot}/{siteId}/cmd/+";
 

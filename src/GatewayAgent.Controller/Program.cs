@@ -1,9 +1,36 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSingleton(TimeProvider.System);
+using GatewayAgent.Controller.Api;
+using GatewayAgent.Controller.Customers;
+using GatewayAgent.Controller.Detection;
+using GatewayAgent.Controller.Forwarding;
+using GatewayAgent.Controller.Hosting;
+using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Notification;
+using GatewayAgent.Controller.Probing;
+using GatewayAgent.Controller.Metrics;
+using GatewayAgent.Controller.Storage;
+
+var builder = WebApplication.CreateBuilder(args).AddControllerHost(args);
+
+builder.Services
+    .AddControllerMetrics()
+    .AddControllerStorage()
+    .AddContracts()
+    .AddDetection()
+    .AddForwarding()
+    .AddControllerApi()
+    .AddProbing()
+    .AddNotification()
+    .AddTelemetryIngest();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.Run();
+
+app.UseControllerApi();
+app.MapControllerHealth();
+app.MapControllerMetrics();
+app.MapContractEndpoints();
+app.MapOpenApi();
+
+return await app.RunControllerAsync();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

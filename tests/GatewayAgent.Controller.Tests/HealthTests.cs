@@ -1,14 +1,16 @@
-using Microsoft.AspNetCore.Mvc.Testing;
+using System.Net;
+using GatewayAgent.Controller.Tests.Api;
 
 namespace GatewayAgent.Controller.Tests;
 
-public class HealthTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public class HealthTests(ControllerApiFactory factory) : IClassFixture<ControllerApiFactory>
 {
     [Fact]
-    public async Task Healthz_answers_ok()
+    public async Task Healthz_answers_ok_without_an_api_key()
     {
         using var client = factory.CreateClient();
         var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
-        Assert.True(response.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
     }
 }

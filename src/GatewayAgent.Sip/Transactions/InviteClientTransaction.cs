@@ -95,14 +95,16 @@ public sealed class InviteClientTransaction : ClientTransaction
             return;
         }
 
-        if (complete)
-        {
-            Complete(new ClientTransactionResult(ClientTransactionOutcome.Response, response));
-        }
-
+        // The TU ACKs a 2xx in its Success handler before the completion wakes it (to send BYE, say): the ACK must not
+        // trail a BYE that a thread woken by the completion could send first.
         if (success)
         {
             Success?.Invoke(response);
+        }
+
+        if (complete)
+        {
+            Complete(new ClientTransactionResult(ClientTransactionOutcome.Response, response));
         }
     }
 

@@ -9,4 +9,7 @@ public sealed record ProbeCallResult(string CallId, int? ProvisionalStatus, int 
 {
     /// <summary>180/183 or 2xx arrived: the INVITE reached the monitoring number.</summary>
     public bool Rang => ProvisionalStatus is 180 or 183 || FinalStatus is >= 200 and < 300;
+
+    /// <summary>No final response came within the probe timeout (the call was then cancelled or abandoned).</summary>
+    public bool TimedOut { get; init; }
 }

@@ -76,6 +76,7 @@ public sealed class ProbeCaller : ISipTransactionUser
         tx.Success += r => _ = SendQuietlyAsync(SipDialog.ForClient(invite, r).CreateAck(invite.CSeq!.Value.Number, transport, sentBy), call.Target);
 
         var cancelled = false;
+        var timedOut = false;
         try
         {
             var waitFor = call.CancelOnRinging ? Task.WhenAny(tx.Completion, ringing.Task) : (Task)tx.Completion;
@@ -83,11 +84,14 @@ public sealed class ProbeCaller : ISipTransactionUser
         }
         catch (TimeoutException)
         {
+            timedOut = true;
         }
 
         if (!tx.Completion.IsCompleted)
         {
-            if (provisional is not null)
+            // RFC 3261 §9.1: a CANCEL may follow any provisional response, 100 Trying included (the transaction is
+            // then Proceeding); before one it must not be sent.
+            if (provisional is not null || tx.State == TransactionState.Proceeding)
             {
                 cancelled = true;
                 await CancelAsync(invite, call.Target).ConfigureAwait(false);
@@ -103,7 +107,10 @@ public sealed class ProbeCaller : ISipTransactionUser
             if (!tx.Completion.IsCompleted)
             {
                 // No provisional: RFC 3261 §9.1 forbids a CANCEL; the transaction runs out on Timer B by itself.
-                return new ProbeCallResult(invite.CallId!, provisional, 408, firstSign ?? _time.GetElapsedTime(start), "no final response within the probe timeout");
+                return new ProbeCallResult(invite.CallId!, provisional, 408, firstSign ?? _time.GetElapsedTime(start), "no final response within the probe timeout")
+                {
+                    TimedOut = true,
+                };
             }
         }
 
@@ -122,7 +129,7 @@ public sealed class ProbeCaller : ISipTransactionUser
             byeStatus = await ByeAsync(dialog, call.Target, transport, sentBy).ConfigureAwait(false);
         }
 
-        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus);
+        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus) { TimedOut = timedOut };
     }
 
     private async Task CancelAsync(SipRequest invite, SipTarget target)

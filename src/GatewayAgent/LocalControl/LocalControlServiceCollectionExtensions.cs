@@ -5,5 +5,15 @@ namespace GatewayAgent.LocalControl;
 public static class LocalControlServiceCollectionExtensions
 {
     /// <summary>The local Unix socket that "gateway-agent status" and "gateway-agent sim" talk to.</summary>
-    public static IServiceCollection AddLocalControl(this IServiceCollection services) => services;
+    public static IServiceCollection AddLocalControl(this IServiceCollection services)
+    {
+        ConfigurationErrors.Register<LocalControlOptions>(LocalControlOptions.SectionName);
+        services.AddOptions<LocalControlOptions>().BindConfiguration(LocalControlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ILocalControlVerb, StatusVerb>();
+        services.AddSingleton<ILocalControlVerb, SimSetVerb>();
+        services.AddSingleton<ILocalControlVerb, LedTestVerb>();
+        services.AddSingleton<LocalControlServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LocalControlServer>());
+        return services;
+    }
 }

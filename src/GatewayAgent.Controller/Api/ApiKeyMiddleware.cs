@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Api;
+
+/// <summary>
+/// Operator authentication: every request except /healthz and /metrics must carry a configured key in X-Api-Key.
+/// Keys are compared as SHA-256 digests in constant time.
+/// </summary>
+public sealed class ApiKeyMiddleware
+{
+    public const string HeaderName = "X-Api-Key";
+
+    private readonly RequestDelegate next;
+    private readonly ILogger<ApiKeyMiddleware> logger;
+    private readonly byte[][] keyDigests;
+
+    public ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options, ILogger<ApiKeyMiddleware> logger)
+    {
+        this.next = next;
+        this.logger = logger;
+        keyDigests = options.Value.Keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
+        if (keyDigests.Length == 0)
+        {
+            Log.NoApiKeys(logger);
+        }
+    }
+
+    public static bool IsOpen(PathString path) =>
+        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase) || path.Equals("/metrics", StringComparison.OrdinalIgnoreCase);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (IsOpen(context.Request.Path) || IsAccepted(context.Request.Headers[HeaderName].ToString()))
+        {
+            await next(context);
+            return;
+        }
+
+        Log.Unauthorized(logger, context.Request.Method, context.Request.Path.ToString());
+        await Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "API key required",
+                detail: $"Send a configured operator key in the {HeaderName} header.")
+            .ExecuteAsync(context);
+    }
+
+    private bool IsAccepted(string presented)
+    {
+        if (presented.Length == 0)
+        {
+            return false;
+        }
+
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        var accepted = false;
+        foreach (var key in keyDigests)
+        {
+            accepted |= CryptographicOperations.FixedTimeEquals(digest, key);
+        }
+
+        return accepted;
+    }
+}

@@ -1,0 +1,27 @@
+using GatewayAgent.Controller.Customers;
+using Microsoft.AspNetCore.Http;
+
+namespace GatewayAgent.Controller.Api;
+
+/// <summary>problem+json answers: 400 names the field and the rule (extensions "field", "rule", and every violation in "errors").</summary>
+public static class ApiProblems
+{
+    public static IResult Invalid(IReadOnlyList<RuleViolation> violations)
+    {
+        var first = violations.Count > 0 ? violations[0] : new RuleViolation("", "format", "invalid input");
+        return Results.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid input",
+            detail: $"{first.Field}: {first.Message} ({first.Rule})",
+            type: $"urn:gateway-agent:rule:{first.Rule}",
+            extensions: new Dictionary<string, object?>
+            {
+                ["field"] = first.Field,
+                ["rule"] = first.Rule,
+                ["errors"] = violations.Select(v => new Dictionary<string, string> { ["field"] = v.Field, ["rule"] = v.Rule, ["message"] = v.Message }).ToList(),
+            });
+    }
+
+    public static IResult NotFound(long contractId) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such contract", detail: $"Contract {contractId} does not exist.");
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using GatewayAgent.Controller.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>Operator API: API-key options, problem+json errors, JSON with string enums, the OpenAPI document.</summary>
+    public static IServiceCollection AddControllerApi(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>Error pages as problem+json, then the API key check (everything but /healthz and /metrics).</summary>
+    public static IApplicationBuilder UseControllerApi(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        return app;
+    }
+
+    /// <summary>/healthz: 200 "ok" when the database answers, else 503.</summary>
+    public static IEndpointConventionBuilder MapControllerHealth(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/healthz", async (ControllerDatabase database, CancellationToken ct) =>
+            await database.PingAsync(ct) ? Results.Text("ok") : Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable));
+}

@@ -1,0 +1,250 @@
+using GatewayAgent.Controller.Customers;
+using GatewayAgent.Controller.Detection;
+using GatewayAgent.Controller.Forwarding;
+using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Notification;
+using GatewayAgent.Controller.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GatewayAgent.Controller.Api;
+
+/// <summary>The operator REST API under /api/contracts. Every change is one transaction; a rule violation is a 400 and saves nothing.</summary>
+public static class ContractEndpoints
+{
+    private const int DefaultLimit = 100;
+    private const int MaxLimit = 1000;
+
+    public static IEndpointRouteBuilder MapContractEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var contracts = endpoints.MapGroup("/api/contracts").WithTags("contracts");
+        contracts.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (ContractRuleException ex)
+            {
+                return ApiProblems.Invalid(ex.Violations);
+            }
+        });
+
+        contracts.MapGet("/", async (ContractStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)))
+            .WithSummary("All contracts with their numbers, settings, detector and switch state.");
+
+        contracts.MapPost("/", async (ContractDefinition body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+            {
+                var created = await store.CreateAsync(body, ct);
+                Log.ContractChanged(logs.CreateLogger(typeof(ContractEndpoints)), created.Id, "created", Actor(http));
+                return Results.Created($"/api/contracts/{created.Id}", created);
+            })
+            .WithSummary("Creates a contract (FN-2, FN-8, FN-9, FN-10, FN-14, BF-2, BF-9, BF-14 checked).");
+
+        contracts.MapGet("/{id:long}", async (long id, ContractStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract) : ApiProblems.NotFound(id));
+
+        contracts.MapPut("/{id:long}", (long id, ContractDefinition body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, _ => body, "replaced", store, http, logs, ct))
+            .WithSummary("Replaces a contract's definition (a null sitePassword keeps the stored one).");
+
+        contracts.MapDelete("/{id:long}", async (long id, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+        {
+            if (!await store.DeleteAsync(id, ct))
+            {
+                return ApiProblems.NotFound(id);
+            }
+
+            Log.ContractChanged(logs.CreateLogger(typeof(ContractEndpoints)), id, "deleted", Actor(http));
+            return Results.NoContent();
+        });
+
+        contracts.MapPut("/{id:long}/numbers", (long id, NumbersRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(
+                    id,
+                    current =>
+                    {
+                        var additional = body.AdditionalNumbers ?? current.AdditionalNumbers;
+                        var kept = new HashSet<string>(additional.Select(PhoneNumbers.Normalize).Append(current.ContractNumber!), StringComparer.Ordinal);
+                        var monitoring = body.MonitoringNumber ?? current.MonitoringNumber;
+                        return current with
+                        {
+                            AdditionalNumbers = additional,
+                            MonitoringNumber = monitoring,
+                            // The probe goes to the monitoring number (FN-2): follow it.
+                            ProbeTarget = ContractValidator.RetargetProbe(current.ProbeTarget, monitoring),
+                            Channels = body.Channels ?? current.Channels,
+                            // Removing a number removes its destination with it.
+                            Destinations = current.Destinations.Where(d => kept.Contains(d.Number)).ToList(),
+                        };
+                    },
+                    "numbers changed",
+                    store,
+                    http,
+                    logs,
+                    ct))
+            .WithSummary("Sets the additional numbers, the monitoring number (FN-2) and the channel count.");
+
+        contracts.MapGet("/{id:long}/destinations", async (long id, ContractStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Destinations) : ApiProblems.NotFound(id));
+
+        contracts.MapPut("/{id:long}/destinations", (long id, List<DestinationEntry> body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, current => current with { Destinations = body }, "destinations replaced", store, http, logs, ct))
+            .WithSummary("Replaces the whole destination table (BF-2 at most one per number, BF-9, BF-14).");
+
+        contracts.MapPut("/{id:long}/destinations/{number}", (long id, string number, DestinationRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(
+                    id,
+                    current =>
+                    {
+                        var source = PhoneNumbers.Normalize(number);
+                        var others = current.Destinations.Where(d => d.Number != source);
+                        return current with { Destinations = [.. others, new DestinationEntry(source, body.Destination ?? "")] };
+                    },
+                    "destination set",
+                    store,
+                    http,
+                    logs,
+                    ct))
+            .WithSummary("Sets (replaces) the destination of one number (BF-2, BF-9, BF-14).");
+
+        contracts.MapDelete("/{id:long}/destinations/{number}", (long id, string number, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+            UpdateAsync(
+                id,
+                current => current with { Destinations = current.Destinations.Where(d => d.Number != PhoneNumbers.Normalize(number)).ToList() },
+                "destination removed",
+                store,
+                http,
+                logs,
+                ct));
+
+        contracts.MapGet("/{id:long}/notification", async (long id, ContractStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Notification) : ApiProblems.NotFound(id));
+
+        contracts.MapPut("/{id:long}/notification", (long id, NotificationSettings body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, current => current with { Notification = body }, "notification settings changed", store, http, logs, ct))
+            .WithSummary("Mail content (FN-10), recipients (FN-8, FN-9), auto-start/stop (FN-6, FN-7) and service on/off (FN-14).");
+
+        contracts.MapPut("/{id:long}/recipients", (long id, List<RecipientEntry> body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, current => current with { Notification = current.Notification with { Recipients = body } }, "recipients changed", store, http, logs, ct))
+            .WithSummary("Replaces the recipients (FN-8: up to 20, each with a send flag; FN-9 address rules).");
+
+        contracts.MapPut("/{id:long}/site", (long id, SiteRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, current => current with { SiteId = body.SiteId, SitePassword = body.Password }, "site changed", store, http, logs, ct))
+            .WithSummary("Links the site's agent: MQTT site id and password (stored as a PBKDF2 hash).");
+
+        contracts.MapPut("/{id:long}/probe", (long id, ProbeRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(
+                    id,
+                    current => current with { ProbeTarget = body.ProbeTarget, OutboundProxy = body.OutboundProxy, ProbeInterval = body.ProbeInterval },
+                    "probe target changed",
+                    store,
+                    http,
+                    logs,
+                    ct))
+            .WithSummary("Sets the probe target (SIP URI of the site's agent), optional outbound proxy and interval.");
+
+        contracts.MapPost("/{id:long}/forwarding/start", async (long id, StartForwardingRequest? body, ForwardingSwitch forwarding, HttpContext http, CancellationToken ct) =>
+                await forwarding.StartAsync(id, Actor(http), body?.Note, ct) is { } contract ? Results.Ok(contract.Forwarding) : ApiProblems.NotFound(id))
+            .WithSummary("Starts bulk forward (BF-4: needs a registered destination).");
+
+        contracts.MapPost("/{id:long}/forwarding/stop", async (long id, StopForwardingRequest? body, ForwardingSwitch forwarding, HttpContext http, CancellationToken ct) =>
+                await forwarding.StopAsync(id, body?.OperatorOverride ?? false, Actor(http), body?.Note, ct) is { } contract
+                    ? Results.Ok(contract.Forwarding)
+                    : ApiProblems.NotFound(id))
+            .WithSummary("Stops bulk forward; operatorOverride=true records a BF-11 stop on the destination owner's request (note required).");
+
+        contracts.MapGet("/{id:long}/forwarding/audit", async (long id, int? limit, ContractStore store, ForwardingSwitch forwarding, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is null ? ApiProblems.NotFound(id) : Results.Ok(await forwarding.GetAuditAsync(id, Limit(limit), ct)));
+
+        contracts.MapGet("/{id:long}/status", async (long id, ContractStore store, HttpContext http, CancellationToken ct) =>
+        {
+            if (await store.GetAsync(id, ct) is not { } contract)
+            {
+                return ApiProblems.NotFound(id);
+            }
+
+            var live = contract.SiteId is { } site ? http.RequestServices.GetService<ISiteLiveStatusReader>()?.Get(site) : null;
+            return Results.Ok(new ContractStatus(
+                contract.Id, contract.ContractNumber, contract.Notification.ServiceOn, contract.Detector, contract.Forwarding, contract.SiteId, live));
+        }).WithSummary("Detector state, switch state and the site's live telemetry status.");
+
+        contracts.MapGet("/{id:long}/probes", async (long id, int? limit, ContractStore store, DetectionHistory history, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is null ? ApiProblems.NotFound(id) : Results.Ok(await history.GetProbesAsync(id, Limit(limit), ct)));
+
+        contracts.MapGet("/{id:long}/transitions", async (long id, int? limit, ContractStore store, DetectionHistory history, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is null ? ApiProblems.NotFound(id) : Results.Ok(await history.GetTransitionsAsync(id, Limit(limit), ct)));
+
+        contracts.MapGet("/{id:long}/mails", async (long id, int? limit, ContractStore store, OutboxStore outbox, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is null ? ApiProblems.NotFound(id) : Results.Ok(await outbox.ListForContractAsync(id, Limit(limit), ct)))
+            .WithSummary("Failure, recovery and test mails with their per-recipient delivery status.");
+
+        contracts.MapPost("/{id:long}/test-mail", TestMailAsync)
+            .WithSummary("Queues a test mail to one address (FN-8 \"送信テスト\"; the address need not be saved yet).");
+
+        return endpoints;
+    }
+
+    private static async Task<IResult> TestMailAsync(
+        long id, TestMailRequest body, ContractStore store, OutboxStore outbox, TimeProvider time, HttpContext http, ILoggerFactory logs, CancellationToken ct)
+    {
+        var address = body.Address?.Trim();
+        if (MailAddressRule.Check(address) is { } problem)
+        {
+            return ApiProblems.Invalid([new RuleViolation("address", "FN-9", problem)]);
+        }
+
+        if (await store.GetAsync(id, ct) is not { } contract)
+        {
+            return ApiProblems.NotFound(id);
+        }
+
+        if (http.RequestServices.GetService<IMailComposer>() is not { } composer)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Mail is not configured", detail: "No mail composer is registered.");
+        }
+
+        var now = time.GetUtcNow();
+        var mail = composer.Compose(new MailFacts(
+            MailKind.Test,
+            contract.ContractNumber,
+            contract.MonitoringNumber ?? contract.ContractNumber,
+            now,
+            contract.Notification.HolderName,
+            contract.Notification.SiteInformation,
+            null));
+        var mailId = await outbox.EnqueueAsync(contract.Id, MailKind.Test, address!, mail, now, ct);
+        Log.TestMailQueued(logs.CreateLogger(typeof(ContractEndpoints)), contract.Id, mailId, address!);
+        return Results.Accepted($"/api/contracts/{contract.Id}/mails", new TestMailQueued(mailId, address!));
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        long id,
+        Func<ContractDefinition, ContractDefinition> change,
+        string what,
+        ContractStore store,
+        HttpContext http,
+        ILoggerFactory logs,
+        CancellationToken ct)
+    {
+        if (await store.UpdateAsync(id, change, ct) is not { } updated)
+        {
+            return ApiProblems.NotFound(id);
+        }
+
+        Log.ContractChanged(logs.CreateLogger(typeof(ContractEndpoints)), id, what, Actor(http));
+        return Results.Ok(updated);
+    }
+
+    /// <summary>Who made a change, for the audit: the X-Operator header, else "operator".</summary>
+    private static string Actor(HttpContext http)
+    {
+        var name = http.Request.Headers["X-Operator"].ToString().Trim();
+        return name.Length is > 0 and <= 64 ? name : "operator";
+    }
+
+    private static int Limit(int? limit) => Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+}

@@ -1,0 +1,285 @@
+using System.Data.Common;
+using GatewayAgent.Controller.Storage;
+
+namespace GatewayAgent.Controller.Customers;
+
+/// <summary>
+/// Contracts, their numbers, destinations and recipients. Every change is validated and written in one transaction:
+/// a rule violation rolls it back, so nothing is ever half saved.
+/// </summary>
+public sealed class ContractStore(ControllerDatabase database, TimeProvider time)
+{
+    private const string ContractColumns = """
+        id, contract_number, channels, monitoring_number, probe_target, outbound_proxy, probe_interval_ms, site_id,
+        site_password_hash, holder_name, site_information, auto_start, auto_stop, service_on, detector_state,
+        detector_misses, detector_reached, detector_since, forwarding_on, forwarding_since, forwarding_reason, created_at, updated_at
+        """;
+
+    public Task<ContractRecord> CreateAsync(ContractDefinition definition, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var normalized = ContractValidator.Require(definition);
+                await RequireUniqueAsync(connection, transaction, null, normalized, cancellationToken);
+                var now = time.GetUtcNow();
+                long id;
+                await using (var insert = connection.CreateCommand(transaction, """
+                    INSERT INTO contracts (contract_number, channels, created_at, updated_at, detector_state, detector_since)
+                    VALUES (@number, @channels, @now, @now, 'normal', @now)
+                    RETURNING id
+                    """))
+                {
+                    insert.AddParameter("@number", normalized.ContractNumber).AddParameter("@channels", normalized.Channels).AddParameter("@now", now);
+                    id = await insert.ScalarLongAsync(cancellationToken) ?? throw new InvalidOperationException("INSERT ... RETURNING gave no id");
+                }
+
+                await SaveAsync(connection, transaction, id, normalized, keepPasswordHash: null, now, cancellationToken);
+                return (await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken))!;
+            },
+            cancellationToken);
+
+    public Task<ContractRecord?> GetAsync(long id, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => ReadAsync(connection, null, id, lockRow: false, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<ContractRecord>> ListAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ContractRecord>>(
+            async connection =>
+            {
+                var ids = new List<long>();
+                await using (var command = connection.CreateCommand(null, "SELECT id FROM contracts ORDER BY id"))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        ids.Add(reader.Long(0));
+                    }
+                }
+
+                var contracts = new List<ContractRecord>(ids.Count);
+                foreach (var id in ids)
+                {
+                    if (await ReadAsync(connection, null, id, lockRow: false, cancellationToken) is { } contract)
+                    {
+                        contracts.Add(contract);
+                    }
+                }
+
+                return contracts;
+            },
+            cancellationToken);
+
+    /// <summary>Read-modify-write in one transaction; null when the contract does not exist.</summary>
+    public Task<ContractRecord?> UpdateAsync(long id, Func<ContractDefinition, ContractDefinition> change, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var current = await ReadAsync(connection, transaction, id, lockRow: true, cancellationToken);
+                if (current is null)
+                {
+                    return null;
+                }
+
+                var normalized = ContractValidator.Require(change(current.ToDefinition()));
+                await RequireUniqueAsync(connection, transaction, id, normalized, cancellationToken);
+                string? keptHash = null;
+                if (normalized.SitePassword is null && normalized.SiteId is not null)
+                {
+                    await using var hash = connection.CreateCommand(transaction, "SELECT site_password_hash FROM contracts WHERE id = @id");
+                    hash.AddParameter("@id", id);
+                    keptHash = await hash.ExecuteScalarAsync(cancellationToken) as string;
+                }
+
+                await SaveAsync(connection, transaction, id, normalized, keptHash, time.GetUtcNow(), cancellationToken);
+                return await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken);
+            },
+            cancellationToken);
+
+    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = connection.CreateCommand(transaction, "DELETE FROM contracts WHERE id = @id");
+                command.AddParameter("@id", id);
+                return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            },
+            cancellationToken);
+
+    /// <summary>Reads one contract inside the caller's connection/transaction; <paramref name="lockRow"/> locks it for the transaction.</summary>
+    public async Task<ContractRecord?> ReadAsync(DbConnection connection, DbTransaction? transaction, long id, bool lockRow, CancellationToken cancellationToken)
+    {
+        string? passwordHash;
+        ContractRecord contract;
+        await using (var command = connection.CreateCommand(
+            transaction, $"SELECT {ContractColumns} FROM contracts WHERE id = @id{(lockRow ? database.Dialect.ForUpdate : "")}"))
+        {
+            command.AddParameter("@id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            passwordHash = reader.NullableString(8);
+            contract = new ContractRecord
+            {
+                Id = reader.Long(0),
+                ContractNumber = reader.GetString(1),
+                AdditionalNumbers = [],
+                Channels = (int)reader.Long(2),
+                MonitoringNumber = reader.NullableString(3),
+                ProbeTarget = reader.NullableString(4),
+                OutboundProxy = reader.NullableString(5),
+                ProbeInterval = reader.NullableLong(6) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                SiteId = reader.NullableString(7),
+                HasSitePassword = passwordHash is not null,
+                Destinations = [],
+                Notification = new NotificationSettings
+                {
+                    HolderName = reader.NullableString(9),
+                    SiteInformation = reader.NullableString(10),
+                    AutoStart = reader.Bool(11),
+                    AutoStop = reader.Bool(12),
+                    ServiceOn = reader.Bool(13),
+                },
+                Detector = new DetectorView(reader.GetString(14), (int)reader.Long(15), (int)reader.Long(16), reader.NullableTime(17)),
+                Forwarding = new ForwardingView(reader.Bool(18), reader.NullableTime(19), reader.NullableString(20)),
+                CreatedAt = reader.Time(21),
+                UpdatedAt = reader.Time(22),
+            };
+        }
+
+        var additional = new List<string>();
+        var destinations = new List<DestinationEntry>();
+        await using (var command = connection.CreateCommand(
+            transaction, "SELECT number, position, destination FROM contract_numbers WHERE contract_id = @id ORDER BY position"))
+        {
+            command.AddParameter("@id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var number = reader.GetString(0);
+                if (reader.Long(1) > 0)
+                {
+                    additional.Add(number);
+                }
+
+                if (reader.NullableString(2) is { } destination)
+                {
+                    destinations.Add(new DestinationEntry(number, destination));
+                }
+            }
+        }
+
+        var recipients = new List<RecipientEntry>();
+        await using (var command = connection.CreateCommand(
+            transaction, "SELECT address, send FROM recipients WHERE contract_id = @id ORDER BY position"))
+        {
+            command.AddParameter("@id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                recipients.Add(new RecipientEntry(reader.GetString(0), reader.Bool(1)));
+            }
+        }
+
+        return contract with
+        {
+            AdditionalNumbers = additional,
+            Destinations = destinations,
+            Notification = contract.Notification with { Recipients = recipients },
+        };
+    }
+
+    private static async Task RequireUniqueAsync(
+        DbConnection connection, DbTransaction transaction, long? self, ContractDefinition definition, CancellationToken cancellationToken)
+    {
+        var violations = new List<RuleViolation>();
+        var numbers = new List<(string Number, string Field)> { (definition.ContractNumber!, "contractNumber") };
+        numbers.AddRange(definition.AdditionalNumbers.Select((n, i) => (n, $"additionalNumbers[{i}]")));
+        foreach (var (number, field) in numbers)
+        {
+            await using var command = connection.CreateCommand(transaction, "SELECT contract_id FROM contract_numbers WHERE number = @n");
+            command.AddParameter("@n", number);
+            var owner = await command.ScalarLongAsync(cancellationToken);
+            if (owner is not null && owner != self)
+            {
+                violations.Add(new RuleViolation(field, "unique", $"{number} belongs to contract {owner}"));
+            }
+        }
+
+        if (definition.SiteId is not null)
+        {
+            await using var command = connection.CreateCommand(transaction, "SELECT id FROM contracts WHERE site_id = @s");
+            command.AddParameter("@s", definition.SiteId);
+            var owner = await command.ScalarLongAsync(cancellationToken);
+            if (owner is not null && owner != self)
+            {
+                violations.Add(new RuleViolation("siteId", "unique", $"site {definition.SiteId} serves contract {owner}"));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new ContractRuleException(violations);
+        }
+    }
+
+    private static async Task SaveAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long id,
+        ContractDefinition definition,
+        string? keepPasswordHash,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var notification = definition.Notification;
+        var passwordHash = definition.SitePassword is { } password ? SitePasswordHasher.Hash(password) : keepPasswordHash;
+        await using (var update = connection.CreateCommand(transaction, """
+            UPDATE contracts SET contract_number = @number, channels = @channels, monitoring_number = @monitoring,
+                probe_target = @target, outbound_proxy = @proxy, probe_interval_ms = @interval, site_id = @site,
+                site_password_hash = @hash, holder_name = @holder, site_information = @siteInfo, auto_start = @autoStart,
+                auto_stop = @autoStop, service_on = @serviceOn, updated_at = @now
+            WHERE id = @id
+            """))
+        {
+            update.AddParameter("@id", id).AddParameter("@number", definition.ContractNumber).AddParameter("@channels", definition.Channels)
+                .AddParameter("@monitoring", definition.MonitoringNumber).AddParameter("@target", definition.ProbeTarget)
+                .AddParameter("@proxy", definition.OutboundProxy)
+                .AddParameter("@interval", definition.ProbeInterval is { } interval ? (long)interval.TotalMilliseconds : null)
+                .AddParameter("@site", definition.SiteId).AddParameter("@hash", passwordHash)
+                .AddParameter("@holder", notification.HolderName).AddParameter("@siteInfo", notification.SiteInformation)
+                .AddParameter("@autoStart", notification.AutoStart).AddParameter("@autoStop", notification.AutoStop)
+                .AddParameter("@serviceOn", notification.ServiceOn).AddParameter("@now", now);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var clear = connection.CreateCommand(
+            transaction, "DELETE FROM contract_numbers WHERE contract_id = @id; DELETE FROM recipients WHERE contract_id = @id"))
+        {
+            clear.AddParameter("@id", id);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var destinations = definition.Destinations.ToDictionary(d => d.Number, d => d.Destination, StringComparer.Ordinal);
+        var numbers = new List<string> { definition.ContractNumber! };
+        numbers.AddRange(definition.AdditionalNumbers);
+        for (var position = 0; position < numbers.Count; position++)
+        {
+            await using var insert = connection.CreateCommand(
+                transaction, "INSERT INTO contract_numbers (number, contract_id, position, destination) VALUES (@n, @id, @p, @d)");
+            insert.AddParameter("@n", numbers[position]).AddParameter("@id", id).AddParameter("@p", position)
+                .AddParameter("@d", destinations.GetValueOrDefault(numbers[position]));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        for (var position = 0; position < notification.Recipients.Count; position++)
+        {
+            var recipient = notification.Recipients[position];
+            await using var insert = connection.CreateCommand(
+                transaction, "INSERT INTO recipients (contract_id, position, address, send) VALUES (@id, @p, @a, @s)");
+            insert.AddParameter("@id", id).AddParameter("@p", position).AddParameter("@a", recipient.Address).AddParameter("@s", recipient.Send);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+using GatewayAgent.Contracts;
+
+namespace GatewayAgent.Controller.Customers;
+
+/// <summary>
+/// Checks a whole <see cref="ContractDefinition"/> against the service rules and returns it normalised (numbers as
+/// digits). Field names are the JSON paths of the API body, rules are spec IDs where the spec has one.
+/// </summary>
+public static class ContractValidator
+{
+    public const int MaxRecipients = 20;
+    public const int HolderNameLimit = 20;
+    public const int SiteInformationLimit = 32;
+
+    public static (ContractDefinition Normalized, IReadOnlyList<RuleViolation> Violations) Validate(ContractDefinition definition)
+    {
+        var violations = new List<RuleViolation>();
+
+        var contractNumber = NormalizeNumber(definition.ContractNumber, "contractNumber", required: true, violations);
+        var numbers = new List<string>();
+        if (contractNumber is not null)
+        {
+            numbers.Add(contractNumber);
+        }
+
+        var additional = new List<string>();
+        var list = definition.AdditionalNumbers ?? [];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var field = $"additionalNumbers[{i}]";
+            var number = NormalizeNumber(list[i], field, required: true, violations);
+            if (number is null)
+            {
+                continue;
+            }
+
+            if (numbers.Contains(number))
+            {
+                violations.Add(new RuleViolation(field, "unique", $"{number} is already one of this contract's numbers"));
+                continue;
+            }
+
+            numbers.Add(number);
+            additional.Add(number);
+        }
+
+        if (definition.Channels < 1)
+        {
+            violations.Add(new RuleViolation("channels", "BF-6", "a contract has at least one channel"));
+        }
+
+        var notification = ValidateNotification(definition.Notification ?? new NotificationSettings(), violations);
+
+        // FN-2: the monitoring number is one of the contract's own numbers; probing (service on, FN-14) needs it.
+        string? monitoring = null;
+        if (!string.IsNullOrWhiteSpace(definition.MonitoringNumber))
+        {
+            monitoring = PhoneNumbers.Normalize(definition.MonitoringNumber);
+            if (!numbers.Contains(monitoring))
+            {
+                violations.Add(new RuleViolation("monitoringNumber", "FN-2", "the monitoring number must be the contract number or one of its additional numbers"));
+            }
+        }
+        else if (notification.ServiceOn)
+        {
+            violations.Add(new RuleViolation("monitoringNumber", "FN-2", "the service needs a monitoring number to probe"));
+        }
+
+        var probeTarget = ValidateProbeTarget(definition.ProbeTarget, monitoring, notification.ServiceOn, violations);
+        var outboundProxy = string.IsNullOrWhiteSpace(definition.OutboundProxy) ? null : definition.OutboundProxy.Trim();
+        if (outboundProxy is not null && !IsHopAddress(outboundProxy))
+        {
+            violations.Add(new RuleViolation("outboundProxy", "format", "expected udp:host:port"));
+        }
+
+        if (definition.ProbeInterval is { } interval && (interval < TimeSpan.FromSeconds(5) || interval > TimeSpan.FromHours(24)))
+        {
+            violations.Add(new RuleViolation("probeInterval", "range", "between 00:00:05 and 24:00:00"));
+        }
+
+        var siteId = string.IsNullOrWhiteSpace(definition.SiteId) ? null : definition.SiteId.Trim();
+        if (siteId is not null && !Topics.IsValidSiteId(siteId))
+        {
+            violations.Add(new RuleViolation("siteId", "format", "1-64 characters of A-Z a-z 0-9 - _"));
+        }
+
+        if (definition.SitePassword is { } password && (password.Length < 8 || password.Length > 128))
+        {
+            violations.Add(new RuleViolation("sitePassword", "format", "8 to 128 characters"));
+        }
+
+        if (definition.SitePassword is not null && siteId is null)
+        {
+            violations.Add(new RuleViolation("sitePassword", "format", "a site password needs a site id"));
+        }
+
+        var destinations = ValidateDestinations(definition.Destinations ?? [], numbers, monitoring, violations);
+
+        var normalized = definition with
+        {
+            ContractNumber = contractNumber,
+            AdditionalNumbers = additional,
+            MonitoringNumber = monitoring,
+            ProbeTarget = probeTarget,
+            OutboundProxy = outboundProxy,
+            SiteId = siteId,
+            Destinations = destinations,
+            Notification = notification,
+        };
+        return (normalized, violations);
+    }
+
+    /// <summary>Validates or throws <see cref="ContractRuleException"/>.</summary>
+    public static ContractDefinition Require(ContractDefinition definition)
+    {
+        var (normalized, violations) = Validate(definition);
+        return violations.Count > 0 ? throw new ContractRuleException(violations) : normalized;
+    }
+
+    private static NotificationSettings ValidateNotification(NotificationSettings settings, List<RuleViolation> violations)
+    {
+        var holder = string.IsNullOrEmpty(settings.HolderName) ? null : settings.HolderName;
+        if (holder is not null && FullWidthLength.Check(holder, HolderNameLimit) is { } holderProblem)
+        {
+            violations.Add(new RuleViolation("notification.holderName", "FN-10", holderProblem));
+        }
+
+        var site = string.IsNullOrEmpty(settings.SiteInformation) ? null : settings.SiteInformation;
+        if (site is not null && FullWidthLength.Check(site, SiteInformationLimit) is { } siteProblem)
+        {
+            violations.Add(new RuleViolation("notification.siteInformation", "FN-10", siteProblem));
+        }
+
+        var recipients = settings.Recipients ?? [];
+        if (recipients.Count > MaxRecipients)
+        {
+            violations.Add(new RuleViolation("notification.recipients", "FN-8", $"at most {MaxRecipients} recipients"));
+        }
+
+        var cleaned = new List<RecipientEntry>(recipients.Count);
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var address = recipients[i]?.Address?.Trim();
+            if (MailAddressRule.Check(address) is { } problem)
+            {
+                violations.Add(new RuleViolation($"notification.recipients[{i}].address", "FN-9", problem));
+                continue;
+            }
+
+            cleaned.Add(new RecipientEntry(address!, recipients[i].Send));
+        }
+
+        // FN-14: service start, auto-start and auto-stop all require at least one recipient first.
+        if (recipients.Count == 0)
+        {
+            if (settings.ServiceOn)
+            {
+                violations.Add(new RuleViolation("notification.serviceOn", "FN-14", "starting the service requires at least one recipient"));
+            }
+
+            if (settings.AutoStart)
+            {
+                violations.Add(new RuleViolation("notification.autoStart", "FN-14", "auto-start requires at least one recipient"));
+            }
+
+            if (settings.AutoStop)
+            {
+                violations.Add(new RuleViolation("notification.autoStop", "FN-14", "auto-stop requires at least one recipient"));
+            }
+        }
+
+        return settings with { HolderName = holder, SiteInformation = site, Recipients = cleaned };
+    }
+
+    private static string? ValidateProbeTarget(string? value, string? monitoring, bool serviceOn, List<RuleViolation> violations)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (serviceOn)
+            {
+                violations.Add(new RuleViolation("probeTarget", "FN-3", "the service needs the SIP URI of the site's agent to probe"));
+            }
+
+            return null;
+        }
+
+        var target = value.Trim();
+        var scheme = target.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) ? 4
+            : target.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) ? 5 : 0;
+        var rest = scheme == 0 ? "" : target[scheme..];
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        var host = at < 0 ? rest : rest[(at + 1)..];
+        if (scheme == 0 || host.Length == 0 || target.Any(char.IsWhiteSpace))
+        {
+            violations.Add(new RuleViolation("probeTarget", "format", "expected a SIP URI such as sip:0312345678@192.0.2.10:5060"));
+            return target;
+        }
+
+        if (at < 0)
+        {
+            // The user part of the probe's Request-URI is the monitoring number (FN-2, FN-3).
+            return monitoring is null ? target : string.Concat(target.AsSpan(0, scheme), monitoring, "@", host);
+        }
+
+        var user = PhoneNumbers.Normalize(rest[..at]);
+        if (monitoring is not null && user != monitoring)
+        {
+            violations.Add(new RuleViolation("probeTarget", "FN-2", "the URI's user part must be the monitoring number"));
+        }
+
+        return target;
+    }
+
+    /// <summary>The probe target with its user part set to <paramref name="monitoringNumber"/> (when the monitoring number changes).</summary>
+    public static string? RetargetProbe(string? probeTarget, string? monitoringNumber)
+    {
+        if (probeTarget is null || string.IsNullOrWhiteSpace(monitoringNumber))
+        {
+            return probeTarget;
+        }
+
+        var scheme = probeTarget.IndexOf(':', StringComparison.Ordinal);
+        var at = probeTarget.IndexOf('@', StringComparison.Ordinal);
+        return scheme < 0 || at < scheme
+            ? probeTarget
+            : string.Concat(probeTarget.AsSpan(0, scheme + 1), PhoneNumbers.Normalize(monitoringNumber), probeTarget.AsSpan(at));
+    }
+
+    private static List<DestinationEntry> ValidateDestinations(
+        IReadOnlyList<DestinationEntry> entries, List<string> numbers, string? monitoring, List<RuleViolation> violations)
+    {
+        var result = new List<DestinationEntry>(entries.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var source = entry?.Number is null ? "" : PhoneNumbers.Normalize(entry.Number);
+            if (!numbers.Contains(source))
+            {
+                violations.Add(new RuleViolation($"destinations[{i}].number", "BF-2", "a destination is registered for one of this contract's numbers"));
+                continue;
+            }
+
+            if (!seen.Add(source))
+            {
+                violations.Add(new RuleViolation($"destinations[{i}].number", "BF-2", $"{source} already has a destination: at most one per number"));
+                continue;
+            }
+
+            if (source == monitoring)
+            {
+                violations.Add(new RuleViolation($"destinations[{i}].number", "BF-14", "the monitoring number cannot have a destination"));
+                continue;
+            }
+
+            var destination = entry!.Destination is null ? "" : PhoneNumbers.Normalize(entry.Destination);
+            if (PhoneNumbers.DestinationRestriction(destination) is { } restricted)
+            {
+                violations.Add(new RuleViolation($"destinations[{i}].destination", "BF-9", restricted));
+                continue;
+            }
+
+            if (!PhoneNumbers.IsSubscriberNumber(destination))
+            {
+                violations.Add(new RuleViolation($"destinations[{i}].destination", "format", "10 or 11 digits starting with 0 (hyphens allowed)"));
+                continue;
+            }
+
+            result.Add(new DestinationEntry(source, destination));
+        }
+
+        return result;
+    }
+
+    private static string? NormalizeNumber(string? value, string field, bool required, List<RuleViolation> violations)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                violations.Add(new RuleViolation(field, "format", "a phone number is required"));
+            }
+
+            return null;
+        }
+
+        var number = PhoneNumbers.Normalize(value);
+        if (!PhoneNumbers.IsSubscriberNumber(number))
+        {
+            violations.Add(new RuleViolation(field, "format", "10 or 11 digits starting with 0 (hyphens allowed)"));
+            return null;
+        }
+
+        return number;
+    }
+
+    private static bool IsHopAddress(string value)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0 || !value[..colon].Equals("udp", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var hostPort = value[(colon + 1)..];
+        var lastColon = hostPort.LastIndexOf(':');
+        return lastColon > 0
+            && int.TryParse(hostPort[(lastColon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535
+            && !hostPort.Any(char.IsWhiteSpace);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace GatewayAgent.Controller.Ingest;
+
+/// <summary>Meter "GatewayAgent.Controller.Ingest": what the ingest received, stored, dropped and saw.</summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "GatewayAgent.Controller.Ingest";
+
+    private readonly Counter<long> _messages;
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _seqGaps;
+    private readonly Counter<long> _aclViolations;
+    private readonly Counter<long> _rejectedConnections;
+    private readonly Counter<long> _malformed;
+
+    public IngestMetrics(IMeterFactory meterFactory, SiteLiveStatusRegistry registry)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _messages = meter.CreateCounter<long>("gateway.ingest.messages", "{message}", "Agent messages ingested, by kind (state, telemetry, events, reply)");
+        _events = meter.CreateCounter<long>("gateway.ingest.events", "{event}", "Agent events stored (first delivery of an id)");
+        _duplicates = meter.CreateCounter<long>("gateway.ingest.duplicates", "{event}", "Agent events delivered again with an id already stored");
+        _seqGaps = meter.CreateCounter<long>("gateway.ingest.seq_gaps", "{gap}", "Jumps in a site's live event seq (a rebirth is requested)");
+        _aclViolations = meter.CreateCounter<long>("gateway.ingest.acl_violations", "{message}", "Publishes and subscriptions refused by the per-site ACL, by kind");
+        _rejectedConnections = meter.CreateCounter<long>("gateway.ingest.rejected_connections", "{connection}", "MQTT connections refused (bad credentials or client id)");
+        _malformed = meter.CreateCounter<long>("gateway.ingest.malformed", "{message}", "Agent messages that could not be decoded");
+        meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state is online");
+    }
+
+    public void MessageReceived(string kind) => _messages.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void EventIngested() => _events.Add(1);
+
+    public void DuplicateEvent() => _duplicates.Add(1);
+
+    public void SeqGap() => _seqGaps.Add(1);
+
+    public void AclViolation(string kind) => _aclViolations.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void ConnectionRejected() => _rejectedConnections.Add(1);
+
+    public void Malformed(string kind) => _malformed.Add(1, new TagList { { "kind", kind } });
+}

@@ -1,0 +1,79 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Ingest;
+
+/// <summary>
+/// Bounded per-worker queues between the broker and <see cref="TelemetryIngestor"/>. A site always maps to the same
+/// worker, so its messages are applied in arrival order; a full queue makes the broker's receive loop wait, which
+/// holds back the publishing agents (QoS 1 acks come later) instead of dropping their messages.
+/// </summary>
+internal sealed class IngestQueue : BackgroundService
+{
+    private readonly Channel<InboundMessage>[] _shards;
+    private readonly TelemetryIngestor _ingestor;
+    private readonly IngestMetrics _metrics;
+    private readonly ILogger<IngestQueue> _logger;
+
+    public IngestQueue(TelemetryIngestor ingestor, IngestMetrics metrics, IOptions<TelemetryIngestOptions> options, ILogger<IngestQueue> logger)
+    {
+        _ingestor = ingestor;
+        _metrics = metrics;
+        _logger = logger;
+        _shards = new Channel<InboundMessage>[options.Value.Workers];
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            _shards[i] = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(options.Value.QueueCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+    }
+
+    public ValueTask EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        var shard = _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(message.SiteId) % (uint)_shards.Length)];
+        return shard.Writer.TryWrite(message) ? ValueTask.CompletedTask : shard.Writer.WriteAsync(message, cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_shards.Select(shard => Task.Run(() => RunWorkerAsync(shard.Reader, stoppingToken), stoppingToken)));
+
+    private async Task RunWorkerAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var message))
+                {
+                    try
+                    {
+                        await _ingestor.ApplyAsync(message, stoppingToken).ConfigureAwait(false);
+                        _metrics.MessageReceived(KindOf(message));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                    {
+                        IngestLog.IngestFailed(_logger, ex, message.SiteId);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host stopping.
+        }
+    }
+
+    private static string KindOf(InboundMessage message) => message switch
+    {
+        InboundState => "state",
+        InboundTelemetry => "telemetry",
+        InboundEvent => "events",
+        _ => "other",
+    };
+}

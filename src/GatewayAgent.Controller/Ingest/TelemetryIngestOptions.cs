@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GatewayAgent.Controller.Ingest;
+
+/// <summary>Controller:Ingest — how inbound agent messages are processed.</summary>
+public sealed class TelemetryIngestOptions
+{
+    public const string Section = "Controller:Ingest";
+
+    /// <summary>Parallel ingest workers; a site always lands on the same worker, so its messages stay in order.</summary>
+    [Range(1, 64)]
+    public int Workers { get; set; } = 2;
+
+    /// <summary>Messages queued per worker before the broker's receive loop waits (back-pressure to the agents).</summary>
+    [Range(16, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>At most one rebirth request per site within this time, however many seq gaps it shows.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RebirthCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Historical (spooled) power.lost / wan.down events older than this do not trigger fast probing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan HistoricalTriggerAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>ACL violations are logged at most once per site within this time (the rest are counted).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan AclLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Default time ISiteCommander waits for an agent's reply.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Ingest;
+
+public static class TelemetryIngestServiceCollectionExtensions
+{
+    /// <summary>
+    /// Telemetry ingest: the embedded broker or the external-broker client (Controller:Mqtt), the ingest workers
+    /// (Controller:Ingest), <see cref="ISiteLiveStatusReader"/>, <see cref="IContractStatePublisher"/> and
+    /// <see cref="ISiteCommander"/>. Needs <see cref="ISiteDirectory"/>, <see cref="ISiteEventLog"/> and a
+    /// <see cref="TimeProvider"/>; uses every registered <see cref="Probing.IFastProbing"/>.
+    /// </summary>
+    public static IServiceCollection AddTelemetryIngest(this IServiceCollection services)
+    {
+        services.AddOptions<ControllerMqttOptions>().BindConfiguration(ControllerMqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TelemetryIngestOptions>().BindConfiguration(TelemetryIngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddSingleton<SiteLiveStatusRegistry>();
+        services.AddSingleton<ISiteLiveStatusReader>(sp => sp.GetRequiredService<SiteLiveStatusRegistry>());
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<ControllerNode>();
+        services.AddSingleton<AclViolationReporter>();
+        services.AddSingleton<EmbeddedMqttBroker>();
+        services.AddSingleton<ExternalMqttConnection>();
+        services.AddSingleton<IControllerMqttLink>(sp =>
+            sp.GetRequiredService<IOptions<ControllerMqttOptions>>().Value.Mode == MqttMode.Embedded
+                ? sp.GetRequiredService<EmbeddedMqttBroker>()
+                : sp.GetRequiredService<ExternalMqttConnection>());
+        services.AddSingleton<MqttSiteCommander>();
+        services.AddSingleton<ISiteCommander>(sp => sp.GetRequiredService<MqttSiteCommander>());
+        services.AddSingleton<IContractStatePublisher, MqttContractStatePublisher>();
+        services.AddSingleton<TelemetryIngestor>();
+        services.AddSingleton<IngestQueue>();
+        services.AddSingleton<AgentMessageRouter>();
+
+        // Workers first, so the broker never accepts a message nobody will read.
+        services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
+        services.AddHostedService<TelemetryIngestService>();
+        return services;
+    }
+}

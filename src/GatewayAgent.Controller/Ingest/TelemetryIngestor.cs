@@ -1,0 +1,183 @@
+using GatewayAgent.Contracts;
+using GatewayAgent.Controller.Probing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Ingest;
+
+/// <summary>
+/// Applies one decoded agent message: live status from birth/will and telemetry, idempotent event storage,
+/// seq-gap detection with rebirth requests, and dying-gasp triggers for fast probing (DESIGN.md flow 5).
+/// Called by the ingest worker that owns the site, so one site's messages are applied in order.
+/// </summary>
+internal sealed class TelemetryIngestor(
+    SiteLiveStatusRegistry registry,
+    ISiteDirectory directory,
+    ISiteEventLog eventLog,
+    IEnumerable<IFastProbing> fastProbing,
+    MqttSiteCommander commander,
+    IngestMetrics metrics,
+    IOptions<TelemetryIngestOptions> options,
+    TimeProvider timeProvider,
+    ILogger<TelemetryIngestor> logger)
+{
+    public const string CauseOffline = "offline";
+    private const string WillReason = "will";
+
+    private readonly IFastProbing[] _fastProbing = fastProbing.ToArray();
+    private readonly TelemetryIngestOptions _options = options.Value;
+
+    public Task ApplyAsync(InboundMessage message, CancellationToken cancellationToken) => message switch
+    {
+        InboundState state => ApplyStateAsync(state, cancellationToken),
+        InboundTelemetry telemetry => ApplyTelemetry(telemetry),
+        InboundEvent agentEvent => ApplyEventAsync(agentEvent, cancellationToken),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task ApplyStateAsync(InboundState message, CancellationToken cancellationToken)
+    {
+        var track = registry.Track(message.SiteId);
+        var state = message.State;
+        if (track.BdSeq is long current && state.BdSeq < current)
+        {
+            // A will of an older session arriving after the new birth must not mark the site offline.
+            IngestLog.StaleState(logger, message.SiteId, state.BdSeq, current);
+            return;
+        }
+
+        var wasOnline = track.KnownOnline;
+        track.BdSeq = state.BdSeq;
+        track.KnownOnline = state.Online;
+        if (state.Online)
+        {
+            // Seq gaps are judged per bdSeq: a birth starts a new baseline.
+            track.LastEventSeq = null;
+            track.Status = track.Status with { Online = true, Version = state.Version ?? track.Status.Version, LastSeen = message.ReceivedAt };
+            if (wasOnline != true)
+            {
+                IngestLog.SiteOnline(logger, message.SiteId, state.BdSeq, state.Version);
+            }
+
+            return;
+        }
+
+        track.Status = track.Status with { Online = false };
+        if (wasOnline != false)
+        {
+            IngestLog.SiteOffline(logger, message.SiteId, state.BdSeq, state.Reason);
+        }
+
+        // The will (connection lost) is a dying gasp; a clean stop is not. A will replayed from the retained
+        // store when the controller (re)subscribes is old news: probing finds such a site on its own.
+        if (string.Equals(state.Reason, WillReason, StringComparison.Ordinal) && !message.RetainedReplay && wasOnline != false)
+        {
+            await TriggerFastProbingAsync(message.SiteId, CauseOffline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task ApplyTelemetry(InboundTelemetry message)
+    {
+        var track = registry.Track(message.SiteId);
+        var snapshot = message.Snapshot;
+
+        // Telemetry flows only over a live session, so it also proves the site online (a controller that
+        // joined a shared subscription never sees the retained birth).
+        track.Status = track.Status with
+        {
+            Online = true,
+            Power = snapshot.Power,
+            BatteryPercent = snapshot.Battery?.ChargePercent ?? track.Status.BatteryPercent,
+            Wan = snapshot.Wan,
+            LastSeen = message.ReceivedAt,
+        };
+        track.KnownOnline = true;
+        return Task.CompletedTask;
+    }
+
+    private async Task ApplyEventAsync(InboundEvent message, CancellationToken cancellationToken)
+    {
+        var agentEvent = message.Event;
+        if (!await eventLog.TryAddAsync(message.SiteId, agentEvent, message.ReceivedAt, cancellationToken).ConfigureAwait(false))
+        {
+            metrics.DuplicateEvent();
+            IngestLog.DuplicateEvent(logger, agentEvent.Id, message.SiteId);
+            return;
+        }
+
+        metrics.EventIngested();
+        var track = registry.Track(message.SiteId);
+        var status = track.Status with { LastSeen = message.ReceivedAt };
+        if (!agentEvent.Historical)
+        {
+            status = agentEvent.Type switch
+            {
+                EventTypes.PowerLost => status with { Power = "battery" },
+                EventTypes.PowerRestored => status with { Power = "mains" },
+                EventTypes.WanDown => status with { Wan = "down" },
+                EventTypes.WanUp => status with { Wan = "up" },
+                _ => status,
+            };
+            await CheckSeqAsync(track, agentEvent.Seq, cancellationToken).ConfigureAwait(false);
+            status = status with { LastSeq = track.LastEventSeq ?? agentEvent.Seq };
+        }
+
+        track.Status = status;
+
+        if (agentEvent.Type is EventTypes.PowerLost or EventTypes.WanDown
+            && (!agentEvent.Historical || timeProvider.GetUtcNow() - agentEvent.Ts <= _options.HistoricalTriggerAge))
+        {
+            await TriggerFastProbingAsync(message.SiteId, agentEvent.Type, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CheckSeqAsync(SiteTrack track, long seq, CancellationToken cancellationToken)
+    {
+        var last = track.LastEventSeq;
+        track.LastEventSeq = last is long l ? Math.Max(l, seq) : seq;
+        if (last is not long previous || seq <= previous + 1)
+        {
+            return;
+        }
+
+        metrics.SeqGap();
+        IngestLog.SeqGap(logger, track.SiteId, seq, previous, seq - previous - 1);
+        var now = timeProvider.GetUtcNow();
+        if (track.LastRebirthRequest is DateTimeOffset asked && now - asked < _options.RebirthCooldown)
+        {
+            return;
+        }
+
+        track.LastRebirthRequest = now;
+        try
+        {
+            await commander.RequestAsync(track.SiteId, CommandVerbs.Rebirth, cancellationToken).ConfigureAwait(false);
+            IngestLog.RebirthRequested(logger, track.SiteId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            IngestLog.RebirthFailed(logger, ex, track.SiteId);
+        }
+    }
+
+    private async Task TriggerFastProbingAsync(string siteId, string cause, CancellationToken cancellationToken)
+    {
+        if (_fastProbing.Length == 0)
+        {
+            return;
+        }
+
+        var contractId = await directory.FindContractAsync(siteId, cancellationToken).ConfigureAwait(false);
+        if (contractId is not long id)
+        {
+            IngestLog.NoContractForTrigger(logger, siteId, cause);
+            return;
+        }
+
+        IngestLog.FastProbingTriggered(logger, id, siteId, cause);
+        foreach (var probing in _fastProbing)
+        {
+            probing.Trigger(id, cause);
+        }
+    }
+}

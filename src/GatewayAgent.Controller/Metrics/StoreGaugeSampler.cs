@@ -1,0 +1,38 @@
+using GatewayAgent.Controller.Storage;
+
+namespace GatewayAgent.Controller.Metrics;
+
+/// <summary>Refreshes the store-backed gauges (detector states, switch states, outbox depth) before each scrape.</summary>
+public sealed class StoreGaugeSampler
+{
+    private readonly ControllerDatabase database;
+    private readonly ControllerMetrics metrics;
+
+    public StoreGaugeSampler(ControllerDatabase database, ControllerMetrics metrics)
+    {
+        this.database = database;
+        this.metrics = metrics;
+        metrics.Registry.AddBeforeCollectCallback(SampleAsync);
+    }
+
+    public async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        var counts = await database.ReadAsync(
+            async connection =>
+            {
+                await using var command = connection.CreateCommand(null, """
+                    SELECT
+                        (SELECT COUNT(*) FROM contracts WHERE service_on = 1 AND detector_state = 'normal'),
+                        (SELECT COUNT(*) FROM contracts WHERE service_on = 1 AND detector_state = 'failed'),
+                        (SELECT COUNT(*) FROM contracts WHERE forwarding_on = 1),
+                        (SELECT COUNT(*) FROM contracts WHERE forwarding_on = 0),
+                        (SELECT COUNT(*) FROM outbox WHERE status = 'pending')
+                    """);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                return (reader.Long(0), reader.Long(1), reader.Long(2), reader.Long(3), reader.Long(4));
+            },
+            cancellationToken);
+        metrics.SetStoreGauges(counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Notification;
+
+/// <summary>Composes mail notification: options, the composer, the sender, the outbox dispatcher and the embedded sink.</summary>
+public static class NotificationServiceCollectionExtensions
+{
+    /// <summary>Registers everything but the <see cref="IOutboxStore"/>, which the controller's database registers.</summary>
+    public static IServiceCollection AddNotification(this IServiceCollection services)
+    {
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpRelayOptions>().BindConfiguration(SmtpRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SmtpSinkOptions>().BindConfiguration(SmtpSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new MailTimeZone(
+            sp.GetRequiredService<IOptions<MailOptions>>(),
+            sp.GetRequiredService<ILogger<MailTimeZone>>()));
+        services.TryAddSingleton<IMailComposer, MailComposer>();
+        services.TryAddSingleton<MailMessageFactory>();
+        services.TryAddSingleton<SmtpSinkControl>();
+        services.TryAddSingleton<SmtpMailSender>();
+        services.TryAddSingleton<NotificationMetrics>();
+        services.TryAddSingleton<OutboxSignal>();
+
+        // The sink starts before the dispatcher, so a dispatcher aimed at it finds it listening.
+        services.TryAddSingleton<SmtpSink>();
+        services.AddHostedService(sp => sp.GetRequiredService<SmtpSink>());
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return services;
+    }
+}

@@ -1,0 +1,555 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Controller.Probing;
+
+/// <summary>
+/// Places one probe per contract per interval (FN-3), each contract at its stable phase plus jitter, at most
+/// MaxConcurrent at once; classifies each outcome and hands it to the detector's sink (FN-4/FN-5 decide there).
+/// Every round it re-reads the contract list and probes the canary: a miss counts only when the canaries of its round
+/// and of the next round answered, else it is recorded as ProberDegraded. After a dying gasp
+/// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the sink says settled.
+/// </summary>
+public sealed class ProbeScheduler : BackgroundService, IFastProbing
+{
+    /// <summary>What the scheduler allows the dialer beyond the probe timeout (to CANCEL and collect the 487) before it gives up itself.</summary>
+    internal static readonly TimeSpan DialGrace = TimeSpan.FromSeconds(2);
+
+    private const int KeptCanaryRounds = 16;
+
+    private readonly IProbeTargetSource _source;
+    private readonly IProbeOutcomeSink _sink;
+    private readonly IProbeDialer _dialer;
+    private readonly ProbingOptions _options;
+    private readonly ProbingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ProbeTarget? _canary;
+    private readonly long _roundTicks;
+    private readonly SemaphoreSlim _slots;
+    private readonly Random _random = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, ContractSchedule> _contracts = [];
+    private readonly PriorityQueue<ScheduledProbe, long> _queue = new();
+    private readonly Dictionary<long, TaskCompletionSource<bool>> _canaryVerdicts = [];
+    private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource _idle = NewSignal();
+    private long _sleepingUntil = long.MinValue;
+    private long _nextGeneration;
+    private long _lastRound = long.MinValue;
+    private bool _canaryDown;
+
+    public ProbeScheduler(IProbeTargetSource source, IProbeOutcomeSink sink, IProbeDialer dialer, IOptions<ProbingOptions> options,
+        ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _source = source;
+        _sink = sink;
+        _dialer = dialer;
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _canary = _options.CanaryTarget;
+        _roundTicks = _options.Round.Ticks;
+        _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
+    }
+
+    /// <summary>Dying gasp: probe now, then every FastInterval until the sink reports the detector settled.</summary>
+    public void Trigger(long contractId, string cause)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        bool started;
+        lock (_gate)
+        {
+            if (!_contracts.TryGetValue(contractId, out var contract))
+            {
+                ProbingLog.FastUnknownContract(_logger, contractId, cause);
+                return;
+            }
+
+            started = contract.FastCause is null;
+            if (started)
+            {
+                contract.FastProbes = 0;
+            }
+
+            contract.FastCause = cause;
+            if (contract.Busy)
+            {
+                contract.Pending = true;
+                contract.Generation = ++_nextGeneration; // drop the queued normal probe
+            }
+            else
+            {
+                Enqueue(contract, _time.GetUtcNow().UtcTicks);
+            }
+
+            _wake.TrySetResult();
+        }
+
+        if (started)
+        {
+            ProbingLog.FastStarted(_logger, contractId, cause, _options.FastInterval);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        ProbingLog.Started(_logger, _options.Interval, _options.FastInterval, _options.Timeout, _options.MaxConcurrent, _options.Round, _options.Canary ?? "none");
+        var nextRound = long.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = _time.GetUtcNow().UtcTicks;
+                if (now >= nextRound)
+                {
+                    var round = now / _roundTicks;
+                    await StartRoundAsync(round, stoppingToken).ConfigureAwait(false);
+                    nextRound = (round + 1) * _roundTicks;
+                }
+
+                await DispatchDueAsync(stoppingToken).ConfigureAwait(false);
+                await SleepAsync(nextRound, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                ProbingLog.LoopFailed(_logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// For tests on a fake clock: completes once the loop has handled everything due at the current time and sleeps
+    /// (no probe due before a later time, no trigger pending).
+    /// </summary>
+    internal async Task WaitForIdleAsync(CancellationToken cancellationToken)
+    {
+        var target = _time.GetUtcNow().UtcTicks;
+        while (true)
+        {
+            Task signal;
+            lock (_gate)
+            {
+                if (_sleepingUntil > target && !_wake.Task.IsCompleted)
+                {
+                    return;
+                }
+
+                signal = _idle.Task;
+            }
+
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartRoundAsync(long round, CancellationToken cancellationToken)
+    {
+        if (_canary is not null)
+        {
+            TaskCompletionSource<bool> verdict;
+            lock (_gate)
+            {
+                verdict = CanaryVerdict(round);
+                if (_lastRound != long.MinValue)
+                {
+                    // Rounds the loop skipped (it was busy past a round boundary) take this round's verdict.
+                    for (var skipped = Math.Max(_lastRound + 1, round - KeptCanaryRounds); skipped < round; skipped++)
+                    {
+                        var late = CanaryVerdict(skipped);
+                        _ = verdict.Task.ContinueWith(t => late.TrySetResult(t.Result), CancellationToken.None,
+                            TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                    }
+                }
+
+                _canaryVerdicts.Keys.Where(r => r < round - KeptCanaryRounds).ToList().ForEach(r => _canaryVerdicts.Remove(r));
+            }
+
+            _ = RunCanaryAsync(round, verdict, cancellationToken);
+        }
+
+        _lastRound = round;
+        IReadOnlyList<ProbeTarget> targets;
+        try
+        {
+            targets = await _source.GetTargetsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ProbingLog.TargetsFailed(_logger, ex);
+            return;
+        }
+
+        ApplyTargets(targets);
+    }
+
+    private void ApplyTargets(IReadOnlyList<ProbeTarget> targets)
+    {
+        int added = 0, removed = 0, count;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().UtcTicks;
+            var seen = new HashSet<long>();
+            foreach (var target in targets)
+            {
+                seen.Add(target.ContractId);
+                if (_contracts.TryGetValue(target.ContractId, out var contract))
+                {
+                    var oldInterval = IntervalTicks(contract.Target);
+                    contract.Target = target;
+                    if (IntervalTicks(target) != oldInterval && contract.FastCause is null && !contract.Busy)
+                    {
+                        EnqueueNormal(contract, now, afterTicks: now - 1);
+                    }
+
+                    continue;
+                }
+
+                contract = new ContractSchedule(target, ProbePhase.Of(target.ContractId));
+                _contracts.Add(target.ContractId, contract);
+                EnqueueNormal(contract, now, afterTicks: now - 1);
+                added++;
+            }
+
+            if (seen.Count != _contracts.Count)
+            {
+                foreach (var id in _contracts.Keys.Where(id => !seen.Contains(id)).ToList())
+                {
+                    _contracts.Remove(id); // its queued entries are skipped as unknown
+                    removed++;
+                }
+            }
+
+            count = _contracts.Count;
+            if (added + removed > 0)
+            {
+                _wake.TrySetResult();
+            }
+        }
+
+        _metrics.SetContracts(count);
+        if (added + removed > 0)
+        {
+            ProbingLog.TargetsChanged(_logger, count, added, removed);
+        }
+    }
+
+    private async Task DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ContractSchedule contract;
+            ProbeTarget target;
+            string? fastCause;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow().UtcTicks;
+                if (!_queue.TryPeek(out var entry, out var due) || due > now)
+                {
+                    return;
+                }
+
+                _queue.Dequeue();
+                if (!_contracts.TryGetValue(entry.ContractId, out contract!) || contract.Generation != entry.Generation)
+                {
+                    continue; // superseded or removed
+                }
+
+                if (contract.Busy)
+                {
+                    contract.Pending = true;
+                    continue;
+                }
+
+                contract.Busy = true;
+                target = contract.Target;
+                fastCause = contract.FastCause;
+                if (fastCause is null)
+                {
+                    // The next window's slot; if the loop fell so far behind that it is already past, the one after.
+                    EnqueueNormal(contract, now, afterTicks: Math.Max(now, WindowEnd(contract, entry.DueTicks) - 1));
+                }
+            }
+
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _ = RunProbeAsync(contract, target, fastCause, cancellationToken);
+        }
+    }
+
+    private async Task SleepAsync(long nextRound, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? sleep = null;
+        lock (_gate)
+        {
+            if (_wake.Task.IsCompleted)
+            {
+                _wake = NewSignal();
+            }
+
+            var wakeAt = nextRound;
+            if (_queue.TryPeek(out _, out var due) && due < wakeAt)
+            {
+                wakeAt = due;
+            }
+
+            // The timer is armed before the loop reports itself idle, so a clock that moves on at once still wakes it.
+            var now = _time.GetUtcNow().UtcTicks;
+            if (wakeAt > now)
+            {
+                sleep = Task.WhenAny(Task.Delay(TimeSpan.FromTicks(wakeAt - now), _time, stop.Token), _wake.Task);
+                _sleepingUntil = wakeAt;
+                var idle = _idle;
+                _idle = NewSignal();
+                idle.TrySetResult();
+            }
+        }
+
+        if (sleep is null)
+        {
+            return;
+        }
+
+        await sleep.ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            _sleepingUntil = long.MinValue;
+        }
+    }
+
+    private async Task RunProbeAsync(ContractSchedule contract, ProbeTarget target, string? fastCause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = _time.GetUtcNow();
+            ProbeDialResult? dial;
+            try
+            {
+                _metrics.OnPlaced();
+                dial = await DialAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _metrics.OnDialled();
+                _slots.Release();
+            }
+
+            if (dial is null)
+            {
+                return; // stopping
+            }
+
+            var classification = ProbeClassifier.Classify(dial);
+            var outcome = classification.Outcome;
+            if (outcome == ProbeOutcome.Missed)
+            {
+                outcome = await JudgeMissAsync(started, cancellationToken).ConfigureAwait(false);
+            }
+
+            var detail = fastCause is null ? classification.Detail : $"{classification.Detail} [fast probe: {fastCause}]";
+            var setup = outcome == ProbeOutcome.Reached ? dial.SetupTime : null;
+            var record = new ProbeRecord(contract.ContractId, outcome, classification.Status, detail, started, setup);
+            _metrics.OnRecorded(outcome, setup);
+            ProbingLog.ProbeRecorded(_logger, contract.ContractId, outcome, classification.Status, detail, setup?.TotalMilliseconds);
+            var settled = false;
+            try
+            {
+                settled = await _sink.RecordAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ProbingLog.RecordFailed(_logger, contract.ContractId, ex);
+            }
+
+            OnRecorded(contract, started.UtcTicks, fastCause is not null, settled);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<ProbeDialResult?> DialAsync(ProbeTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dialer.DialAsync(target, _options.Timeout, cancellationToken)
+                .WaitAsync(_options.Timeout + DialGrace, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return ProbeDialResult.TimedOut();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            ProbingLog.DialerFailed(_logger, target.ContractId, ex);
+            return ProbeDialResult.TransportError(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A miss counts only when the canary answered in the round the probe started in and in the next round (so trouble
+    /// that starts while the probe is waiting is caught too); otherwise it is the prober's own trouble.
+    /// </summary>
+    private async Task<ProbeOutcome> JudgeMissAsync(DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        if (_canary is null)
+        {
+            return ProbeOutcome.Missed;
+        }
+
+        var round = started.UtcTicks / _roundTicks;
+        Task<bool> thisRound, nextRound;
+        lock (_gate)
+        {
+            thisRound = CanaryVerdict(round).Task;
+            nextRound = CanaryVerdict(round + 1).Task;
+        }
+
+        var up = await thisRound.WaitAsync(cancellationToken).ConfigureAwait(false) &&
+                 await nextRound.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return up ? ProbeOutcome.Missed : ProbeOutcome.ProberDegraded;
+    }
+
+    private async Task RunCanaryAsync(long round, TaskCompletionSource<bool> verdict, CancellationToken cancellationToken)
+    {
+        _metrics.OnCanaryPlaced();
+        var dial = await DialAsync(_canary!, cancellationToken).ConfigureAwait(false);
+        if (dial is null)
+        {
+            return;
+        }
+
+        var classification = ProbeClassifier.Classify(dial);
+        var up = classification.Outcome == ProbeOutcome.Reached;
+        bool changed;
+        lock (_gate)
+        {
+            changed = _canaryDown == up;
+            _canaryDown = !up;
+        }
+
+        if (!up)
+        {
+            _metrics.OnCanaryMissed();
+            ProbingLog.CanaryMissed(_logger, round, classification.Detail);
+        }
+        else if (changed)
+        {
+            ProbingLog.CanaryRecovered(_logger, round);
+        }
+
+        verdict.TrySetResult(up);
+    }
+
+    private void OnRecorded(ContractSchedule contract, long startedTicks, bool wasFast, bool settled)
+    {
+        int fastProbes = 0;
+        lock (_gate)
+        {
+            contract.Busy = false;
+            if (!_contracts.TryGetValue(contract.ContractId, out var current) || !ReferenceEquals(current, contract))
+            {
+                return; // removed while probing
+            }
+
+            var now = _time.GetUtcNow().UtcTicks;
+            if (contract.FastCause is not null)
+            {
+                if (wasFast)
+                {
+                    contract.FastProbes++;
+                }
+
+                if (wasFast && settled)
+                {
+                    fastProbes = contract.FastProbes;
+                    contract.FastCause = null;
+                    contract.Pending = false;
+                    EnqueueNormal(contract, now, afterTicks: now);
+                }
+                else
+                {
+                    Enqueue(contract, contract.Pending ? now : Math.Max(now, startedTicks + _options.FastInterval.Ticks));
+                    contract.Pending = false;
+                }
+            }
+            else if (contract.Pending)
+            {
+                contract.Pending = false;
+                Enqueue(contract, now);
+            }
+            else
+            {
+                return;
+            }
+
+            _wake.TrySetResult();
+        }
+
+        if (fastProbes > 0)
+        {
+            ProbingLog.FastSettled(_logger, contract.ContractId, fastProbes);
+        }
+    }
+
+    private long IntervalTicks(ProbeTarget target) => (target.Interval ?? _options.Interval).Ticks;
+
+    private long WindowEnd(ContractSchedule contract, long ticks)
+    {
+        var interval = IntervalTicks(contract.Target);
+        return ((ticks / interval) + 1) * interval;
+    }
+
+    /// <summary>Queues the contract at its phase in the first window whose slot is after <paramref name="afterTicks"/>.</summary>
+    private void EnqueueNormal(ContractSchedule contract, long now, long afterTicks)
+    {
+        var interval = IntervalTicks(contract.Target);
+        var jitter = ProbePhase.JitterTicks(interval, _options.Jitter);
+        var window = afterTicks / interval;
+        var due = ProbePhase.Due(contract.Phase, window, interval, jitter, _random);
+        while (due <= afterTicks)
+        {
+            due = ProbePhase.Due(contract.Phase, ++window, interval, jitter, _random);
+        }
+
+        Enqueue(contract, Math.Max(due, now));
+    }
+
+    /// <summary>Makes this the contract's one valid queue entry (caller holds the lock).</summary>
+    private void Enqueue(ContractSchedule contract, long dueTicks)
+    {
+        contract.Generation = ++_nextGeneration;
+        _queue.Enqueue(new ScheduledProbe(contract.ContractId, contract.Generation, dueTicks), dueTicks);
+    }
+
+    private TaskCompletionSource<bool> CanaryVerdict(long round)
+    {
+        if (!_canaryVerdicts.TryGetValue(round, out var verdict))
+        {
+            verdict = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _canaryVerdicts.Add(round, verdict);
+        }
+
+        return verdict;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,122 @@
+namespace GatewayAgent.Controller.Storage;
+
+/// <summary>
+/// The ordered schema history. Never edit a released step: add a new one. Times are Unix milliseconds (UTC) and
+/// flags are 0/1 integers in both dialects, so the same SQL and the same readers serve SQLite and PostgreSQL.
+/// </summary>
+public static class SchemaMigrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new Migration(1, "contracts, numbers, destinations, recipients", """
+            CREATE TABLE contracts (
+                id {identity},
+                contract_number TEXT NOT NULL UNIQUE,
+                channels BIGINT NOT NULL,
+                monitoring_number TEXT NULL,
+                probe_target TEXT NULL,
+                outbound_proxy TEXT NULL,
+                probe_interval_ms BIGINT NULL,
+                site_id TEXT NULL UNIQUE,
+                site_password_hash TEXT NULL,
+                holder_name TEXT NULL,
+                site_information TEXT NULL,
+                auto_start BIGINT NOT NULL DEFAULT 0,
+                auto_stop BIGINT NOT NULL DEFAULT 0,
+                service_on BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE contract_numbers (
+                number TEXT NOT NULL PRIMARY KEY,
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                position BIGINT NOT NULL,
+                destination TEXT NULL
+            );
+            CREATE INDEX ix_contract_numbers_contract ON contract_numbers (contract_id, position);
+            CREATE TABLE recipients (
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                position BIGINT NOT NULL,
+                address TEXT NOT NULL,
+                send BIGINT NOT NULL,
+                PRIMARY KEY (contract_id, position)
+            );
+            """),
+        new Migration(2, "detector state, probes, transitions, forwarding switch and audit", """
+            ALTER TABLE contracts ADD COLUMN detector_state TEXT NOT NULL DEFAULT 'normal';
+            ALTER TABLE contracts ADD COLUMN detector_misses BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE contracts ADD COLUMN detector_reached BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE contracts ADD COLUMN detector_since BIGINT NULL;
+            ALTER TABLE contracts ADD COLUMN forwarding_on BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE contracts ADD COLUMN forwarding_since BIGINT NULL;
+            ALTER TABLE contracts ADD COLUMN forwarding_reason TEXT NULL;
+            CREATE TABLE probe_records (
+                id {identity},
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                outcome TEXT NOT NULL,
+                status BIGINT NULL,
+                detail TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                setup_ms BIGINT NULL,
+                recorded_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_probe_records_contract ON probe_records (contract_id, id);
+            CREATE TABLE detector_events (
+                id {identity},
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                at BIGINT NOT NULL,
+                from_state TEXT NOT NULL,
+                to_state TEXT NOT NULL,
+                cause TEXT NOT NULL
+            );
+            CREATE INDEX ix_detector_events_contract ON detector_events (contract_id, id);
+            CREATE TABLE forwarding_audit (
+                id {identity},
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                at BIGINT NOT NULL,
+                forwarding_on BIGINT NOT NULL,
+                reason TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                note TEXT NULL
+            );
+            CREATE INDEX ix_forwarding_audit_contract ON forwarding_audit (contract_id, id);
+            """),
+        new Migration(3, "mail outbox", """
+            CREATE TABLE outbox (
+                id {identity},
+                contract_id BIGINT NULL REFERENCES contracts(id) ON DELETE SET NULL,
+                detector_event_id BIGINT NULL,
+                kind TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',
+                attempts BIGINT NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                last_error TEXT NULL,
+                last_attempt_at BIGINT NULL,
+                delivered_at BIGINT NULL,
+                server_reply TEXT NULL
+            );
+            CREATE INDEX ix_outbox_due ON outbox (status, next_attempt_at, id);
+            CREATE INDEX ix_outbox_contract ON outbox (contract_id, id);
+            """),
+        new Migration(4, "ingested site events", """
+            CREATE TABLE site_events (
+                id {identity},
+                site_id TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                ts BIGINT NOT NULL,
+                type TEXT NOT NULL,
+                historical BIGINT NOT NULL,
+                detail TEXT NULL,
+                data TEXT NULL,
+                received_at BIGINT NOT NULL,
+                UNIQUE (site_id, event_id)
+            );
+            CREATE INDEX ix_site_events_signal ON site_events (site_id, type, received_at);
+            """),
+    ];
+}

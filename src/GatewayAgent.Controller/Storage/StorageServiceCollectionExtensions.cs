@@ -1,0 +1,45 @@
+using GatewayAgent.Controller.Hosting;
+using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Notification;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GatewayAgent.Controller.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>SQLite in Controller:DataDirectory by default, PostgreSQL with Controller:Storage:Provider=postgres; migrations at start.</summary>
+    public static IServiceCollection AddControllerStorage(this IServiceCollection services)
+    {
+        services.AddOptions<ControllerOptions>().BindConfiguration(ControllerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.ConnectionString ??= configuration.GetConnectionString("Controller"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.AddSingleton<SqlDialect>(provider =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            if (storage.Provider == StorageProvider.Postgres)
+            {
+                return new PostgresDialect(NpgsqlDataSource.Create(storage.ConnectionString!));
+            }
+
+            var controller = provider.GetRequiredService<IOptions<ControllerOptions>>().Value;
+            return new SqliteDialect(Path.GetFullPath(Path.Combine(controller.DataDirectory, storage.SqliteFile)), storage.BusyTimeout);
+        });
+        services.AddSingleton<ControllerDatabase>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHostedService<StorageInitializer>();
+
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<IOutboxStore>(provider => provider.GetRequiredService<OutboxStore>());
+        services.AddSingleton<ISiteDirectory, SiteDirectory>();
+        services.AddSingleton<ISiteEventLog, SiteEventLog>();
+        return services;
+    }
+}

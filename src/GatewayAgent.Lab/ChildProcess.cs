@@ -1,0 +1,143 @@
+using System.Diagnostics;
+
+namespace GatewayAgent.Lab;
+
+/// <summary>
+/// One process the lab started (the controller or a site's agent): its output goes to a log file in the lab's data
+/// directory, and lines matching a readiness marker complete <see cref="WaitForOutputAsync"/>.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+    private readonly Lock _gate = new();
+    private readonly List<(string Marker, TaskCompletionSource Seen)> _waiters = [];
+    private readonly List<string> _recent = [];
+
+    private ChildProcess(string name, Process process, StreamWriter log)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+    }
+
+    public string Name { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string logFile)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_gcServer"] = "0";
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var child = new ChildProcess(name, process, log);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>The last lines the process wrote (for error messages when it fails to start).</summary>
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return string.Join('\n', _recent);
+            }
+        }
+    }
+
+    public async Task WaitForOutputAsync(string marker, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_recent.Exists(l => l.Contains(marker, StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            _waiters.Add((marker, seen));
+        }
+
+        var exited = _process.WaitForExitAsync();
+        var done = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout)).ConfigureAwait(false);
+        if (done == seen.Task)
+        {
+            return;
+        }
+
+        var why = done == exited ? $"exited with code {_process.ExitCode}" : $"did not print '{marker}' within {timeout.TotalSeconds:F0} s";
+        throw new InvalidOperationException($"{Name} {why}; its last output:\n{RecentOutput}");
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _log.WriteLine(line);
+            _recent.Add(line);
+            if (_recent.Count > 200)
+            {
+                _recent.RemoveRange(0, 100);
+            }
+
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (line.Contains(_waiters[i].Marker, StringComparison.Ordinal))
+                {
+                    _waiters[i].Seen.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first so the agent publishes agent.stopping and the controller closes its store cleanly.
+            Posix.Terminate(_process.Id);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+        lock (_gate)
+        {
+            _log.Dispose();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace GatewayAgent.Lab;
+
+/// <summary>A line typed into the lab console.</summary>
+public sealed record LabCommand(string Verb, int Site, bool On)
+{
+    /// <summary>Parses "power 2 off", "wan 1 on", "restore 3", "mails", "help", "quit"; null with an error otherwise.</summary>
+    public static LabCommand? Parse(string line, int sites, out string? error)
+    {
+        error = null;
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (words.Length == 0)
+        {
+            return null;
+        }
+
+        var verb = words[0].ToLowerInvariant();
+        switch (verb)
+        {
+            case "quit" or "exit" or "q":
+                return new LabCommand("quit", 0, false);
+            case "help" or "?":
+                return new LabCommand("help", 0, false);
+            case "mails":
+                return new LabCommand("mails", 0, false);
+            case "power" or "wan" when words.Length == 3:
+                if (!TrySite(words[1], sites, out var site, out error))
+                {
+                    return null;
+                }
+
+                if (words[2] is not ("on" or "off"))
+                {
+                    error = $"{verb}: say on or off, not '{words[2]}'";
+                    return null;
+                }
+
+                return new LabCommand(verb, site, words[2] == "on");
+            case "restore" when words.Length == 2:
+                return TrySite(words[1], sites, out var restored, out error) ? new LabCommand("restore", restored, true) : null;
+            default:
+                error = $"unknown command '{line.Trim()}' (type help)";
+                return null;
+        }
+    }
+
+    private static bool TrySite(string word, int sites, out int site, out string? error)
+    {
+        error = null;
+        if (int.TryParse(word, out site) && site >= 1 && site <= sites)
+        {
+            return true;
+        }
+
+        error = $"no site '{word}': sites are 1 to {sites}";
+        return false;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace GatewayAgent.Lab;
+
+/// <summary>gateway-lab options, from --flags (see <see cref="Usage"/>).</summary>
+public sealed record LabOptions
+{
+    public int Sites { get; init; } = 3;
+    public string DataDirectory { get; init; } = "lab-data";
+    public bool Fresh { get; init; }
+    public int HttpPort { get; init; } = 8080;
+    public int MqttPort { get; init; } = 1883;
+    public int SmtpPort { get; init; } = 2525;
+    /// <summary>First agent SIP port; site n listens on SipBasePort + n.</summary>
+    public int SipBasePort { get; init; } = 15060;
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan FastInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(3);
+    public string Configuration { get; init; } = "Release";
+    /// <summary>Run for this long, then stop (for scripted demos and smoke tests); null = until "quit".</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>Print state changes as lines instead of redrawing a table (also when stdout is not a terminal).</summary>
+    public bool Plain { get; init; }
+
+    public const string Usage = """
+        usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--mqtt-port P] [--smtp-port P]
+                           [--sip-base-port P] [--interval SECONDS] [--fast-interval SECONDS] [--timeout SECONDS]
+                           [--duration SECONDS] [--plain] [--configuration Release|Debug]
+        Starts gateway-controller (embedded MQTT broker, SQLite, SMTP sink writing .eml files) and N simulated sites
+        (real gateway-agent processes with simulated boards), then shows a live view. Commands (type and press Enter):
+          power N off|on     cut / restore mains at site N (the agent publishes power.lost; the site stops answering)
+          wan N off|on       cut / restore the access line of site N (the agent stops answering probes)
+          restore N          power on and WAN up at site N
+          mails              list the mails the SMTP sink received
+          help               this text
+          quit               stop everything
+        """;
+
+    public static LabOptions Parse(string[] args)
+    {
+        var options = new LabOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new ArgumentException($"{arg} needs a value");
+                }
+
+                return args[++i];
+            }
+
+            options = arg switch
+            {
+                "--sites" => options with { Sites = Int(arg, Value(), 1, 50) },
+                "--data" => options with { DataDirectory = Value() },
+                "--fresh" => options with { Fresh = true },
+                "--http-port" => options with { HttpPort = Int(arg, Value(), 1, 65535) },
+                "--mqtt-port" => options with { MqttPort = Int(arg, Value(), 1, 65535) },
+                "--smtp-port" => options with { SmtpPort = Int(arg, Value(), 1, 65535) },
+                "--sip-base-port" => options with { SipBasePort = Int(arg, Value(), 1, 65000) },
+                "--interval" => options with { ProbeInterval = Seconds(arg, Value()) },
+                "--fast-interval" => options with { FastInterval = Seconds(arg, Value()) },
+                "--timeout" => options with { ProbeTimeout = Seconds(arg, Value()) },
+                "--duration" => options with { Duration = Seconds(arg, Value()) },
+                "--plain" => options with { Plain = true },
+                "--configuration" => options with { Configuration = Value() },
+                _ => throw new ArgumentException($"unknown option '{arg}'"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Int(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name}: '{value}' is not a number from {min} to {max}");
+
+    private static TimeSpan Seconds(string name, string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) && s > 0 && s <= 3600
+            ? TimeSpan.FromSeconds(s)
+            : throw new ArgumentException($"{name}: '{value}' is not a number of seconds (0-3600]");
+}

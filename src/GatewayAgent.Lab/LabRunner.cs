@@ -1,0 +1,442 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using MimeKit;
+
+namespace GatewayAgent.Lab;
+
+/// <summary>
+/// The lab: gateway-controller on embedded defaults (MQTT broker, SQLite, SMTP sink writing .eml files) plus N
+/// simulated sites, each a real gateway-agent on the simulated board answering real SIP probes on loopback, and a
+/// live view with commands that cut and restore a site's power or WAN.
+/// </summary>
+public sealed class LabRunner : IAsyncDisposable
+{
+    private const string ApiKey = "lab-operator-key";
+    private readonly LabOptions _options;
+    private readonly TextWriter _out;
+    private readonly List<ChildProcess> _children = [];
+    private readonly List<(LabSite Site, long ContractId)> _sites = [];
+    private readonly Dictionary<int, string> _lastState = [];
+    private readonly List<string> _messages = [];
+    private ControllerApi? _api;
+    private string _mailDirectory = "";
+
+    public LabRunner(LabOptions options, TextWriter output)
+    {
+        _options = options;
+        _out = output;
+    }
+
+    public IReadOnlyList<(LabSite Site, long ContractId)> Sites => _sites;
+
+    public ControllerApi Api => _api ?? throw new InvalidOperationException("the lab has not started");
+
+    public string MailDirectory => _mailDirectory;
+
+    /// <summary>Starts the controller and the sites; returns once every site's contract exists and its agent answers SIP.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var layout = RepoLayout.Find(AppContext.BaseDirectory, _options.Configuration);
+        foreach (var dll in new[] { layout.ControllerDll, layout.AgentDll })
+        {
+            if (!File.Exists(dll))
+            {
+                throw new InvalidOperationException($"{dll} is missing: build first (./run.sh builds everything)");
+            }
+        }
+
+        var data = Path.GetFullPath(_options.DataDirectory);
+        if (_options.Fresh && Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        var logs = Directory.CreateDirectory(Path.Combine(data, "logs")).FullName;
+        _mailDirectory = Directory.CreateDirectory(Path.Combine(data, "mail")).FullName;
+        var secrets = LoadSecrets(Path.Combine(data, "site-passwords.txt"));
+
+        Say($"starting gateway-controller (logs in {logs})");
+        var canaryPort = _options.SipBasePort;
+        var controller = ChildProcess.Start("gateway-controller", layout.ControllerDll,
+        [
+            $"--Controller:DataDirectory={Path.Combine(data, "controller")}",
+            $"--Controller:Urls=http://127.0.0.1:{_options.HttpPort}",
+            $"--Controller:Api:Keys:0={ApiKey}",
+            $"--Controller:Mqtt:Listen=127.0.0.1:{_options.MqttPort}",
+            "--Controller:Mail:Sink:Enabled=true",
+            $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.SmtpPort}",
+            $"--Controller:Mail:Sink:Directory={_mailDirectory}",
+            "--Controller:Mail:PollInterval=00:00:01",
+            "--Controller:Mail:SettingsUrl=http://127.0.0.1:" + _options.HttpPort.ToString(CultureInfo.InvariantCulture) + "/",
+            $"--Controller:Probing:Interval={_options.ProbeInterval}",
+            $"--Controller:Probing:FastInterval={_options.FastInterval}",
+            $"--Controller:Probing:Timeout={_options.ProbeTimeout}",
+            $"--Controller:Probing:Round={_options.ProbeInterval}",
+            $"--Controller:Probing:Canary=sip:0300000000@127.0.0.1:{canaryPort}",
+        ], Path.Combine(logs, "controller.log"));
+        _children.Add(controller);
+
+        _api = new ControllerApi(new Uri($"http://127.0.0.1:{_options.HttpPort}"), ApiKey);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await _api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (controller.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("gateway-controller did not become healthy; its last output:\n" + controller.RecentOutput);
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The canary: a site the prober knows to be up; when it misses, the controller blames itself, not the sites.
+        var canaryDir = Directory.CreateDirectory(Path.Combine(data, "sites", "canary")).FullName;
+        var starting = new List<Task>
+        {
+            StartAgentAsync(layout, "canary", canaryPort, "0300000000", canaryDir, logs, mqtt: null, cancellationToken),
+        };
+
+        for (var i = 1; i <= _options.Sites; i++)
+        {
+            var site = new LabSite(i, _options.SipBasePort + i, Directory.CreateDirectory(Path.Combine(data, "sites", i.ToString(CultureInfo.InvariantCulture))).FullName);
+            if (!secrets.TryGetValue(site.SiteId, out var password))
+            {
+                password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+                secrets[site.SiteId] = password;
+            }
+
+            var id = await _api.UpsertContractAsync(site, password, cancellationToken).ConfigureAwait(false);
+            _sites.Add((site, id));
+            starting.Add(StartAgentAsync(layout, $"site {i}", site.SipPort, site.MonitoringNumber, site.DataDirectory, logs, (site.SiteId, password), cancellationToken));
+        }
+
+        SaveSecrets(Path.Combine(data, "site-passwords.txt"), secrets);
+        await Task.WhenAll(starting).ConfigureAwait(false);
+        Say($"{_options.Sites} sites up; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
+    }
+
+    private async Task StartAgentAsync(RepoLayout layout, string name, int sipPort, string number, string dir, string logs,
+        (string SiteId, string Password)? mqtt, CancellationToken cancellationToken)
+    {
+        var arguments = new List<string>
+        {
+            $"--Agent:Sip:Listen:0=udp:127.0.0.1:{sipPort}",
+            $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{sipPort}",
+            $"--Agent:Sip:MonitorNumbers:0={number}",
+            "--Agent:Sip:Rtp:MinPort=40000",
+            "--Agent:Sip:Rtp:MaxPort=49999",
+            "--Agent:Board:Kind=sim",
+            $"--Agent:LocalControl:Socket={Path.Combine(dir, "control.sock")}",
+            $"--Agent:Telemetry:SpoolDirectory={Path.Combine(dir, "spool")}",
+        };
+        if (mqtt is { } credentials)
+        {
+            arguments.Add($"--Agent:SiteId={credentials.SiteId}");
+            arguments.Add("--Agent:Mqtt:Host=127.0.0.1");
+            arguments.Add($"--Agent:Mqtt:Port={_options.MqttPort}");
+            arguments.Add($"--Agent:Mqtt:Username={credentials.SiteId}");
+            arguments.Add($"--Agent:Mqtt:Password={credentials.Password}");
+            arguments.Add("--Agent:Telemetry:Interval=00:00:05");
+        }
+
+        var logName = name.Replace(' ', '-') + ".log";
+        var agent = ChildProcess.Start($"gateway-agent ({name})", layout.AgentDll, arguments, Path.Combine(logs, logName));
+        lock (_children)
+        {
+            _children.Add(agent);
+        }
+
+        await agent.WaitForOutputAsync("SIP listening on", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the live view and the command loop until "quit", end of input, the duration, or cancellation.</summary>
+    public async Task RunConsoleAsync(TextReader input, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_options.Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        var interactive = !_options.Plain && !Console.IsOutputRedirected;
+        var commands = Task.Run(() => ReadCommandsAsync(input, stop), CancellationToken.None);
+        if (!interactive)
+        {
+            _out.WriteLine(LabOptions.Usage.Split('\n').SkipWhile(l => !l.Contains("Commands", StringComparison.Ordinal)).Aggregate("", (a, l) => a + l + "\n").TrimEnd());
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            do
+            {
+                var views = await ReadViewsAsync(stop.Token).ConfigureAwait(false);
+                if (interactive)
+                {
+                    Render(views);
+                }
+                else
+                {
+                    PrintChanges(views);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        _ = commands;
+    }
+
+    private async Task ReadCommandsAsync(TextReader input, CancellationTokenSource stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            string? line;
+            try
+            {
+                line = await input.ReadLineAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (line is null)
+            {
+                // End of input: keep running until the duration (scripted runs) or quit (interactive).
+                if (_options.Duration is null && !Console.IsInputRedirected)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            var command = LabCommand.Parse(line, _options.Sites, out var error);
+            if (command is null)
+            {
+                if (error is not null)
+                {
+                    Say(error);
+                }
+
+                continue;
+            }
+
+            try
+            {
+                await ExecuteAsync(command, stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException)
+            {
+                Say($"{line.Trim()}: {ex.Message}");
+            }
+        }
+    }
+
+    /// <summary>Carries out one console command (also used by the end-to-end tests).</summary>
+    public async Task ExecuteAsync(LabCommand command, CancellationTokenSource stop)
+    {
+        switch (command.Verb)
+        {
+            case "quit":
+                await stop.CancelAsync().ConfigureAwait(false);
+                return;
+            case "help":
+                Say(LabOptions.Usage);
+                return;
+            case "mails":
+                foreach (var line in ListMails())
+                {
+                    Say(line);
+                }
+
+                return;
+        }
+
+        var site = _sites.First(s => s.Site.Index == command.Site).Site;
+        string[] assignments = command.Verb switch
+        {
+            "power" => [$"power-good={(command.On ? 1 : 0)}"],
+            "wan" => [$"wan={(command.On ? 1 : 0)}"],
+            _ => ["power-good=1", "wan=1"],
+        };
+        await SiteControl.SimSetAsync(site.ControlSocket, assignments, stop.Token).ConfigureAwait(false);
+        Say($"site {site.Index}: {string.Join(' ', assignments)}");
+    }
+
+    /// <summary>The .eml files the SMTP sink stored, oldest first: time, recipient and decoded subject.</summary>
+    public IReadOnlyList<string> ListMails()
+    {
+        var lines = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(_mailDirectory, "*.eml").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                using var message = MimeMessage.Load(file);
+                lines.Add($"{message.Date:yyyy/MM/dd HH:mm:ss} to {string.Join(", ", message.To.Mailboxes.Select(m => m.Address))}: {message.Subject}  ({Path.GetFileName(file)})");
+            }
+            catch (FormatException)
+            {
+                lines.Add($"(unreadable) {Path.GetFileName(file)}");
+            }
+        }
+
+        return lines.Count == 0 ? ["no mail yet"] : lines;
+    }
+
+    private async Task<IReadOnlyList<SiteView>> ReadViewsAsync(CancellationToken cancellationToken)
+    {
+        var views = new List<SiteView>(_sites.Count);
+        foreach (var (site, id) in _sites)
+        {
+            try
+            {
+                var status = await Api.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
+                var probe = await Api.GetLastProbeAsync(id, cancellationToken).ConfigureAwait(false);
+                var mails = await Api.GetMailsAsync(id, cancellationToken).ConfigureAwait(false);
+                views.Add(ToView(site, status, probe, mails));
+            }
+            catch (HttpRequestException ex)
+            {
+                views.Add(new SiteView(site.Index, site.ContractNumber, "?", "?", "?", "controller unreachable", ex.Message, "?", 0, 0));
+            }
+        }
+
+        return views;
+    }
+
+    private static SiteView ToView(LabSite site, ContractStatusView? status, ProbeView? probe, IReadOnlyList<MailView> mails)
+    {
+        var live = status?.Live;
+        var detector = status?.Detector is { } d
+            ? d.State.ToUpperInvariant() + (d.Misses > 0 ? $" {d.Misses} miss" : "") + (d.Reached > 0 && d.State.Equals("failed", StringComparison.OrdinalIgnoreCase) ? $" {d.Reached} ok" : "")
+            : "?";
+        var lastProbe = probe is null
+            ? "-"
+            : $"{probe.Outcome.ToLowerInvariant()} {(probe.Status?.ToString(CultureInfo.InvariantCulture) ?? probe.Detail)}" +
+              (probe.SetupTime is { } setup ? $" {setup.TotalMilliseconds:0} ms" : "");
+        var forwarding = status?.Forwarding is { } f ? (f.On ? $"ON ({f.Reason})" : "off") : "?";
+        return new SiteView(
+            site.Index,
+            site.ContractNumber,
+            live is null ? "unknown" : live.Online ? "online" : "OFFLINE",
+            live?.Power ?? "?",
+            live?.Wan ?? "?",
+            detector,
+            lastProbe,
+            forwarding,
+            mails.Count(m => m.Status.Equals("delivered", StringComparison.OrdinalIgnoreCase)),
+            mails.Count(m => m.Status.Equals("pending", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private void Render(IReadOnlyList<SiteView> views)
+    {
+        var screen = new System.Text.StringBuilder();
+        screen.Append("\u001b[H\u001b[2J");
+        screen.AppendLine(CultureInfo.InvariantCulture,
+            $"GatewayAgent lab  {DateTime.UtcNow:HH:mm:ss} UTC   API http://127.0.0.1:{_options.HttpPort} (X-Api-Key: {ApiKey})   MQTT 127.0.0.1:{_options.MqttPort}   mail → {_mailDirectory}");
+        screen.AppendLine();
+        screen.AppendLine(SiteView.Header);
+        foreach (var view in views)
+        {
+            screen.AppendLine(view.Row);
+        }
+
+        screen.AppendLine();
+        screen.AppendLine("commands: power N off|on · wan N off|on · restore N · mails · help · quit");
+        lock (_messages)
+        {
+            foreach (var message in _messages.TakeLast(8))
+            {
+                screen.AppendLine(message);
+            }
+        }
+
+        screen.Append("> ");
+        _out.Write(screen.ToString());
+        _out.Flush();
+    }
+
+    private void PrintChanges(IReadOnlyList<SiteView> views)
+    {
+        foreach (var view in views)
+        {
+            if (_lastState.TryGetValue(view.Index, out var last) && last == view.StateKey)
+            {
+                continue;
+            }
+
+            if (_lastState.Count < views.Count && !_lastState.ContainsKey(view.Index))
+            {
+                _out.WriteLine(SiteView.Header);
+            }
+
+            _lastState[view.Index] = view.StateKey;
+            _out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} " + view.Row);
+        }
+
+        _out.Flush();
+    }
+
+    private void Say(string message)
+    {
+        var line = $"{DateTime.UtcNow:HH:mm:ss} {message}";
+        lock (_messages)
+        {
+            _messages.Add(line);
+        }
+
+        if (_options.Plain || Console.IsOutputRedirected)
+        {
+            _out.WriteLine(line);
+        }
+    }
+
+    private static Dictionary<string, string> LoadSecrets(string path)
+    {
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (File.Exists(path))
+        {
+            foreach (var line in File.ReadAllLines(path))
+            {
+                var parts = line.Split(' ', 2);
+                if (parts.Length == 2)
+                {
+                    secrets[parts[0]] = parts[1];
+                }
+            }
+        }
+
+        return secrets;
+    }
+
+    private static void SaveSecrets(string path, Dictionary<string, string> secrets)
+    {
+        File.WriteAllLines(path, secrets.Select(kv => $"{kv.Key} {kv.Value}"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ChildProcess[] children;
+        lock (_children)
+        {
+            children = [.. _children];
+        }
+
+        // Agents first (they publish agent.stopping to the broker), then the controller.
+        await Task.WhenAll(children.Skip(1).Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        if (children.Length > 0)
+        {
+            await children[0].DisposeAsync().ConfigureAwait(false);
+        }
+
+        _api?.Dispose();
+    }
+}

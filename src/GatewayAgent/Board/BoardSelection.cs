@@ -1,0 +1,75 @@
+using GatewayAgent.Hardware.PinMaps;
+
+namespace GatewayAgent.Board;
+
+/// <summary>The board the agent runs: its kind, whether that was chosen automatically, and the pin map file.</summary>
+public sealed record BoardSelection(string Kind, bool Automatic, string PinMapPath, string? Model)
+{
+    public const string Sim = "sim";
+    public const string RaspberryPi = "rpi";
+    public const string LibGpiod = "libgpiod";
+    public static readonly IReadOnlyList<string> Kinds = [Sim, RaspberryPi, LibGpiod];
+
+    /// <summary>Shown in status and telemetry: "sim (pinmaps/sim.json)".</summary>
+    public string Description => $"{Kind} ({DisplayPath})";
+
+    public string DisplayPath
+    {
+        get
+        {
+            var relative = Path.GetRelativePath(AppContext.BaseDirectory, PinMapPath);
+            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? PinMapPath : relative;
+        }
+    }
+
+    public PinMap LoadPinMap() => PinMap.Load(PinMapPath);
+
+    public static BoardSelection Resolve(BoardOptions options)
+    {
+        var model = ReadModel(options.DeviceTreeModel);
+        var automatic = string.IsNullOrWhiteSpace(options.Kind);
+        var kind = automatic
+            ? model?.Contains("Raspberry Pi", StringComparison.Ordinal) == true ? RaspberryPi : Sim
+            : options.Kind!;
+        var defaultMap = kind switch
+        {
+            RaspberryPi => model?.Contains("Raspberry Pi 5", StringComparison.Ordinal) == true ? "rpi5.json" : "rpi4.json",
+            LibGpiod => "libgpiod-generic.json",
+            _ => "sim.json",
+        };
+        return new BoardSelection(kind, automatic, ResolvePinMapPath(options.PinMap, defaultMap), model);
+    }
+
+    /// <summary>
+    /// An explicit path is used as given (relative to the working directory); a bare file name that is not there is
+    /// looked up among the pin maps shipped beside the binary, so "--Agent:Board:PinMap=rpi5.json" works anywhere.
+    /// </summary>
+    private static string ResolvePinMapPath(string? configured, string defaultMap)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "pinmaps");
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.Combine(shipped, defaultMap);
+        }
+
+        var full = Path.GetFullPath(configured);
+        if (!File.Exists(full) && Path.GetFileName(configured) == configured && File.Exists(Path.Combine(shipped, configured)))
+        {
+            return Path.Combine(shipped, configured);
+        }
+
+        return full;
+    }
+
+    private static string? ReadModel(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path).TrimEnd('\0', '\n') : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

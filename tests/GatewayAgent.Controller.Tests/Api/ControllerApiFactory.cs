@@ -1,0 +1,49 @@
+using GatewayAgent.Controller.Notification;
+using GatewayAgent.Controller.Tests.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GatewayAgent.Controller.Tests.Api;
+
+/// <summary>The real controller host (Program) on a real SQLite file in a temp directory, with a fake clock.</summary>
+public sealed class ControllerApiFactory : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-operator-key-0123456789";
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("controller-api-").FullName;
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+
+    public RecordingMailComposer Composer { get; } = new();
+
+    public HttpClient CreateOperatorClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        client.DefaultRequestHeaders.Add("X-Operator", "tester");
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Controller:DataDirectory", DataDirectory);
+        builder.UseSetting("Controller:Api:Keys:0", ApiKey);
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<IMailComposer>(Composer);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(DataDirectory))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}

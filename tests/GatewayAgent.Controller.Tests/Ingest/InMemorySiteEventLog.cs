@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using GatewayAgent.Contracts;
+using GatewayAgent.Controller.Ingest;
+
+namespace GatewayAgent.Controller.Tests.Ingest;
+
+/// <summary>Test double of the store's event log: keeps every stored event, refuses a second one with the same id.</summary>
+public sealed class InMemorySiteEventLog : ISiteEventLog
+{
+    private readonly ConcurrentDictionary<string, (string SiteId, AgentEvent Event)> _events = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<(string SiteId, AgentEvent Event)> Events => _events.Values.ToList();
+
+    public bool Contains(string eventId) => _events.ContainsKey(eventId);
+
+    public int Count => _events.Count;
+
+    public ValueTask<bool> TryAddAsync(string siteId, AgentEvent agentEvent, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_events.TryAdd(agentEvent.Id, (siteId, agentEvent)));
+}

@@ -1,0 +1,108 @@
+using GatewayAgent.Controller.Customers;
+using GatewayAgent.Controller.Detection;
+using GatewayAgent.Controller.Forwarding;
+using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Metrics;
+using GatewayAgent.Controller.Notification;
+using GatewayAgent.Controller.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GatewayAgent.Controller.Tests.Storage;
+
+/// <summary>
+/// The controller's storage, detector and switch composed as the host composes them (same extension methods), on a
+/// real SQLite file or a real PostgreSQL database, with a fake clock. <see cref="RestartAsync"/> builds a fresh
+/// container on the same database, as a process restart would.
+/// </summary>
+public sealed class ControllerHarness : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly string? directory;
+    private ServiceProvider provider;
+
+    private ControllerHarness(Dictionary<string, string?> settings, string? directory)
+    {
+        this.settings = settings;
+        this.directory = directory;
+        provider = Build();
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+
+    public RecordingMailComposer Composer { get; } = new();
+
+    public RecordingStatePublisher Publisher { get; } = new();
+
+    public IServiceProvider Services => provider;
+
+    public ContractStore Contracts => provider.GetRequiredService<ContractStore>();
+
+    public ProbeOutcomeRecorder Recorder => provider.GetRequiredService<ProbeOutcomeRecorder>();
+
+    public ForwardingSwitch Switch => provider.GetRequiredService<ForwardingSwitch>();
+
+    public OutboxStore Outbox => provider.GetRequiredService<OutboxStore>();
+
+    public ControllerDatabase Database => provider.GetRequiredService<ControllerDatabase>();
+
+    public static async Task<ControllerHarness> CreateAsync(string backend, PostgresCluster cluster, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        string? directory = null;
+        if (backend == Backends.Postgres)
+        {
+            settings["Controller:Storage:Provider"] = "postgres";
+            settings["ConnectionStrings:Controller"] = await cluster.CreateDatabaseAsync();
+        }
+        else
+        {
+            directory = Directory.CreateTempSubdirectory("controller-test-").FullName;
+            settings["Controller:DataDirectory"] = directory;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var harness = new ControllerHarness(settings, directory);
+        await harness.MigrateAsync();
+        return harness;
+    }
+
+    public async Task<int> MigrateAsync() =>
+        await provider.GetRequiredService<SchemaMigrator>().MigrateAsync(SchemaMigrations.All, CancellationToken.None);
+
+    /// <summary>Drops every in-memory object and builds them again on the same database (a controller restart).</summary>
+    public async Task RestartAsync()
+    {
+        await provider.DisposeAsync();
+        provider = Build();
+        await MigrateAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await provider.DisposeAsync();
+        if (directory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private ServiceProvider Build()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton<IMailComposer>(Composer);
+        services.AddSingleton<IContractStatePublisher>(Publisher);
+        services.AddControllerMetrics().AddControllerStorage().AddContracts().AddForwarding().AddDetection();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}

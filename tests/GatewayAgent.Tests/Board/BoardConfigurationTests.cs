@@ -1,0 +1,40 @@
+using GatewayAgent.Tests.LocalControl;
+
+namespace GatewayAgent.Tests.Board;
+
+/// <summary>Bad Agent:Board settings stop the real agent with one line naming the key (and the pin map field).</summary>
+public sealed class BoardConfigurationTests
+{
+    [Theory]
+    [InlineData("--Agent:Board:Kind=arduino", "Agent:Board:Kind 'arduino' must be sim, rpi or libgpiod")]
+    [InlineData("--Agent:Board:WanPollInterval=00:00:00", "Agent:Board:WanPollInterval")]
+    [InlineData("--Agent:Board:LibGpiodVersion=v3", "Agent:Board:LibGpiodVersion 'v3' must be auto, v1 or v2")]
+    [InlineData("--Agent:Board:ShortPressMax=00:00:05", "Agent:Board:ShortPressMax (00:00:05) must not be longer than Agent:Board:LongPress")]
+    [InlineData("--Agent:Board:PinMap=/nonexistent/board.json", "Agent:Board:PinMap: pinmap board.json: cannot read /nonexistent/board.json")]
+    public async Task BadSetting_StopsTheAgent_NamingTheKey(string setting, string message)
+    {
+        var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(), setting);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("gateway-agent: invalid configuration: " + message, result.Error);
+    }
+
+    [Fact]
+    public async Task PinMapWithAPinUsedTwice_StopsTheAgent_NamingTheField()
+    {
+        var source = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "pinmaps", "rpi4.json"));
+        var path = Path.Combine(Path.GetTempPath(), $"rpi4-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, source.Replace("\"alarm\": { \"pin\": 27", "\"alarm\": { \"pin\": 17", StringComparison.Ordinal));
+        try
+        {
+            var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:Board:Kind=sim", "--Agent:Board:PinMap=" + path);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains($"Agent:Board:PinMap: pinmap {Path.GetFileName(path)}: leds.alarm.pin: 17 is used twice (also leds.power)", result.Error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using GatewayAgent.Tests.Support;
+using MQTTnet.Server;
+
+namespace GatewayAgent.Tests.Telemetry;
+
+/// <summary>
+/// The MQTTnet broker in the test process on a free loopback port, restartable on the same port (an outage). It
+/// records every publish it accepts, in the order it accepted them, so ordering is seen without a subscriber race.
+/// </summary>
+public sealed class EmbeddedBroker : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<ReceivedMessage> _published = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+    private MqttServer? _server;
+
+    public EmbeddedBroker(int? port = null) => Port = port ?? FreePort.Next();
+
+    public int Port { get; }
+
+    public IReadOnlyList<ReceivedMessage> Published => [.. _published];
+
+    public static async Task<EmbeddedBroker> StartAsync()
+    {
+        var broker = new EmbeddedBroker();
+        await broker.StartAgainAsync();
+        return broker;
+    }
+
+    public async Task StartAgainAsync()
+    {
+        var factory = new MqttServerFactory();
+        var server = factory.CreateMqttServer(new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(System.Net.IPAddress.Loopback)
+            .WithDefaultEndpointPort(Port)
+            .Build());
+        server.InterceptingPublishAsync += e =>
+        {
+            var m = e.ApplicationMessage;
+            _published.Enqueue(new ReceivedMessage(m.Topic, Encoding.UTF8.GetString(m.Payload.ToArray()), m.Retain, m.CorrelationData?.ToArray(), m.ResponseTopic));
+            _arrived.Release();
+            return Task.CompletedTask;
+        };
+        await server.StartAsync();
+        _server = server;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_server is { } server)
+        {
+            _server = null;
+            await server.StopAsync(new MqttServerStopOptions());
+            server.Dispose();
+        }
+    }
+
+    public async Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan? timeout = null, string? what = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var snapshot = Published;
+            if (condition(snapshot))
+            {
+                return snapshot;
+            }
+
+            try
+            {
+                await _arrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"not seen: {what ?? "condition"}; {snapshot.Count} publishes:\n" +
+                    string.Join('\n', snapshot.TakeLast(20).Select(m => $"{m.Topic} {m.Payload}")));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _arrived.Dispose();
+    }
+}
