@@ -84,7 +84,9 @@ public sealed class SystemdUnitTests
         Assert.DoesNotContain("Read-only file system", agent.Output);
         Assert.DoesNotContain("Permission denied", agent.Output);
         Assert.DoesNotContain("Unhandled exception", agent.Output);
-        // Whatever it wrote (spool, bdSeq...) belongs to the service user, inside its two directories.
+        // The control socket lives in the RuntimeDirectory (/run/gateway-agent/control.sock).
+        Assert.Contains(before, f => f.Path == Path.Combine(runtime, "control.sock"));
+        // Whatever it wrote (control socket, spool, bdSeq...) belongs to the service user, inside its two directories.
         foreach (var file in before)
         {
             Assert.True(file.Owner == Nobody, $"{file.Path} is owned by uid {file.Owner}");
