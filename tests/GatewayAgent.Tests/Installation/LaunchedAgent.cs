@@ -13,6 +13,7 @@ public sealed class LaunchedAgent : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _lineArrived = new(0);
+    private bool _disposed;
 
     private LaunchedAgent(Process process) => _process = process;
 
@@ -104,6 +105,12 @@ public sealed class LaunchedAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();

@@ -1,0 +1,154 @@
+namespace GatewayAgent.Tests.Installation;
+
+/// <summary>The .deb and the tarball install exactly what the installer's guide (systemd/README.md) says.</summary>
+[Collection(AgentPackageCollection.Name)]
+public sealed class PackageTests
+{
+    private readonly AgentPackageFixture _package;
+
+    public PackageTests(AgentPackageFixture package) => _package = package;
+
+    [Theory]
+    [InlineData("opt/gateway-agent/gateway-agent", "755 root root regular file")]
+    [InlineData("opt/gateway-agent/gateway-agent.dll", "644 root root regular file")]
+    [InlineData("opt/gateway-agent/appsettings.json", "644 root root regular file")]
+    [InlineData("lib/systemd/system/gateway-agent.service", "644 root root regular file")]
+    [InlineData("lib/udev/rules.d/99-gateway-agent.rules", "644 root root regular file")]
+    [InlineData("etc/gateway-agent", "750 root root directory")]
+    [InlineData("etc/gateway-agent/agent.json", "640 root root regular file")]
+    [InlineData("usr/share/doc/gateway-agent/README.md", "644 root root regular file")]
+    public async Task Deb_InstallsFile_WithMode(string path, string expected)
+    {
+        // Owner root in the archive; postinst gives /etc/gateway-agent and agent.json to group gateway-agent.
+        Assert.Equal(expected, await Tool.StatAsync(Path.Combine(_package.ExtractedRoot, path)));
+    }
+
+    [Fact]
+    public void Deb_LinksTheCommandIntoUsrBin()
+    {
+        var link = new FileInfo(Path.Combine(_package.ExtractedRoot, "usr/bin/gateway-agent"));
+
+        Assert.Equal("/opt/gateway-agent/gateway-agent", link.LinkTarget);
+    }
+
+    [Fact]
+    public async Task Deb_InstalledUnit_IsTheRepositoryUnit_AndTheBinaryRuns()
+    {
+        Assert.Equal(await File.ReadAllTextAsync(InstallationPaths.UnitFile),
+            await File.ReadAllTextAsync(Path.Combine(_package.ExtractedRoot, "lib/systemd/system/gateway-agent.service")));
+
+        var version = await Tool.CheckedAsync(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent/gateway-agent"), ["version"]);
+        Assert.StartsWith("0.1.0", version.Trim());
+    }
+
+    [Fact]
+    public async Task Deb_Info_ShowsTheControlFields_AndMaintainerScripts()
+    {
+        var info = await Tool.CheckedAsync("dpkg-deb", ["--info", _package.DebPath]);
+
+        Assert.Contains(" Package: gateway-agent\n", info);
+        Assert.Contains(" Version: 0.1.0\n", info);
+        Assert.Contains(" Architecture: amd64\n", info);
+        Assert.Matches(@"\n Depends: .*libc6.*libstdc\+\+6.*libssl3", info);
+        Assert.Contains(" Section: net\n", info);
+        Assert.Matches(@"\n Installed-Size: \d+\n", info);
+        foreach (var script in new[] { "postinst", "prerm", "postrm", "conffiles" })
+        {
+            Assert.Matches($@"\s{script}\s", info);
+        }
+
+        Assert.Equal("/etc/gateway-agent/agent.json\n", await ControlFileAsync("conffiles"));
+    }
+
+    [Theory]
+    [InlineData("postinst")]
+    [InlineData("prerm")]
+    [InlineData("postrm")]
+    public async Task Deb_MaintainerScript_IsValidPosixShell(string script)
+    {
+        var path = Path.Combine(await ControlDirectoryAsync(), script);
+
+        Assert.Equal("755 root root regular file", await Tool.StatAsync(path));
+        await Tool.CheckedAsync("sh", ["-n", path]);
+    }
+
+    [Fact]
+    public async Task Postinst_CreatesTheUserAndGroups_AndGivesTheConfigurationToTheService()
+    {
+        var postinst = await File.ReadAllTextAsync(Path.Combine(await ControlDirectoryAsync(), "postinst"));
+
+        Assert.Contains("useradd --system --user-group", postinst);
+        Assert.Contains("usermod -a -G gpio,i2c gateway-agent", postinst);
+        Assert.Contains("chown root:gateway-agent \"$CONFIG\"", postinst);
+        Assert.Contains("chmod 0640 \"$CONFIG\"", postinst);
+        Assert.Contains("systemctl enable gateway-agent.service", postinst);
+        Assert.Contains("systemctl daemon-reload", postinst);
+    }
+
+    [Fact]
+    public async Task InstallSh_IntoAScratchRoot_IsIdempotent_KeepsTheConfiguration_AndUninstalls()
+    {
+        var tree = Directory.CreateTempSubdirectory("tarball-").FullName;
+        await Tool.CheckedAsync("tar", ["-xzf", _package.TarballPath, "-C", tree]);
+        var install = Assert.Single(Directory.GetFiles(tree, "install.sh", SearchOption.AllDirectories));
+        var root = Directory.CreateTempSubdirectory("destdir-").FullName;
+
+        await Tool.CheckedAsync(install, ["--destdir", root]);
+
+        Assert.Equal("755 root root regular file", await Tool.StatAsync(Path.Combine(root, "opt/gateway-agent/gateway-agent")));
+        Assert.Equal("/opt/gateway-agent/gateway-agent", new FileInfo(Path.Combine(root, "usr/local/bin/gateway-agent")).LinkTarget);
+        Assert.Equal("644 root root regular file", await Tool.StatAsync(Path.Combine(root, "etc/systemd/system/gateway-agent.service")));
+        Assert.Equal("644 root root regular file", await Tool.StatAsync(Path.Combine(root, "etc/udev/rules.d/99-gateway-agent.rules")));
+        Assert.Equal("750 root root directory", await Tool.StatAsync(Path.Combine(root, "etc/gateway-agent")));
+        Assert.Equal("640 root root regular file", await Tool.StatAsync(Path.Combine(root, "etc/gateway-agent/agent.json")));
+        var unit = await File.ReadAllTextAsync(Path.Combine(root, "etc/systemd/system/gateway-agent.service"));
+        Assert.Contains("\nExecStart=/opt/gateway-agent/gateway-agent run --config /etc/gateway-agent/agent.json\n", unit);
+
+        // Provisioned settings survive a second install (an upgrade).
+        var config = Path.Combine(root, "etc/gateway-agent/agent.json");
+        await File.WriteAllTextAsync(config, """{ "Agent": { "Sip": { "MonitorNumbers": ["0312345678"] } } }""");
+        await Tool.CheckedAsync(install, ["--destdir", root]);
+        Assert.Contains("0312345678", await File.ReadAllTextAsync(config));
+        Assert.False(Directory.Exists(Path.Combine(root, "opt/gateway-agent.new")));
+        Assert.False(Directory.Exists(Path.Combine(root, "opt/gateway-agent.old")));
+
+        // Another prefix: the unit follows it.
+        await Tool.CheckedAsync(install, ["--destdir", root, "--prefix", "/usr/lib/gateway-agent", "--bindir", "/usr/sbin"]);
+        Assert.Contains("\nExecStart=/usr/lib/gateway-agent/gateway-agent run ", await File.ReadAllTextAsync(Path.Combine(root, "etc/systemd/system/gateway-agent.service")));
+        Assert.Equal("/usr/lib/gateway-agent/gateway-agent", new FileInfo(Path.Combine(root, "usr/sbin/gateway-agent")).LinkTarget);
+        await Tool.CheckedAsync(install, ["--destdir", root, "--prefix", "/usr/lib/gateway-agent", "--bindir", "/usr/sbin", "--uninstall"]);
+        Assert.False(Directory.Exists(Path.Combine(root, "usr/lib/gateway-agent")));
+
+        await Tool.CheckedAsync(install, ["--destdir", root, "--uninstall"]);
+        Assert.False(Directory.Exists(Path.Combine(root, "opt/gateway-agent")));
+        Assert.False(File.Exists(Path.Combine(root, "etc/systemd/system/gateway-agent.service")));
+        Assert.False(File.Exists(Path.Combine(root, "etc/udev/rules.d/99-gateway-agent.rules")));
+        Assert.False(new FileInfo(Path.Combine(root, "usr/local/bin/gateway-agent")).Exists);
+        Assert.True(File.Exists(config), "--uninstall keeps the configuration");
+
+        await Tool.CheckedAsync(install, ["--destdir", root, "--uninstall", "--purge"]);
+        Assert.False(Directory.Exists(Path.Combine(root, "etc/gateway-agent")));
+    }
+
+    [Fact]
+    public async Task InstallSh_RejectsUnknownArguments()
+    {
+        var (code, output) = await Tool.RunAsync(Path.Combine(InstallationPaths.SystemdDirectory, "install.sh"), ["--frobnicate"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("unknown argument '--frobnicate'", output);
+    }
+
+    private async Task<string> ControlDirectoryAsync()
+    {
+        var dir = Path.Combine(_package.WorkDirectory, "control");
+        if (!Directory.Exists(dir))
+        {
+            await Tool.CheckedAsync("dpkg-deb", ["--control", _package.DebPath, dir]);
+        }
+
+        return dir;
+    }
+
+    private async Task<string> ControlFileAsync(string name) => await File.ReadAllTextAsync(Path.Combine(await ControlDirectoryAsync(), name));
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace GatewayAgent.Tests.Installation;
+
+/// <summary>Runs a command to completion and returns its exit code and output (stdout then stderr).</summary>
+public static class Tool
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish:\n{await stdout}{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    public static async Task<string> CheckedAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var (code, output) = await RunAsync(file, args, timeout, environment: environment);
+        Assert.True(code == 0, $"{file} {string.Join(' ', args)}: exit {code}\n{output}");
+        return output;
+    }
+
+    /// <summary>"755 root root" / symbolic link target: what stat(1) says of a path (without following links).</summary>
+    public static async Task<string> StatAsync(string path) => (await CheckedAsync("stat", ["-c", "%a %U %G %F", path])).Trim();
+}
