@@ -17,6 +17,7 @@ internal sealed class ExternalMqttConnection(
     IOptions<ControllerMqttOptions> options,
     ControllerNode node,
     IServiceProvider services,
+    IngestMetrics metrics,
     TimeProvider timeProvider,
     ILogger<ExternalMqttConnection> logger) : IControllerMqttLink, IAsyncDisposable
 {
@@ -155,6 +156,7 @@ internal sealed class ExternalMqttConnection(
             }
         }
 
+        metrics.BrokerSessionStarted();
         IngestLog.ExternalConnected(logger, _options.Host!, _options.Port, node.Id);
     }
 
