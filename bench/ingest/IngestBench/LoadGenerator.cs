@@ -59,7 +59,15 @@ internal sealed class LoadGenerator(string host, int port, int agents, long mess
     {
         foreach (var client in _clients)
         {
-            await client.DisconnectAsync(new MqttClientDisconnectOptions());
+            try
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptions());
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                // The serving process may already have stopped once it counted every message.
+            }
+
             client.Dispose();
         }
     }
