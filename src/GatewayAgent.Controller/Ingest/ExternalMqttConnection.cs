@@ -131,7 +131,11 @@ internal sealed class ExternalMqttConnection(
             builder.WithTlsOptions(tls => tls.UseTls(true).WithTargetHost(_options.Host));
         }
 
-        await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"The broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+        }
 
         var share = string.IsNullOrEmpty(_options.SharedGroup) ? string.Empty : $"$share/{_options.SharedGroup}/";
         var subscribe = new MqttClientSubscribeOptionsBuilder();
