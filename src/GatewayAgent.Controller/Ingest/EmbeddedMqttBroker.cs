@@ -29,6 +29,7 @@ internal sealed class EmbeddedMqttBroker(
 {
     private const string SiteKey = "gateway.site";
     private readonly ControllerMqttOptions _options = options.Value;
+    private readonly CancellationTokenSource _stopping = new();
     private MqttServer? _server;
     private AgentMessageRouter? _router;
     private X509Certificate2? _certificate;
@@ -82,6 +83,7 @@ internal sealed class EmbeddedMqttBroker(
             return;
         }
 
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
         server.Dispose();
         IngestLog.BrokerStopped(logger);
@@ -91,6 +93,7 @@ internal sealed class EmbeddedMqttBroker(
     {
         await StopAsync().ConfigureAwait(false);
         _certificate?.Dispose();
+        _stopping.Dispose();
     }
 
     public Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
@@ -189,7 +192,9 @@ internal sealed class EmbeddedMqttBroker(
             return;
         }
 
-        await _router!.RouteAsync(message.Topic, message.Payload, retained: false, message.CorrelationData, args.CancellationToken).ConfigureAwait(false);
+        // Not the connection's token: a message already received is ingested even if its sender disconnects while
+        // the ingest queue is full (only stopping the broker abandons it).
+        await _router!.RouteAsync(message.Topic, message.Payload, retained: false, message.CorrelationData, _stopping.Token).ConfigureAwait(false);
     }
 
     private async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)

@@ -17,6 +17,7 @@ internal sealed class ExternalMqttConnection(
     IOptions<ControllerMqttOptions> options,
     ControllerNode node,
     IServiceProvider services,
+    IngestMetrics metrics,
     TimeProvider timeProvider,
     ILogger<ExternalMqttConnection> logger) : IControllerMqttLink, IAsyncDisposable
 {
@@ -130,7 +131,11 @@ internal sealed class ExternalMqttConnection(
             builder.WithTlsOptions(tls => tls.UseTls(true).WithTargetHost(_options.Host));
         }
 
-        await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"The broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+        }
 
         var share = string.IsNullOrEmpty(_options.SharedGroup) ? string.Empty : $"$share/{_options.SharedGroup}/";
         var subscribe = new MqttClientSubscribeOptionsBuilder();
@@ -155,6 +160,7 @@ internal sealed class ExternalMqttConnection(
             }
         }
 
+        metrics.BrokerSessionStarted();
         IngestLog.ExternalConnected(logger, _options.Host!, _options.Port, node.Id);
     }
 

@@ -15,6 +15,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _aclViolations;
     private readonly Counter<long> _rejectedConnections;
     private readonly Counter<long> _malformed;
+    private readonly Counter<long> _brokerSessions;
 
     public IngestMetrics(IMeterFactory meterFactory, SiteLiveStatusRegistry registry)
     {
@@ -26,6 +27,7 @@ public sealed class IngestMetrics
         _aclViolations = meter.CreateCounter<long>("gateway.ingest.acl_violations", "{message}", "Publishes and subscriptions refused by the per-site ACL, by kind");
         _rejectedConnections = meter.CreateCounter<long>("gateway.ingest.rejected_connections", "{connection}", "MQTT connections refused (bad credentials or client id)");
         _malformed = meter.CreateCounter<long>("gateway.ingest.malformed", "{message}", "Agent messages that could not be decoded");
+        _brokerSessions = meter.CreateCounter<long>("gateway.ingest.broker_sessions", "{session}", "External mode: sessions established with the broker (subscribed); more than one means reconnects");
         meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state is online");
     }
 
@@ -40,6 +42,8 @@ public sealed class IngestMetrics
     public void AclViolation(string kind) => _aclViolations.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void ConnectionRejected() => _rejectedConnections.Add(1);
+
+    public void BrokerSessionStarted() => _brokerSessions.Add(1);
 
     public void Malformed(string kind) => _malformed.Add(1, new TagList { { "kind", kind } });
 }

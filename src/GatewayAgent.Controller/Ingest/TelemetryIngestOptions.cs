@@ -26,8 +26,4 @@ public sealed class TelemetryIngestOptions
     /// <summary>ACL violations are logged at most once per site within this time (the rest are counted).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AclLogInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Default time ISiteCommander waits for an agent's reply.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -32,6 +32,9 @@ public sealed class ControllerWatcher : IAsyncDisposable
         return watcher;
     }
 
+    public Task PublishAsync(string topic) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload("{}"u8.ToArray()).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
     public async Task<MqttApplicationMessage> NextAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

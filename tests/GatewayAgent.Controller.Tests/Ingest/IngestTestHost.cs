@@ -22,7 +22,7 @@ public sealed class IngestTestHost : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly MeterListener _listener = new();
-    private readonly SemaphoreSlim _changed = new(0);
+    private TaskCompletionSource _changed = NewPulse();
 
     private IngestTestHost(IHost host, int port, InMemorySiteDirectory directory, InMemorySiteEventLog eventLog, RecordingFastProbing fastProbing, FakeTimeProvider clock, ListLoggerProvider logs)
     {
@@ -49,7 +49,7 @@ public sealed class IngestTestHost : IAsyncDisposable
                 Counts[kind] = Counts.GetValueOrDefault(kind) + value;
             }
 
-            _changed.Release();
+            Interlocked.Exchange(ref _changed, NewPulse()).TrySetResult();
         });
         _listener.Start();
     }
@@ -87,7 +87,8 @@ public sealed class IngestTestHost : IAsyncDisposable
         return StartAsync(port, config, settings, sites);
     }
 
-    public static Task<IngestTestHost> StartExternalAsync(int brokerPort, Action<InMemorySiteDirectory> sites, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts a controller in external mode and waits until it has subscribed at the broker.</summary>
+    public static async Task<IngestTestHost> StartExternalAsync(int brokerPort, Action<InMemorySiteDirectory> sites, IDictionary<string, string?>? settings = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -97,7 +98,9 @@ public sealed class IngestTestHost : IAsyncDisposable
             ["Controller:Mqtt:Username"] = ControllerUser,
             ["Controller:Mqtt:Password"] = ControllerPassword,
         };
-        return StartAsync(brokerPort, config, settings, sites);
+        var host = await StartAsync(brokerPort, config, settings, sites);
+        await host.WaitUntilAsync(() => host.Count("gateway.ingest.broker_sessions") >= 1, "the controller subscribed at the broker");
+        return host;
     }
 
     private static async Task<IngestTestHost> StartAsync(int port, Dictionary<string, string?> config, IDictionary<string, string?>? settings, Action<InMemorySiteDirectory> sites)
@@ -138,14 +141,24 @@ public sealed class IngestTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every ingest measurement.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what)
+    public Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync([this], condition, what);
+
+    /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every measurement of any of the hosts.</summary>
+    public static async Task WaitUntilAsync(IReadOnlyList<IngestTestHost> hosts, Func<bool> condition, string what)
     {
         using var cts = new CancellationTokenSource(Timeout);
-        while (!condition())
+        while (true)
         {
+            // Take the pulses before checking, so a measurement between the check and the wait is not missed.
+            var pulses = hosts.Select(h => Volatile.Read(ref h._changed).Task).ToArray();
+            if (condition())
+            {
+                return;
+            }
+
             try
             {
-                await _changed.WaitAsync(cts.Token);
+                await Task.WhenAny(pulses).WaitAsync(cts.Token);
             }
             catch (OperationCanceledException)
             {
@@ -154,11 +167,12 @@ public sealed class IngestTestHost : IAsyncDisposable
         }
     }
 
+    private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async ValueTask DisposeAsync()
     {
         _listener.Dispose();
         await _host.StopAsync();
         _host.Dispose();
-        _changed.Dispose();
     }
 }

@@ -110,11 +110,11 @@ public sealed class SimulatedSite : IAsyncDisposable
     public Task<MqttClientPublishResult> PublishEventAsync(AgentEvent agentEvent, string? siteTopic = null) =>
         PublishAsync(Topics.Events(siteTopic ?? SiteId), agentEvent, ContractsJsonContext.Default.AgentEvent, retain: false);
 
-    public Task<MqttClientPublishResult> PublishRawAsync(string topic, byte[] payload) =>
+    public Task<MqttClientPublishResult> PublishRawAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithQualityOfServiceLevel(qos)
             .Build());
 
     public static AgentEvent Event(string id, long seq, string type, DateTimeOffset ts, bool historical = false) =>
@@ -132,7 +132,14 @@ public sealed class SimulatedSite : IAsyncDisposable
     {
         if (_client.IsConnected)
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptions());
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions());
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                // The test cut the connection (TcpRelay.KillAsync); the client may not have noticed yet.
+            }
         }
 
         _client.Dispose();

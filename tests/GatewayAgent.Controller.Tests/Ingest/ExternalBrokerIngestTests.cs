@@ -1,0 +1,155 @@
+using System.Text.Json;
+using GatewayAgent.Contracts;
+using GatewayAgent.Controller.Ingest;
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+
+namespace GatewayAgent.Controller.Tests.Ingest;
+
+/// <summary>External mode: the controller as an MQTT 5 client of a real mosquitto that enforces the documented ACL.</summary>
+[Collection(MosquittoCollection.Name)]
+public sealed class ExternalBrokerIngestTests
+{
+    private static readonly TimeSpan Wait = IngestTestHost.Timeout;
+
+    private static readonly Dictionary<string, string> Users = new()
+    {
+        [IngestTestHost.ControllerUser] = IngestTestHost.ControllerPassword,
+        ["site-a"] = "pw-a",
+        ["site-b"] = "pw-b",
+    };
+
+    private static Task<IngestTestHost> StartControllerAsync(MosquittoBroker broker, IDictionary<string, string?>? settings = null) =>
+        IngestTestHost.StartExternalAsync(broker.Port, sites => sites.Add("site-a", "pw-a", 41).Add("site-b", "pw-b", 42), settings);
+
+    [Fact]
+    public async Task Birth_events_duplicates_and_the_will_are_ingested_through_mosquitto()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var host = await StartControllerAsync(broker);
+        await using var relay = new TcpRelay(broker.Port);
+        await using var site = await SimulatedSite.ConnectAsync(relay.Port, "site-a", "pw-a", bdSeq: 3);
+
+        await site.PublishBirthAsync("4.5.6");
+        await site.PublishTelemetryAsync("mains", "up", 99);
+        var powerLost = SimulatedSite.Event("x1", 1, EventTypes.PowerLost, host.Clock.GetUtcNow());
+        await site.PublishEventAsync(powerLost);
+        await site.PublishEventAsync(powerLost);
+
+        Assert.Equal((41L, EventTypes.PowerLost), await host.FastProbing.NextAsync(Wait));
+        await host.WaitUntilAsync(() => host.Count("gateway.ingest.messages:events") == 2, "both deliveries are processed");
+        Assert.Equal(1, host.EventLog.Count);
+        Assert.Equal(1, host.Count("gateway.ingest.duplicates"));
+        var status = host.Status.Get("site-a")!;
+        Assert.True(status.Online);
+        Assert.Equal("4.5.6", status.Version);
+
+        await relay.KillAsync();
+
+        Assert.Equal((41L, TelemetryIngestor.CauseOffline), await host.FastProbing.NextAsync(Wait));
+        Assert.False(host.Status.Get("site-a")!.Online);
+    }
+
+    [Fact]
+    public async Task Mosquitto_drops_a_sites_publish_into_another_sites_tree()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var host = await StartControllerAsync(broker);
+        await using var siteA = await SimulatedSite.ConnectAsync(broker.Port, "site-a", "pw-a");
+
+        await siteA.PublishEventAsync(SimulatedSite.Event("forged", 1, EventTypes.PowerLost, host.Clock.GetUtcNow()), siteTopic: "site-b");
+        await siteA.PublishEventAsync(SimulatedSite.Event("own", 1, EventTypes.ProbeAnswered, host.Clock.GetUtcNow()));
+
+        await host.WaitUntilAsync(() => host.EventLog.Contains("own"), "A's own event is stored");
+        Assert.False(host.EventLog.Contains("forged"));
+        Assert.Null(host.Status.Get("site-b"));
+        Assert.False(host.FastProbing.TryTake(out _));
+
+        // mosquitto 2.0 grants any subscription and applies the read ACL per message: A never gets B's commands.
+        await siteA.SubscribeAsync(Topics.CommandFilter("site-b"));
+        await siteA.SubscribeAsync(Topics.CommandFilter("site-a"));
+        await using var controller = await ControllerWatcher.ConnectAsync(broker.Port, "ctl/v1/none");
+        await controller.PublishAsync(Topics.Command("site-b", CommandVerbs.LedTest));
+        await controller.PublishAsync(Topics.Command("site-a", CommandVerbs.SelfTest));
+        Assert.Equal(Topics.Command("site-a", CommandVerbs.SelfTest), (await siteA.NextMessageAsync(Wait)).Topic);
+        Assert.False(siteA.Received.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_seq_gap_sends_a_rebirth_and_commands_are_answered_through_mosquitto()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var host = await StartControllerAsync(broker);
+        await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
+        await site.SubscribeAsync(Topics.CommandFilter("site-b"));
+
+        var reply = await host.Services.GetRequiredService<ISiteCommander>().SendAsync("site-b", CommandVerbs.LedTest, Wait, CancellationToken.None);
+        Assert.True(reply.Ok);
+        Assert.Equal(Topics.Command("site-b", CommandVerbs.LedTest), (await site.NextMessageAsync(Wait)).Topic);
+
+        await site.PublishEventAsync(SimulatedSite.Event("s1", 1, EventTypes.ProbeAnswered, host.Clock.GetUtcNow()));
+        await site.PublishEventAsync(SimulatedSite.Event("s4", 4, EventTypes.ProbeAnswered, host.Clock.GetUtcNow()));
+
+        var rebirth = await site.NextMessageAsync(Wait);
+        Assert.Equal(Topics.Command("site-b", CommandVerbs.Rebirth), rebirth.Topic);
+        Assert.Equal(1, host.Count("gateway.ingest.seq_gaps"));
+    }
+
+    [Fact]
+    public async Task Contract_state_is_retained_at_mosquitto_for_late_subscribers()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var host = await StartControllerAsync(broker);
+        var state = new ContractState { ContractId = 42, ContractNumber = "0451234567", Detector = "normal", Forwarding = false, Ts = host.Clock.GetUtcNow() };
+
+        await host.Services.GetRequiredService<IContractStatePublisher>().PublishAsync(state, CancellationToken.None);
+
+        await using var late = await ControllerWatcher.ConnectAsync(broker.Port, Topics.ContractState(42));
+        var seen = await late.NextAsync(Wait);
+        Assert.True(seen.Retain);
+        Assert.Equal(state, JsonSerializer.Deserialize(System.Buffers.BuffersExtensions.ToArray(seen.Payload), ContractsJsonContext.Default.ContractState));
+    }
+
+    [Fact]
+    public async Task Two_controllers_in_one_shared_group_split_the_stream()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var first = await StartControllerAsync(broker);
+        await using var second = await StartControllerAsync(broker);
+        await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-a", "pw-a");
+        const int Messages = 40;
+
+        for (var i = 0; i < Messages; i++)
+        {
+            await site.PublishTelemetryAsync("mains", "up", i);
+        }
+
+        long Total() => first.Count("gateway.ingest.messages:telemetry") + second.Count("gateway.ingest.messages:telemetry");
+        await IngestTestHost.WaitUntilAsync([first, second], () => Total() == Messages, "every message is ingested by one controller");
+        Assert.InRange(first.Count("gateway.ingest.messages:telemetry"), 1, Messages - 1);
+        Assert.InRange(second.Count("gateway.ingest.messages:telemetry"), 1, Messages - 1);
+    }
+
+    [Fact]
+    public async Task The_controller_reconnects_after_the_broker_restarts()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var host = await StartControllerAsync(broker);
+
+        await broker.RestartAsync();
+
+        // The retry waits on the injected clock: keep moving it until the second session is up.
+        using var deadline = new CancellationTokenSource(Wait);
+        while (host.Count("gateway.ingest.broker_sessions") < 2)
+        {
+            Assert.False(deadline.IsCancellationRequested, "the controller did not reconnect");
+            host.Clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
+        await site.PublishEventAsync(SimulatedSite.Event("after-restart", 1, EventTypes.WanDown, host.Clock.GetUtcNow()));
+        Assert.Equal((42L, EventTypes.WanDown), await host.FastProbing.NextAsync(Wait));
+        Assert.Contains(host.Logs.Entries, e => e.Id.Id == 6532);
+    }
+}
