@@ -99,6 +99,8 @@ REQUIRED=(
     "cmd:mosquitto_sub             mosquitto-clients"
     "cmd:qemu-aarch64-static       qemu-user-static"    # runs the linux-arm64 build
     "/lib/ld-linux-aarch64.so.1    libc6:arm64"
+    "glob:/usr/lib/aarch64-linux-gnu/libstdc++.so.6*  libstdc++6:arm64"
+    "glob:/usr/lib/aarch64-linux-gnu/libssl.so.3*     libssl3:arm64"
     "cmd:systemd-analyze           systemd"             # unit verification
     "cmd:bwrap                     bubblewrap"          # the unit's filesystem hardening, emulated
     "cmd:dpkg-deb                  dpkg"

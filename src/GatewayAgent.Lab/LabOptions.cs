@@ -21,6 +21,8 @@ public sealed record LabOptions
     public TimeSpan? Duration { get; init; }
     /// <summary>Print state changes as lines instead of redrawing a table (also when stdout is not a terminal).</summary>
     public bool Plain { get; init; }
+    /// <summary>Extra --Key=value settings for the controller (after the lab's own, so they win); used by the end-to-end tests.</summary>
+    public IReadOnlyList<string> ControllerArguments { get; init; } = [];
 
     public const string Usage = """
         usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--mqtt-port P] [--smtp-port P]

@@ -19,6 +19,10 @@ public sealed class LabRunner : IAsyncDisposable
     private readonly Dictionary<int, string> _lastState = [];
     private readonly List<string> _messages = [];
     private ControllerApi? _api;
+    private ChildProcess? _controller;
+    private RepoLayout? _layout;
+    private string _data = "";
+    private string _logs = "";
     private string _mailDirectory = "";
 
     public LabRunner(LabOptions options, TextWriter output)
@@ -55,38 +59,11 @@ public sealed class LabRunner : IAsyncDisposable
         _mailDirectory = Directory.CreateDirectory(Path.Combine(data, "mail")).FullName;
         var secrets = LoadSecrets(Path.Combine(data, "site-passwords.txt"));
 
-        Say($"starting gateway-controller (logs in {logs})");
+        _layout = layout;
+        _data = data;
+        _logs = logs;
         var canaryPort = _options.SipBasePort;
-        var controller = ChildProcess.Start("gateway-controller", layout.ControllerDll,
-        [
-            $"--Controller:DataDirectory={Path.Combine(data, "controller")}",
-            $"--Controller:Urls=http://127.0.0.1:{_options.HttpPort}",
-            $"--Controller:Api:Keys:0={ApiKey}",
-            $"--Controller:Mqtt:Listen=127.0.0.1:{_options.MqttPort}",
-            "--Controller:Mail:Sink:Enabled=true",
-            $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.SmtpPort}",
-            $"--Controller:Mail:Sink:Directory={_mailDirectory}",
-            "--Controller:Mail:PollInterval=00:00:01",
-            "--Controller:Mail:SettingsUrl=http://127.0.0.1:" + _options.HttpPort.ToString(CultureInfo.InvariantCulture) + "/",
-            $"--Controller:Probing:Interval={_options.ProbeInterval}",
-            $"--Controller:Probing:FastInterval={_options.FastInterval}",
-            $"--Controller:Probing:Timeout={_options.ProbeTimeout}",
-            $"--Controller:Probing:Round={_options.ProbeInterval}",
-            $"--Controller:Probing:Canary=sip:0300000000@127.0.0.1:{canaryPort}",
-        ], Path.Combine(logs, "controller.log"));
-        _children.Add(controller);
-
-        _api = new ControllerApi(new Uri($"http://127.0.0.1:{_options.HttpPort}"), ApiKey);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await _api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (controller.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException("gateway-controller did not become healthy; its last output:\n" + controller.RecentOutput);
-            }
-
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
-        }
+        await StartControllerAsync(cancellationToken).ConfigureAwait(false);
 
         // The canary: a site the prober knows to be up; when it misses, the controller blames itself, not the sites.
         var canaryDir = Directory.CreateDirectory(Path.Combine(data, "sites", "canary")).FullName;
@@ -104,7 +81,7 @@ public sealed class LabRunner : IAsyncDisposable
                 secrets[site.SiteId] = password;
             }
 
-            var id = await _api.UpsertContractAsync(site, password, cancellationToken).ConfigureAwait(false);
+            var id = await Api.UpsertContractAsync(site, password, cancellationToken).ConfigureAwait(false);
             _sites.Add((site, id));
             starting.Add(StartAgentAsync(layout, $"site {i}", site.SipPort, site.MonitoringNumber, site.DataDirectory, logs, (site.SiteId, password), cancellationToken));
         }
@@ -112,6 +89,63 @@ public sealed class LabRunner : IAsyncDisposable
         SaveSecrets(Path.Combine(data, "site-passwords.txt"), secrets);
         await Task.WhenAll(starting).ConfigureAwait(false);
         Say($"{_options.Sites} sites up; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
+    }
+
+    /// <summary>Starts (or restarts) gateway-controller on the lab's settings and waits until /healthz answers.</summary>
+    public async Task StartControllerAsync(CancellationToken cancellationToken)
+    {
+        Say($"starting gateway-controller (logs in {_logs})");
+        var controller = ChildProcess.Start("gateway-controller", _layout!.ControllerDll,
+        [
+            $"--Controller:DataDirectory={Path.Combine(_data, "controller")}",
+            $"--Controller:Urls=http://127.0.0.1:{_options.HttpPort}",
+            $"--Controller:Api:Keys:0={ApiKey}",
+            $"--Controller:Mqtt:Listen=127.0.0.1:{_options.MqttPort}",
+            "--Controller:Mail:Sink:Enabled=true",
+            $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.SmtpPort}",
+            $"--Controller:Mail:Sink:Directory={_mailDirectory}",
+            "--Controller:Mail:PollInterval=00:00:01",
+            "--Controller:Mail:SettingsUrl=http://127.0.0.1:" + _options.HttpPort.ToString(CultureInfo.InvariantCulture) + "/",
+            $"--Controller:Probing:Interval={_options.ProbeInterval}",
+            $"--Controller:Probing:FastInterval={_options.FastInterval}",
+            $"--Controller:Probing:Timeout={_options.ProbeTimeout}",
+            $"--Controller:Probing:Round={_options.ProbeInterval}",
+            $"--Controller:Probing:Canary=sip:0300000000@127.0.0.1:{_options.SipBasePort}",
+            .. _options.ControllerArguments,
+        ], Path.Combine(_logs, "controller.log"));
+        lock (_children)
+        {
+            _controller = controller;
+        }
+
+        _api ??= new ControllerApi(new Uri($"http://127.0.0.1:{_options.HttpPort}"), ApiKey);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await _api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (controller.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("gateway-controller did not become healthy; its last output:\n" + controller.RecentOutput);
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>SIGKILL of the controller: no shutdown code runs (a crash, a power cut of the cloud node).</summary>
+    public async Task KillControllerAsync()
+    {
+        ChildProcess? controller;
+        lock (_children)
+        {
+            controller = _controller;
+            _controller = null;
+        }
+
+        if (controller is not null)
+        {
+            await controller.KillAsync().ConfigureAwait(false);
+            await controller.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task StartAgentAsync(RepoLayout layout, string name, int sipPort, string number, string dir, string logs,
@@ -424,17 +458,19 @@ public sealed class LabRunner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        ChildProcess[] children;
+        ChildProcess[] agents;
+        ChildProcess? controller;
         lock (_children)
         {
-            children = [.. _children];
+            agents = [.. _children];
+            controller = _controller;
         }
 
         // Agents first (they publish agent.stopping to the broker), then the controller.
-        await Task.WhenAll(children.Skip(1).Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
-        if (children.Length > 0)
+        await Task.WhenAll(agents.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        if (controller is not null)
         {
-            await children[0].DisposeAsync().ConfigureAwait(false);
+            await controller.DisposeAsync().ConfigureAwait(false);
         }
 
         _api?.Dispose();

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+using GatewayAgent.Lab;
+
+namespace GatewayAgent.EndToEnd.Tests;
+
+/// <summary>A lab of real processes (controller + agents on simulated boards) on free loopback ports, with fast probing.</summary>
+internal static class LabHarness
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan FastInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1.5);
+
+    public static async Task<LabRunner> StartAsync(string dataDirectory, int sites, int smtpRelayPort)
+    {
+        var options = new LabOptions
+        {
+            Sites = sites,
+            DataDirectory = dataDirectory,
+            Fresh = true,
+            Plain = true,
+            HttpPort = FreeTcpPort(),
+            MqttPort = FreeTcpPort(),
+            SmtpPort = FreeTcpPort(),
+            SipBasePort = FreeRange(sites + 1),
+            ProbeInterval = Interval,
+            FastInterval = FastInterval,
+            ProbeTimeout = Timeout,
+            Configuration = Configuration,
+            ControllerArguments =
+            [
+                "--Controller:Mail:Smtp:Host=127.0.0.1",
+                $"--Controller:Mail:Smtp:Port={smtpRelayPort}",
+                "--Controller:Mail:Smtp:Security=none",
+                "--Controller:Mail:Smtp:From=gateway-controller@example.jp",
+                "--Controller:Mail:InitialRetryDelay=00:00:01",
+                "--Controller:Mail:MaxRetryDelay=00:00:02",
+            ],
+        };
+        var lab = new LabRunner(options, TextWriter.Null);
+        try
+        {
+            await lab.StartAsync(CancellationToken.None);
+        }
+        catch
+        {
+            await lab.DisposeAsync();
+            throw;
+        }
+
+        return lab;
+    }
+
+    /// <summary>Release or Debug: the configuration these tests were built in (the executables are built alongside).</summary>
+    private static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A first port such that it and the next <paramref name="count"/> - 1 are free for UDP and TCP now.</summary>
+    private static int FreeRange(int count)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var first = Random.Shared.Next(20000, 30000);
+            if (Enumerable.Range(first, count).All(IsFree))
+            {
+                return first;
+            }
+        }
+
+        throw new InvalidOperationException("no free port range on loopback");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            using var tcp = new TcpListener(IPAddress.Loopback, port);
+            tcp.Start();
+            tcp.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="within"/> passes.</summary>
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        T value;
+        while (true)
+        {
+            value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:F0} s; last seen: {value}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
