@@ -1,5 +1,11 @@
 using GatewayAgent.Lab;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(LabOptions.Usage);
+    return 0;
+}
+
 LabOptions options;
 try
 {

@@ -25,7 +25,8 @@ public sealed class ProbeOutcomeRecorder(
     IOptions<DetectionOptions> options,
     TimeProvider time,
     ILogger<ProbeOutcomeRecorder> logger,
-    IMailComposer? composer = null) : IProbeOutcomeSink
+    IMailComposer? composer = null,
+    OutboxSignal? outbox = null) : IProbeOutcomeSink
 {
     /// <summary>Who the audit names for switch changes made by the detector.</summary>
     public const string DetectorActor = "detector";
@@ -112,6 +113,11 @@ public sealed class ProbeOutcomeRecorder(
             else
             {
                 Log.RecoveryDetected(logger, changed.Id, mails);
+            }
+
+            if (mails > 0)
+            {
+                outbox?.Notify(); // the dispatcher delivers now instead of at its next poll
             }
 
             await notifier.PublishAsync(changed, cancellationToken);

@@ -10,13 +10,9 @@ namespace GatewayAgent.Controller.Metrics;
 public sealed class ControllerMetrics : IDisposable
 {
     private readonly IDisposable meterAdapter;
-    private readonly Counter probesPlaced;
     private readonly Counter probes;
     private readonly Counter detectorTransitions;
     private readonly Counter forwardingChanges;
-    private readonly Counter mailsDelivered;
-    private readonly Counter mailDeliveryFailures;
-    private readonly Counter ingestMessages;
     private readonly Gauge detectorContracts;
     private readonly Gauge forwardingContracts;
     private readonly Gauge outboxPending;
@@ -32,13 +28,9 @@ public sealed class ControllerMetrics : IDisposable
             Registry = Registry,
             InstrumentFilterPredicate = instrument => instrument.Meter.Name.StartsWith("GatewayAgent.Controller", StringComparison.Ordinal),
         });
-        probesPlaced = factory.CreateCounter("gateway_controller_probes_placed_total", "Probe calls placed (INVITEs sent).");
         probes = factory.CreateCounter("gateway_controller_probes_total", "Probe outcomes recorded by the detector.", "outcome");
         detectorTransitions = factory.CreateCounter("gateway_controller_detector_transitions_total", "Detector transitions (FN-4 failure, FN-5 recovery).", "to");
         forwardingChanges = factory.CreateCounter("gateway_controller_forwarding_changes_total", "Bulk-forward switch changes.", "state", "reason");
-        mailsDelivered = factory.CreateCounter("gateway_controller_mail_delivered_total", "Mails accepted by the SMTP relay.");
-        mailDeliveryFailures = factory.CreateCounter("gateway_controller_mail_delivery_failures_total", "Failed mail delivery attempts.");
-        ingestMessages = factory.CreateCounter("gateway_controller_ingest_messages_total", "MQTT messages ingested from agents.", "kind");
         detectorContracts = factory.CreateGauge("gateway_controller_contracts_detector", "Contracts with the service on, by detector state.", "state");
         forwardingContracts = factory.CreateGauge("gateway_controller_contracts_forwarding", "Contracts by bulk-forward switch state.", "state");
         outboxPending = factory.CreateGauge("gateway_controller_outbox_pending", "Mails waiting in the outbox.");
@@ -52,21 +44,12 @@ public sealed class ControllerMetrics : IDisposable
 
     public void Dispose() => meterAdapter.Dispose();
 
-    public void ProbePlaced() => probesPlaced.Inc();
-
     /// <summary>Counted by the detector's outcome sink (the prober need not count outcomes again).</summary>
     public void ProbeRecorded(ProbeOutcome outcome) => probes.WithLabels(OutcomeLabel(outcome)).Inc();
 
     public void DetectorTransition(string toState) => detectorTransitions.WithLabels(toState).Inc();
 
     public void ForwardingChanged(bool on, string reason) => forwardingChanges.WithLabels(on ? "on" : "off", reason).Inc();
-
-    public void MailDelivered() => mailsDelivered.Inc();
-
-    public void MailDeliveryFailed() => mailDeliveryFailures.Inc();
-
-    /// <param name="kind">"state", "telemetry", "events", "reply", ...</param>
-    public void IngestMessage(string kind) => ingestMessages.WithLabels(kind).Inc();
 
     /// <summary>Sets the gauges read from the store just before each scrape.</summary>
     public void SetStoreGauges(long normal, long failed, long forwardingOn, long forwardingOff, long pendingMails)
