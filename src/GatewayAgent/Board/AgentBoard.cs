@@ -66,7 +66,7 @@ public sealed class AgentBoard : IDisposable
         {
             var reason = ex.InnerException is { } inner ? $"{ex.Message}: {inner.Message.Split('\n')[0]}" : ex.Message;
             BoardLog.OpenFailed(_logger, Selection.Kind, Selection.PinMapPath, reason);
-            throw;
+            throw new BoardUnavailableException($"cannot open the {Selection.Kind} board with {Selection.PinMapPath}: {reason}", ex);
         }
 
         BoardLog.Opened(_logger, Selection.Description, pinMap.Description ?? pinMap.Name,

@@ -58,6 +58,11 @@ public static class AgentHost
             Console.Error.WriteLine($"gateway-agent: cannot start SIP: {ex.Message}{(ex.InnerException is { } inner ? ": " + inner.Message : "")}");
             return 1;
         }
+        catch (BoardUnavailableException ex)
+        {
+            Console.Error.WriteLine($"gateway-agent: {ex.Message} (Agent:Board:Kind=sim runs without hardware; `gateway-agent doctor` checks the board)");
+            return 1;
+        }
 
         return 0;
     }

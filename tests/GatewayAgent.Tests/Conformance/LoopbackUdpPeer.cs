@@ -95,6 +95,11 @@ internal sealed class LoopbackUdpPeer : IAsyncDisposable
             {
                 break;
             }
+            catch (SocketException) when (_stopping.IsCancellationRequested)
+            {
+                // Disposing the socket under a pending receive aborts it (OperationAborted) instead of cancelling it.
+                break;
+            }
             catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
             {
                 // An ICMP error for an earlier send; the socket keeps working.
