@@ -22,7 +22,8 @@ dotnet build "$ROOT/src/GatewayAgent.Controller" -c Release -nologo -v quiet >/d
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_case() {   # $1 = gasp|silent
-    local kind=$1 data="$OUT/$kind" fifo="$OUT/$kind.in" lab_pid t0 eml t1
+    local kind=$1
+    local data="$OUT/$kind" fifo="$OUT/$kind.in" lab_pid t0 eml t1
     rm -rf "$data" "$fifo"; mkfifo "$fifo"
     dotnet "$ROOT/src/GatewayAgent.Lab/bin/Release/net10.0/gateway-lab.dll" --sites 1 --fresh --plain --data "$data" \
         --interval "$INTERVAL" --fast-interval "$FAST" --timeout "$TIMEOUT" \

@@ -9,7 +9,8 @@ using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Storage;
 
-var builder = WebApplication.CreateBuilder(args).AddControllerHost(args);
+// appsettings.json ships beside the binary, whatever the working directory (as for the agent).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }).AddControllerHost(args);
 
 builder.Services
     .AddControllerMetrics()
