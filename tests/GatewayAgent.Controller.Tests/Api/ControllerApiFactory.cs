@@ -29,12 +29,21 @@ public sealed class ControllerApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Controller:DataDirectory", DataDirectory);
+        // Test hosts run in parallel: each embedded MQTT broker on its own free port, not the default 1883.
+        builder.UseSetting("Controller:Mqtt:Listen", $"127.0.0.1:{FreeTcpPort()}");
         builder.UseSetting("Controller:Api:Keys:0", ApiKey);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IMailComposer>(Composer);
         });
+    }
+
+    internal static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     protected override void Dispose(bool disposing)

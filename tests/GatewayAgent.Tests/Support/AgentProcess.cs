@@ -55,6 +55,9 @@ public sealed class AgentProcess : IAsyncDisposable
         if (configFile is null)
         {
             all["Agent:Sip:MonitorNumbers:0"] = MonitorNumber;
+            // Agents of different tests can be up at once (a fixture's and a test's): each its own control socket,
+            // never the shared default under /run/gateway-agent.
+            all["Agent:LocalControl:Socket"] = Path.Combine(Path.GetTempPath(), $"ga-{Guid.NewGuid():N}"[..15] + ".sock");
         }
 
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

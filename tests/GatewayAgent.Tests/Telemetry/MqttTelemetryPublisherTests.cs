@@ -59,8 +59,22 @@ public sealed class MqttTelemetryPublisherTests
         Assert.Equal("unknown", snapshot.GetProperty("wan").GetString());
         Assert.Equal(0, snapshot.GetProperty("sip").GetProperty("activeCalls").GetInt32());
         Assert.True(snapshot.GetProperty("uptimeSeconds").GetDouble() >= 0);
-        // Delivered events leave the spool.
+        // Delivered events leave the spool: the PUBACK is logged as "published" just before the spool is trimmed,
+        // so wait for the depth the spool reports (AgentStatus.SpoolDepth follows it), not for the log line.
         await agent.Log.WaitForAsync("event button seq 3 published");
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            if (agent.Publisher.Spool!.Depth == 0)
+            {
+                drained.TrySetResult();
+            }
+        }
+
+        agent.Status.Changed += Check;
+        Check();
+        await drained.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        agent.Status.Changed -= Check;
         Assert.Equal(0, agent.Publisher.Spool!.Depth);
     }
 
