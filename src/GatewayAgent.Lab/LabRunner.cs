@@ -194,7 +194,8 @@ public sealed class LabRunner : IAsyncDisposable
         }
 
         var interactive = !_options.Plain && !Console.IsOutputRedirected;
-        var commands = Task.Run(() => ReadCommandsAsync(input, stop), CancellationToken.None);
+        // Not awaited: a console read cannot be cancelled; the reader ends with the process.
+        _ = Task.Run(() => ReadCommandsAsync(input, stop), CancellationToken.None);
         if (!interactive)
         {
             _out.WriteLine(LabOptions.Usage.Split('\n').SkipWhile(l => !l.Contains("Commands", StringComparison.Ordinal)).Aggregate("", (a, l) => a + l + "\n").TrimEnd());
@@ -222,7 +223,6 @@ public sealed class LabRunner : IAsyncDisposable
         }
 
         await stop.CancelAsync().ConfigureAwait(false);
-        _ = commands;
     }
 
     private async Task ReadCommandsAsync(TextReader input, CancellationTokenSource stop)
