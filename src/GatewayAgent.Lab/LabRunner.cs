@@ -405,9 +405,9 @@ public sealed class LabRunner : IAsyncDisposable
                 continue;
             }
 
-            if (_lastState.Count < views.Count && !_lastState.ContainsKey(view.Index))
+            if (_lastState.Count == 0)
             {
-                _out.WriteLine(SiteView.Header);
+                _out.WriteLine("         " + SiteView.Header);
             }
 
             _lastState[view.Index] = view.StateKey;
