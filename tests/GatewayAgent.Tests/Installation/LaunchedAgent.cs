@@ -111,20 +111,7 @@ public sealed class LaunchedAgent : IAsyncDisposable
         }
 
         _disposed = true;
-        if (!_process.HasExited)
-        {
-            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
+        await Support.ProcessStop.TerminateAsync(_process, TimeSpan.FromSeconds(30));
         _process.Dispose();
         _lineArrived.Dispose();
     }

@@ -8,6 +8,14 @@ public static class Tool
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null,
         string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var (code, stdout, stderr) = await RunCapturedAsync(file, args, timeout ?? TimeSpan.FromMinutes(2), workingDirectory, environment);
+        return (code, stdout + stderr);
+    }
+
+    /// <summary>Runs <paramref name="file"/> to completion (killed and reported after <paramref name="timeout"/>); stdout and stderr apart.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCapturedAsync(string file, IEnumerable<string> args, TimeSpan timeout,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -28,7 +36,7 @@ public static class Tool
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -36,10 +44,10 @@ public static class Tool
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish:\n{await stdout}{await stderr}");
+            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish:\n{await stdout}{await stderr}");
         }
 
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     public static async Task<string> CheckedAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null,
