@@ -57,6 +57,10 @@ if (mode == "capacity")
 
     var placedInWindow = metrics.PlacedTotal;
     var elapsed = clock.Elapsed;
+    // Steady-state live heap (a full collection) over the transactions alive at that moment: what one probe costs
+    // while its transactions linger (Timer M 32 s after the 2xx, Timer K 5 s after the BYE's 200).
+    var liveTransactions = dialer.ClientTransactionCount;
+    var liveHeap = GC.GetTotalMemory(forceFullCollection: true);
     targets.Stopped = true; // drain: no new probes after the next round starts
     var drain = Stopwatch.StartNew();
     while ((metrics.InFlight > 0 || sink.Records < metrics.PlacedTotal) && drain.Elapsed < TimeSpan.FromSeconds(60))
@@ -72,7 +76,8 @@ if (mode == "capacity")
         $"achieved_rate={placedInWindow / elapsed.TotalSeconds:F0}/s placed={metrics.PlacedTotal} recorded={sink.Records} reached={metrics.ReachedTotal} " +
         $"missed={metrics.MissedTotal} degraded={metrics.DegradedTotal} canary_placed={metrics.CanaryPlacedTotal} canary_missed={metrics.CanaryMissedTotal} " +
         $"setup_ms_p50={P(0.5):F1} p99={P(0.99):F1} max={(setup.Length > 0 ? setup[^1] : double.NaN):F1} max_in_flight={maxInFlight} " +
-        $"cpu_s={cpu.TotalSeconds:F1} cpu_share={cpu.TotalSeconds / (elapsed + drain.Elapsed).TotalSeconds:P0} peak_rss_mib={peakRss >> 20}");
+        $"cpu_s={cpu.TotalSeconds:F1} cpu_share={cpu.TotalSeconds / (elapsed + drain.Elapsed).TotalSeconds:P0} peak_rss_mib={peakRss >> 20} " +
+        $"live_heap_mib={liveHeap >> 20} live_tx={liveTransactions} bytes_per_live_tx={(liveTransactions > 0 ? liveHeap / liveTransactions : 0)}");
     foreach (var miss in sink.Misses.Take(10))
     {
         Console.WriteLine($"MISS {miss}");
