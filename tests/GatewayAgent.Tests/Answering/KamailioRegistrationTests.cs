@@ -14,11 +14,17 @@ public sealed class KamailioRegistrationTests
 {
     private const string Password = "s3cret-pw";
 
+    /// <summary>The one user the registrar template (Kamailio/kamailio.cfg) lets register.</summary>
+    private const string RegistrarUser = "agent1";
+
+    private static Task<KamailioProcess> StartRegistrarAsync() =>
+        KamailioProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "Kamailio", "kamailio.cfg"), new Dictionary<string, string> { ["@PASSWORD@"] = Password });
+
     private static Task<AgentProcess> StartRegisteredAgentAsync(KamailioProcess kamailio, string password) =>
         AgentProcess.StartAsync(new Dictionary<string, string>
         {
             ["Agent:Sip:Register:Registrar"] = $"udp:127.0.0.1:{kamailio.Port}",
-            ["Agent:Sip:Register:User"] = KamailioProcess.User,
+            ["Agent:Sip:Register:User"] = RegistrarUser,
             ["Agent:Sip:Register:Password"] = password,
             ["Agent:Sip:Register:Domain"] = "gateway.test",
             ["Agent:Sip:Register:ContactUser"] = AgentProcess.MonitorNumber,
@@ -33,7 +39,7 @@ public sealed class KamailioRegistrationTests
     [Fact]
     public async Task Agent_Registers_AndAProbeThroughKamailioIsAnswered()
     {
-        await using var kamailio = await KamailioProcess.StartAsync(Password);
+        await using var kamailio = await StartRegistrarAsync();
         await using var agent = await StartRegisteredAgentAsync(kamailio, Password);
         await agent.WaitForLogAsync("sip.registered", timeout: TimeSpan.FromSeconds(10));
 
@@ -41,7 +47,7 @@ public sealed class KamailioRegistrationTests
         var result = await prober.Caller.CallAsync(new ProbeCallRequest
         {
             Target = new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, kamailio.Port)),
-            RequestUri = SipUri.Parse($"sip:{KamailioProcess.User}@gateway.test"),
+            RequestUri = SipUri.Parse($"sip:{RegistrarUser}@gateway.test"),
             Timeout = TimeSpan.FromSeconds(5),
         });
 
@@ -54,13 +60,13 @@ public sealed class KamailioRegistrationTests
     [Fact]
     public async Task Sipp_ProbeThroughKamailio_IsAnswered()
     {
-        await using var kamailio = await KamailioProcess.StartAsync(Password);
+        await using var kamailio = await StartRegistrarAsync();
         await using var agent = await StartRegisteredAgentAsync(kamailio, Password);
         await agent.WaitForLogAsync("sip.registered", timeout: TimeSpan.FromSeconds(10));
 
         // hold-call.xml follows the route set kamailio records (sipp's built-in uac ignores Record-Route, and
         // kamailio refuses in-dialog requests that do not come back through it).
-        var result = await Sipp.RunAsync(["-sf", Sipp.ScenarioPath("hold-call.xml"), "-s", KamailioProcess.User, $"127.0.0.1:{kamailio.Port}",
+        var result = await Sipp.RunAsync(["-sf", Sipp.ScenarioPath("hold-call.xml"), "-s", RegistrarUser, $"127.0.0.1:{kamailio.Port}",
             "-d", "500", "-m", "5", "-l", "1", "-timeout", "20s", "-timeout_error"]);
 
         Assert.True(result.ExitCode == 0, result.ToString() + "\n" + kamailio.Output);
@@ -70,7 +76,7 @@ public sealed class KamailioRegistrationTests
     [Fact]
     public async Task WrongPassword_IsReported_AndRetried()
     {
-        await using var kamailio = await KamailioProcess.StartAsync(Password);
+        await using var kamailio = await StartRegistrarAsync();
         await using var agent = await StartRegisteredAgentAsync(kamailio, "wrong");
 
         await agent.WaitForLogAsync("sip.unregistered", count: 2, timeout: TimeSpan.FromSeconds(15));

@@ -229,7 +229,7 @@ public sealed class MqttTelemetryPublisherTests
         Assert.Equal(CommandVerbs.LedTest, reply.Verb);
     }
 
-    private static int FreePortForBroker() => GatewayAgent.Tests.Support.FreePort.Next();
+    private static int FreePortForBroker() => FreePort.Next();
 
     private sealed class RecordingLedTest : ILedTest
     {

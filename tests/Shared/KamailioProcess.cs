@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace GatewayAgent.Tests.Support;
+namespace GatewayAgent.Testing;
 
 /// <summary>
-/// A real kamailio (Debian package) as registrar and proxy on 127.0.0.1, from the template in Kamailio/kamailio.cfg:
-/// user agent1 in realm gateway.test with digest auth; INVITEs to a registered AOR go to its contact.
+/// A real kamailio (Debian package) on 127.0.0.1, started in the foreground from a config template: @LISTEN_PORT@ is
+/// replaced by a free port, any other placeholder by the caller's value. Templates: the agent tests' registrar
+/// (GatewayAgent.Tests/Kamailio/kamailio.cfg: user agent1, realm gateway.test, digest auth) and the controller tests'
+/// outbound proxy (GatewayAgent.Controller.Tests/Probing/Kamailio/proxy.cfg).
 /// </summary>
 public sealed class KamailioProcess : IAsyncDisposable
 {
@@ -20,21 +22,25 @@ public sealed class KamailioProcess : IAsyncDisposable
         Port = port;
     }
 
-    public const string User = "agent1";
-
     public int Port { get; }
 
     public string Output => string.Join('\n', _lines);
 
     public static bool IsInstalled => File.Exists("/usr/sbin/kamailio");
 
-    public static async Task<KamailioProcess> StartAsync(string password)
+    /// <summary>Starts kamailio from <paramref name="template"/> (a path) with its placeholders filled in.</summary>
+    public static async Task<KamailioProcess> StartAsync(string template, IReadOnlyDictionary<string, string>? placeholders = null)
     {
         var port = FreePort.Next();
         var runDir = Directory.CreateTempSubdirectory("kamailio-");
-        var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Kamailio", "kamailio.cfg"));
+        var text = (await File.ReadAllTextAsync(template)).Replace("@LISTEN_PORT@", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (name, value) in placeholders ?? new Dictionary<string, string>())
+        {
+            text = text.Replace(name, value);
+        }
+
         var config = Path.Combine(runDir.FullName, "kamailio.cfg");
-        await File.WriteAllTextAsync(config, template.Replace("@LISTEN_PORT@", port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("@PASSWORD@", password));
+        await File.WriteAllTextAsync(config, text);
         var pidFile = Path.Combine(runDir.FullName, "kamailio.pid");
         var info = new ProcessStartInfo("/usr/sbin/kamailio")
         {

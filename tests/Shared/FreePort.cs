@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace GatewayAgent.Tests.Support;
+namespace GatewayAgent.Testing;
 
 /// <summary>Finds a loopback port that is free for both UDP and TCP.</summary>
 public static class FreePort
