@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using GatewayAgent.Tests.Installation;
+using GatewayAgent.Tests.Telemetry;
 using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Cli;
@@ -95,7 +95,7 @@ public sealed class DoctorCommandTests
     public async Task RealBroker_WithTheConfiguredCredentials_Passes_AndAWrongPasswordIsNotAuthorized()
     {
         Assert.True(MosquittoBroker.IsInstalled, "mosquitto is not installed (apt-get install mosquitto)");
-        await using var broker = await MosquittoBroker.StartAsync("site-1", "right-password");
+        await using var broker = await MosquittoBroker.StartWithUserAsync("site-1", "right-password");
 
         var good = await DoctorAsync(FreePort.Next(), "--Agent:SiteId=site-1", "--Agent:Mqtt:Host=127.0.0.1", $"--Agent:Mqtt:Port={broker.Port}",
             "--Agent:Mqtt:Username=site-1", "--Agent:Mqtt:Password=right-password");
@@ -106,7 +106,7 @@ public sealed class DoctorCommandTests
         Assert.Contains("connected and authorized as site-1", Row(good, "broker", "PASS"));
         Assert.True(bad.ExitCode == 1, bad.ToString());
         Assert.Contains("not authorized", Row(bad, "broker", "FAIL"));
-        Assert.Contains("site-1-doctor", broker.Output);
+        Assert.Contains("site-1-doctor", broker.Log);
     }
 
     [Fact]

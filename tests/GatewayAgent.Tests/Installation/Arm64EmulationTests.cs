@@ -1,4 +1,5 @@
 using GatewayAgent.Tests.Support;
+using GatewayAgent.Tests.Telemetry;
 
 namespace GatewayAgent.Tests.Installation;
 
@@ -33,7 +34,7 @@ public sealed class Arm64EmulationTests : IClassFixture<Arm64PublishFixture>
 
         Assert.Equal(0xB7, BitConverter.ToUInt16(header, 18)); // ELF e_machine: EM_AARCH64
 
-        await using var broker = AgentHasTelemetry ? await MosquittoBroker.StartAsync() : null;
+        await using var broker = AgentHasTelemetry ? await MosquittoBroker.StartOpenAsync() : null;
         var port = FreePort.Next();
         var info = new System.Diagnostics.ProcessStartInfo(Qemu);
         var args = new List<string>

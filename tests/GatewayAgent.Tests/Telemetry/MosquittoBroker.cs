@@ -1,35 +1,32 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using GatewayAgent.Tests.Support;
-
 namespace GatewayAgent.Tests.Telemetry;
 
 /// <summary>
-/// Debian's mosquitto on a free loopback port with a generated configuration: no anonymous clients, a password file
-/// made by mosquitto_passwd, and the per-site ACL of docs/telemetry.md (a site user X writes only gw/v1/X/# and reads
-/// only gw/v1/X/cmd/#; "controller" may do anything). Persistence is on, so sessions and queued messages survive a
-/// restart (an outage).
+/// Debian's mosquitto configured for the agent tests (process handling: tests/Shared/MosquittoProcess.cs).
+/// <see cref="StartAsync(string[])"/>: no anonymous clients, a password file, and the per-site ACL of docs/telemetry.md
+/// (a site user X writes only gw/v1/X/# and reads only gw/v1/X/cmd/#; "controller" may do anything); persistence on,
+/// so sessions and queued messages survive a stop and start (an outage). <see cref="StartOpenAsync"/> and
+/// <see cref="StartWithUserAsync"/>: a plain broker, anonymous or with one user, for the installation and doctor tests.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
-    public const string Executable = "/usr/sbin/mosquitto";
     public const string ControllerUser = "controller";
     public const string Password = "s3cret-pass";
 
-    private readonly TempDirectory _dir = new();
-    private readonly ConcurrentQueue<string> _log = new();
-    private Process? _process;
+    private readonly MosquittoProcess _process = MosquittoProcess.Create();
+    private int[] _ports = [];
 
-    private MosquittoBroker(int port) => Port = port;
+    private MosquittoBroker()
+    {
+    }
 
-    public int Port { get; }
+    public int Port => _process.Port;
 
     /// <summary>The TLS listener's port (when started with TLS).</summary>
     public int TlsPort { get; } = FreePort.Next();
 
-    public string Log => string.Join('\n', _log);
+    public string Log => _process.Log;
 
-    public static bool IsInstalled => File.Exists(Executable);
+    public static bool IsInstalled => MosquittoProcess.IsInstalled;
 
     /// <summary>Starts mosquitto with users "controller" and each of <paramref name="siteUsers"/>, all with <see cref="Password"/>.</summary>
     public static Task<MosquittoBroker> StartAsync(params string[] siteUsers) => StartAsync(siteUsers, null);
@@ -37,9 +34,36 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Adds a TLS listener on <see cref="TlsPort"/>: broker certificate from <paramref name="tls"/>, client certificates required (CN = user name).</summary>
     public static Task<MosquittoBroker> StartWithTlsAsync(TestCertificates tls, params string[] siteUsers) => StartAsync(siteUsers, tls);
 
+    /// <summary>Anonymous clients welcome, nothing kept.</summary>
+    public static Task<MosquittoBroker> StartOpenAsync() => StartPlainAsync(null, null);
+
+    /// <summary>Only <paramref name="user"/> with <paramref name="password"/> may connect (no ACL), nothing kept.</summary>
+    public static Task<MosquittoBroker> StartWithUserAsync(string user, string password) => StartPlainAsync(user, password);
+
+    private static async Task<MosquittoBroker> StartPlainAsync(string? user, string? password)
+    {
+        var broker = new MosquittoBroker();
+        if (user is not null)
+        {
+            await broker._process.WritePasswordsAsync([new(user, password ?? "")]);
+        }
+
+        await broker.StartConfiguredAsync($"""
+            listener {broker.Port} 127.0.0.1
+            persistence false
+            log_dest stderr
+            log_type all
+            user {Environment.UserName}
+            {(user is null ? "allow_anonymous true" : $"allow_anonymous false\npassword_file {broker._process.PasswordFile}")}
+
+            """, broker.Port);
+        return broker;
+    }
+
     private static async Task<MosquittoBroker> StartAsync(string[] siteUsers, TestCertificates? tls)
     {
-        var broker = new MosquittoBroker(FreePort.Next());
+        var broker = new MosquittoBroker();
+        var directory = broker._process.Directory;
         var tlsListener = tls is null ? "" : $"""
             listener {broker.TlsPort} 127.0.0.1
             cafile {tls.CaFile}
@@ -50,13 +74,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
             """;
 
-        var passwd = Path.Combine(broker._dir.Path, "passwd");
-        foreach (var (user, i) in siteUsers.Prepend(ControllerUser).Select((u, i) => (u, i)))
-        {
-            await RunAsync("mosquitto_passwd", i == 0 ? ["-b", "-c", passwd, user, Password] : ["-b", passwd, user, Password]);
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(broker._dir.Path, "acl"), $"""
+        await broker._process.WritePasswordsAsync(siteUsers.Prepend(ControllerUser).Select(user => new KeyValuePair<string, string>(user, Password)));
+        await File.WriteAllTextAsync(Path.Combine(directory, "acl"), $"""
             user {ControllerUser}
             topic readwrite #
 
@@ -64,15 +83,16 @@ public sealed class MosquittoBroker : IAsyncDisposable
             pattern read gw/v1/%u/cmd/#
 
             """);
-        await File.WriteAllTextAsync(Path.Combine(broker._dir.Path, "mosquitto.conf"), $"""
+        int[] ports = tls is null ? [broker.Port] : [broker.Port, broker.TlsPort];
+        await broker.StartConfiguredAsync($"""
             per_listener_settings false
             user {Environment.UserName}
             listener {broker.Port} 127.0.0.1
             allow_anonymous false
-            password_file {passwd}
-            acl_file {Path.Combine(broker._dir.Path, "acl")}
+            password_file {broker._process.PasswordFile}
+            acl_file {Path.Combine(directory, "acl")}
             persistence true
-            persistence_location {broker._dir.Path}/
+            persistence_location {directory}/
             max_queued_messages 0
             log_dest stderr
             log_type error
@@ -81,78 +101,29 @@ public sealed class MosquittoBroker : IAsyncDisposable
             log_type information
             connection_messages true
             {tlsListener}
-            """);
-        await broker.StartAgainAsync();
+            """, ports);
         return broker;
     }
 
-    public async Task StartAgainAsync()
+    private async Task StartConfiguredAsync(string configuration, params int[] ports)
     {
-        var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Path.Combine(_dir.Path, "mosquitto.conf"));
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        void OnLine(string? line)
+        _ports = ports;
+        try
         {
-            if (line is null)
-            {
-                return;
-            }
-
-            _log.Enqueue(line);
-            if (line.Contains(" running", StringComparison.Ordinal))
-            {
-                running.TrySetResult();
-            }
+            await _process.StartAsync(configuration, ports);
         }
-
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        process.Exited += (_, _) => running.TrySetException(new InvalidOperationException("mosquitto exited:\n" + Log));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        // Logged once every listener is open.
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        catch
+        {
+            await _process.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>Starts the stopped broker again on the same ports, with what it persisted.</summary>
+    public Task StartAgainAsync() => _process.StartAgainAsync(_ports);
 
     /// <summary>SIGTERM: mosquitto saves its persistence file and exits.</summary>
-    public async Task StopAsync()
-    {
-        if (_process is { } process)
-        {
-            _process = null;
-            if (!process.HasExited)
-            {
-                await RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
+    public Task StopAsync() => _process.StopAsync();
 
-            process.Dispose();
-        }
-    }
-
-    private static async Task RunAsync(string file, string[] args)
-    {
-        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed: {await process.StandardError.ReadToEndAsync()}");
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _dir.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
