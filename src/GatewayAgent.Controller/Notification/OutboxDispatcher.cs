@@ -187,34 +187,36 @@ internal sealed class OutboxDispatcher(
                     continue;
                 }
 
+                if (session is null)
+                {
+                    try
+                    {
+                        session = await sender.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        connectError = e;
+                        await FailAsync(mail, Describe(e), IsPermanent(e), CancellationToken.None).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                // The connect (or the mails before) may have taken long: send only while this node still holds the
+                // mail, with a whole lease ahead of the send.
+                if (!await store.RenewLeaseAsync(mail.Id, node.Id, time.GetUtcNow() + _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                {
+                    NotificationLog.LeaseLost(logger, mail.Id, node.Id);
+                    continue;
+                }
+
                 string reply;
                 try
                 {
-                    if (session is null)
-                    {
-                        try
-                        {
-                            session = await sender.OpenAsync(cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                        {
-                            connectError = e;
-                            throw;
-                        }
-                    }
-
-                    // The connect may have taken long: make sure this node still holds the mail, with a whole lease ahead.
-                    if (!await store.RenewLeaseAsync(mail.Id, node.Id, time.GetUtcNow() + _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
-                    {
-                        NotificationLog.LeaseLost(logger, mail.Id, node.Id);
-                        continue;
-                    }
-
                     // Not cancelled by shutdown: a send cut off after the relay took the mail but before its reply
                     // was read would be resent at the next start. Controller:Mail:Smtp:Timeout bounds it instead.
                     reply = await session.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e)
                 {
                     await FailAsync(mail, Describe(e), IsPermanent(e), CancellationToken.None).ConfigureAwait(false);
                     if (session is { IsConnected: false })
