@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GatewayAgent.Controller.Storage;
 using GatewayAgent.Controller.Tests.Storage;
 using StoredStatus = GatewayAgent.Controller.Storage.OutboxStatus;
 
@@ -156,6 +157,42 @@ public class OutboxLeaseTests(PostgresCluster cluster)
         Assert.Equal(Delivered, await ClaimOf(a, id));
         Assert.Equal(0, await b.DrainAsync());
         Assert.Single(relay.Received);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task A_dispatcher_whose_claims_were_taken_over_records_the_delivery_it_made_and_sends_nothing_more(string backend)
+    {
+        await using var relay = await TestSmtpServer.StartAsync();
+        await using var a = await OutboxNode.CreateAsync(backend, cluster, "node-a", relay.Port);
+        var first = await a.EnqueueAsync("first@example.jp");
+        var second = await a.EnqueueAsync("second@example.jp");
+
+        // node-a is mid-send of the first mail of its batch when node-b takes both claims over (as after node-a
+        // stalled past its lease).
+        relay.Hold();
+        var sending = Task.Run(a.DrainAsync);
+        await relay.WaitHeldAsync(1);
+        var until = a.Time.GetUtcNow() + a.Mail.LeaseDuration;
+        await a.Database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = connection.CreateCommand(transaction, "UPDATE outbox SET claimed_by = 'node-b', lease_until = @until");
+                command.AddParameter("@until", until);
+                return await command.ExecuteNonQueryAsync();
+            },
+            CancellationToken.None);
+        relay.ReleaseHeld();
+        await sending;
+
+        // The first mail was accepted: recorded as delivered (so node-b will not send it), with a warning. The second is
+        // left to node-b unsent.
+        Assert.Equal("first@example.jp", Assert.Single(relay.Received).To.Mailboxes.Single().Address);
+        Assert.Equal(Delivered, await ClaimOf(a, first));
+        Assert.Contains($"id={first}", Assert.Single(a.Logs.WithEventId(6411)).Message, StringComparison.Ordinal);
+        Assert.Contains($"id={second}", Assert.Single(a.Logs.WithEventId(6410)).Message, StringComparison.Ordinal);
+        Assert.Equal(("node-b", until, StoredStatus.Pending), await ClaimOf(a, second));
+        Assert.Equal(0, (await a.RowAsync(second)).Attempts);
     }
 
     [Theory]

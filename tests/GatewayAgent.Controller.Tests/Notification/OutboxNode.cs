@@ -86,15 +86,16 @@ internal sealed class OutboxNode : IAsyncDisposable
     }
 
     /// <summary>The lease columns of one row as stored.</summary>
-    public Task<(string? ClaimedBy, DateTimeOffset? LeaseUntil, DateTimeOffset? AlertedAt, string Status)> RowAsync(long id) =>
+    public Task<(string? ClaimedBy, DateTimeOffset? LeaseUntil, DateTimeOffset? AlertedAt, string Status, long Attempts)> RowAsync(long id) =>
         Database.ReadAsync(
             async connection =>
             {
-                await using var command = connection.CreateCommand(null, "SELECT claimed_by, lease_until, alerted_at, status FROM outbox WHERE id = @id");
+                await using var command = connection.CreateCommand(
+                    null, "SELECT claimed_by, lease_until, alerted_at, status, attempts FROM outbox WHERE id = @id");
                 command.AddParameter("@id", id);
                 await using var reader = await command.ExecuteReaderAsync();
                 Assert.True(await reader.ReadAsync());
-                return (reader.NullableString(0), reader.NullableTime(1), reader.NullableTime(2), reader.GetString(3));
+                return (reader.NullableString(0), reader.NullableTime(1), reader.NullableTime(2), reader.GetString(3), reader.Long(4));
             },
             CancellationToken.None);
 
