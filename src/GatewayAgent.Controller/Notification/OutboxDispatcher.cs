@@ -29,9 +29,6 @@ internal sealed class OutboxDispatcher(
 {
     private readonly MailOptions _options = options.Value;
 
-    /// <summary>The owner written into the claims: this controller node's id (Controller:Mqtt:ClientId when set).</summary>
-    internal string NodeId => node.Id;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         NotificationLog.DispatcherStarted(logger, sender.DescribeTarget(), _options.Charset, messages.MessageIdDomain, node.Id, _options.LeaseDuration);
