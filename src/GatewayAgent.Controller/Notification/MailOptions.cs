@@ -53,6 +53,14 @@ public sealed class MailOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00", ErrorMessage = "Controller:Mail:UndeliveredAlertAfter must be between 00:00:01 and 30.00:00:00")]
     public TimeSpan UndeliveredAlertAfter { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a dispatcher's claim on the mails it is sending keeps other controllers on the same database away from
+    /// them. A live dispatcher renews it (every third of it, and before each send); a dead one's claims are taken over
+    /// when it runs out, so this is also how long a mail waits after a kill -9 of the controller that held it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Controller:Mail:LeaseDuration must be between 00:00:05 and 01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(SettingsUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))

@@ -1,3 +1,4 @@
+using GatewayAgent.Controller.Ingest;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,10 @@ public static class NotificationServiceCollectionExtensions
         services.TryAddSingleton<SmtpMailSender>();
         services.TryAddSingleton<NotificationMetrics>();
         services.TryAddSingleton<OutboxSignal>();
+
+        // The node id the dispatcher claims outbox rows under; the same instance as telemetry ingest's when both are
+        // registered (the last registration is the one resolved).
+        services.TryAddSingleton<ControllerNode>();
 
         // The sink starts before the dispatcher, so a dispatcher aimed at it finds it listening.
         services.TryAddSingleton<SmtpSink>();

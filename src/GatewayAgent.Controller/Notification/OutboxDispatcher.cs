@@ -1,3 +1,4 @@
+using GatewayAgent.Controller.Ingest;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,33 +8,38 @@ using MimeKit;
 namespace GatewayAgent.Controller.Notification;
 
 /// <summary>
-/// Drains the outbox (FN-4, FN-5, FN-8, FN-15): each due mail is handed to the relay and marked delivered as soon as
-/// the relay accepts it; a failed attempt is retried with exponential backoff, an operator alert is logged once a mail
-/// has waited longer than Controller:Mail:UndeliveredAlertAfter, and the mail is given up after MaxAttempts or MaxAge.
-/// One loop, one mail at a time: a mail is never in flight twice, and a delivered mark is written before the next send.
+/// Drains the outbox (FN-4, FN-5, FN-8, FN-15; issue 4): each due mail is handed to the relay and marked delivered as
+/// soon as the relay accepts it; a failed attempt is retried with exponential backoff, an operator alert is logged once
+/// a mail has waited longer than Controller:Mail:UndeliveredAlertAfter (once per mail, recorded in the outbox, so not
+/// again after a restart or from another controller), and the mail is given up after MaxAttempts or MaxAge.
+/// One loop, one mail at a time in this process; between processes on one database, a mail is only sent under this
+/// node's claim on it (<see cref="IOutboxStore.ClaimDueAsync"/>, Controller:Mail:LeaseDuration), so two controllers
+/// never send the same mail while both are alive (docs/notification.md, "Several controllers on one database").
 /// </summary>
-public sealed class OutboxDispatcher(
+internal sealed class OutboxDispatcher(
     IOutboxStore store,
     SmtpMailSender sender,
     MailMessageFactory messages,
     NotificationMetrics metrics,
     OutboxSignal signal,
     IOptions<MailOptions> options,
+    ControllerNode node,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly MailOptions _options = options.Value;
 
-    // Mails already alerted on by this process (so the alert is logged once per mail, not per attempt).
-    private readonly HashSet<long> _alerted = [];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        NotificationLog.DispatcherStarted(logger, sender.DescribeTarget(), _options.Charset, messages.MessageIdDomain);
+        NotificationLog.DispatcherStarted(logger, sender.DescribeTarget(), _options.Charset, messages.MessageIdDomain, node.Id, _options.LeaseDuration);
         if (!sender.HasTarget)
         {
             NotificationLog.NoRelay(logger);
         }
+
+        // A node id that is stable across restarts (Controller:Mqtt:ClientId) finds the claims its previous process left
+        // at a kill -9 and frees them at once; a random one leaves them to run out after LeaseDuration.
+        await ReleaseLeasesAsync("start", stoppingToken).ConfigureAwait(false);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -65,22 +71,84 @@ public sealed class OutboxDispatcher(
                 break;
             }
         }
+
+        // Claims of a pass cut short by the shutdown: due again at once for the other controllers (or this one, restarted).
+        await ReleaseLeasesAsync("stop", CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// One pass: sends every due mail (up to BatchSize) over one connection, then samples the outbox depth for the
-    /// metrics; returns how many mails were due.
+    /// One pass: claims the due mails (up to BatchSize) for this node, sends them over one connection while a heartbeat
+    /// keeps the claims alive, then samples the outbox depth for the metrics; returns how many mails were claimed.
     /// </summary>
     internal async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
-        var due = await store.GetDueAsync(time.GetUtcNow(), _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var due = await store.ClaimDueAsync(node.Id, now, now + _options.LeaseDuration, _options.BatchSize, cancellationToken).ConfigureAwait(false);
         if (due.Count > 0)
         {
-            await SendAsync(due, cancellationToken).ConfigureAwait(false);
+            using var heartbeatStop = new CancellationTokenSource();
+            var heartbeat = KeepLeasesAsync(heartbeatStop.Token);
+            try
+            {
+                await SendAsync(due, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Shutdown or a store failure mid-pass: the mails not yet marked are due again at once, not after the lease.
+                await ReleaseLeasesAsync("pass aborted", CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                await heartbeatStop.CancelAsync().ConfigureAwait(false);
+                await heartbeat.ConfigureAwait(false);
+            }
         }
 
         metrics.OutboxDepth(await store.CountPendingAsync(cancellationToken).ConfigureAwait(false));
         return due.Count;
+    }
+
+    /// <summary>Renews this node's claims every third of LeaseDuration while a pass runs (a slow connect or relay must not lose them).</summary>
+    private async Task KeepLeasesAsync(CancellationToken stop)
+    {
+        var period = _options.LeaseDuration / 3;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, time, stop).ConfigureAwait(false);
+                await store.RenewLeasesAsync(node.Id, time.GetUtcNow() + _options.LeaseDuration, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                NotificationLog.LeaseRenewalFailed(logger, node.Id, e);
+            }
+        }
+    }
+
+    private async Task ReleaseLeasesAsync(string when, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var released = await store.ReleaseLeasesAsync(node.Id, cancellationToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                NotificationLog.LeasesReleased(logger, node.Id, released, when);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The claims run out after LeaseDuration instead.
+            NotificationLog.OutboxError(logger, e);
+        }
     }
 
     private async Task SendAsync(IReadOnlyList<OutboxMail> due, CancellationToken cancellationToken)
@@ -116,27 +184,36 @@ public sealed class OutboxDispatcher(
                     continue;
                 }
 
+                if (session is null)
+                {
+                    try
+                    {
+                        session = await sender.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        connectError = e;
+                        await FailAsync(mail, Describe(e), IsPermanent(e), CancellationToken.None).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                // The connect (or the mails before) may have taken long: send only while this node still holds the
+                // mail, with a whole lease ahead of the send.
+                if (!await store.RenewLeaseAsync(mail.Id, node.Id, time.GetUtcNow() + _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                {
+                    NotificationLog.LeaseLost(logger, mail.Id, node.Id);
+                    continue;
+                }
+
                 string reply;
                 try
                 {
-                    if (session is null)
-                    {
-                        try
-                        {
-                            session = await sender.OpenAsync(cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                        {
-                            connectError = e;
-                            throw;
-                        }
-                    }
-
                     // Not cancelled by shutdown: a send cut off after the relay took the mail but before its reply
                     // was read would be resent at the next start. Controller:Mail:Smtp:Timeout bounds it instead.
                     reply = await session.SendAsync(message, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e)
                 {
                     await FailAsync(mail, Describe(e), IsPermanent(e), CancellationToken.None).ConfigureAwait(false);
                     if (session is { IsConnected: false })
@@ -152,10 +229,15 @@ public sealed class OutboxDispatcher(
                 // shutdown now cannot cause a resend. Only a crash (or a store failure) in this gap resends it,
                 // with the same Message-ID (docs/notification.md, "Exactly once").
                 var at = time.GetUtcNow();
-                await store.MarkDeliveredAsync(mail.Id, at, reply, CancellationToken.None).ConfigureAwait(false);
+                var mark = await store.MarkDeliveredAsync(mail.Id, node.Id, at, reply, CancellationToken.None).ConfigureAwait(false);
                 metrics.Delivered(mail.Kind);
-                NotificationLog.Delivered(logger, mail.Id, mail.ContractId, mail.Kind, mail.Recipient, mail.Attempts + 1, (at - mail.CreatedAt).TotalSeconds, reply.Trim());
-                if (_alerted.Remove(mail.Id))
+                NotificationLog.Delivered(logger, mail.Id, mail.ContractId, mail.Kind, mail.Recipient, mail.Attempts + 1, (at - mail.CreatedAt).TotalSeconds, reply.Trim(), node.Id);
+                if (!mark.LeaseHeld)
+                {
+                    NotificationLog.DeliveredAfterLeaseLost(logger, mail.Id, node.Id);
+                }
+
+                if (mark.AlertedAt is not null)
                 {
                     NotificationLog.DeliveredAfterAlert(logger, mail.Id, mail.ContractId, mail.Recipient, at - mail.CreatedAt);
                 }
@@ -191,9 +273,14 @@ public sealed class OutboxDispatcher(
             : null;
         if (reason is not null)
         {
-            await store.MarkAttemptFailedAsync(mail.Id, now, error, null, cancellationToken).ConfigureAwait(false);
+            var gaveUp = await store.MarkAttemptFailedAsync(mail.Id, node.Id, now, error, null, alertDue: false, cancellationToken).ConfigureAwait(false);
+            if (!gaveUp.Recorded)
+            {
+                NotificationLog.MarkNotRecorded(logger, mail.Id, node.Id, "given up");
+                return;
+            }
+
             metrics.GaveUp(mail.Kind);
-            _alerted.Remove(mail.Id);
             NotificationLog.GaveUp(logger, mail.Id, mail.ContractId, mail.Kind, mail.Recipient, attempts, age, reason, error);
             return;
         }
@@ -212,9 +299,19 @@ public sealed class OutboxDispatcher(
             next = giveUpAt;
         }
 
-        await store.MarkAttemptFailedAsync(mail.Id, now, error, next, cancellationToken).ConfigureAwait(false);
+        // Whether to alert is decided by the store in the transaction that records the attempt (alerted_at), so the
+        // alert is logged once per mail even across restarts and controllers (issue 4). A crash between that commit
+        // and the log line loses the line, never doubles it.
+        var failed = await store.MarkAttemptFailedAsync(
+            mail.Id, node.Id, now, error, next, alertDue: age >= _options.UndeliveredAlertAfter, cancellationToken).ConfigureAwait(false);
+        if (!failed.Recorded)
+        {
+            NotificationLog.MarkNotRecorded(logger, mail.Id, node.Id, "attempt failed");
+            return;
+        }
+
         NotificationLog.AttemptFailed(logger, mail.Id, mail.ContractId, mail.Kind, mail.Recipient, attempts, next, error);
-        if (age >= _options.UndeliveredAlertAfter && _alerted.Add(mail.Id))
+        if (failed.AlertRaised)
         {
             NotificationLog.UndeliveredAlert(logger, mail.Id, mail.ContractId, mail.Kind, mail.Recipient, age, attempts, error, _options.UndeliveredAlertAfter);
         }

@@ -15,6 +15,8 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect, I
 
     public override string ForUpdate => " FOR UPDATE";
 
+    public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
+
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 

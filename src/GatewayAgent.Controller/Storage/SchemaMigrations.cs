@@ -118,5 +118,11 @@ public static class SchemaMigrations
             );
             CREATE INDEX ix_site_events_signal ON site_events (site_id, type, received_at);
             """),
+        new Migration(5, "outbox leases and persisted undelivered alert", """
+            ALTER TABLE outbox ADD COLUMN claimed_by TEXT NULL;
+            ALTER TABLE outbox ADD COLUMN lease_until BIGINT NULL;
+            ALTER TABLE outbox ADD COLUMN alerted_at BIGINT NULL;
+            CREATE INDEX ix_outbox_claimed ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+            """),
     ];
 }

@@ -13,6 +13,9 @@ public abstract class SqlDialect
     /// <summary>Suffix that locks the selected rows for the transaction ("" where the whole database is locked anyway).</summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>Suffix that locks the selected rows and skips rows another transaction holds ("" where writers are serialised anyway).</summary>
+    public abstract string ForUpdateSkipLocked { get; }
+
     /// <summary>Opens a connection ready for use (pragmas applied).</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 

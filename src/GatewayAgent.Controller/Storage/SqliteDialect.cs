@@ -23,6 +23,8 @@ public sealed class SqliteDialect(string path, TimeSpan busyTimeout) : SqlDialec
 
     public override string ForUpdate => "";
 
+    public override string ForUpdateSkipLocked => "";
+
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,11 +52,11 @@ internal sealed class DispatcherHarness : IDisposable
 
     public IMeterFactory MeterFactory => _meters.GetRequiredService<IMeterFactory>();
 
-    /// <summary>A new dispatcher over the same outbox (as after a controller restart).</summary>
-    public OutboxDispatcher NewDispatcher()
+    /// <summary>A new dispatcher over the same outbox (as after a controller restart), claiming as <paramref name="node"/>.</summary>
+    public OutboxDispatcher NewDispatcher(string node = "controller-test-1")
     {
         var sender = new SmtpMailSender(Options.Create(Relay), Options.Create(new SmtpSinkOptions()), new SmtpSinkControl(), Messages);
-        return new OutboxDispatcher(Store, sender, Messages, Metrics, Signal, Options.Create(Mail), Time, _loggers.CreateLogger<OutboxDispatcher>());
+        return new OutboxDispatcher(Store, sender, Messages, Metrics, Signal, Options.Create(Mail), new ControllerNode(Options.Create(new ControllerMqttOptions { ClientId = node })), Time, _loggers.CreateLogger<OutboxDispatcher>());
     }
 
     public Task<long> EnqueueAsync(string recipient, long contractId = 7, MailKind kind = MailKind.Failure) =>

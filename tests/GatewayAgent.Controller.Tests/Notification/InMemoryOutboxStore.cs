@@ -2,7 +2,7 @@ using GatewayAgent.Controller.Notification;
 
 namespace GatewayAgent.Controller.Tests.Notification;
 
-/// <summary>An <see cref="IOutboxStore"/> kept in memory with the semantics the database store has (due = pending and next attempt ≤ now).</summary>
+/// <summary>An <see cref="IOutboxStore"/> kept in memory with the semantics the database store has (due = pending, next attempt ≤ now, not leased; claims checked on marks).</summary>
 internal sealed class InMemoryOutboxStore : IOutboxStore
 {
     private readonly Lock _gate = new();
@@ -26,21 +26,48 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
 
     public OutboxRow Row(long id) => Rows.Single(r => r.Id == id);
 
-    public Task<IReadOnlyList<OutboxMail>> GetDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<OutboxMail>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            IReadOnlyList<OutboxMail> due = _rows
-                .Where(r => r.Status == OutboxStatus.Pending && r.NextAttemptAt <= now)
-                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            var claimed = _rows
+                .Where(r => r.Status == OutboxStatus.Pending && r.NextAttemptAt <= now && (r.LeaseUntil is null || r.LeaseUntil <= now))
+                .OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Id)
                 .Take(max)
-                .Select(r => new OutboxMail(r.Id, r.ContractId, r.Kind, r.Recipient, r.Subject, r.Body, r.CreatedAt, r.Attempts))
+                .Select(r => r.Id)
                 .ToList();
+            IReadOnlyList<OutboxMail> due = claimed.Select(id =>
+            {
+                var i = Index(id);
+                var r = _rows[i] = _rows[i] with { ClaimedBy = owner, LeaseUntil = leaseUntil };
+                return new OutboxMail(r.Id, r.ContractId, r.Kind, r.Recipient, r.Subject, r.Body, r.CreatedAt, r.Attempts);
+            }).ToList();
             return Task.FromResult(due);
         }
     }
 
-    public Task MarkDeliveredAsync(long id, DateTimeOffset at, string? serverReply, CancellationToken cancellationToken)
+    public Task<bool> RenewLeaseAsync(long id, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var i = Index(id);
+            if (_rows[i].Status != OutboxStatus.Pending || _rows[i].ClaimedBy != owner)
+            {
+                return Task.FromResult(false);
+            }
+
+            _rows[i] = _rows[i] with { LeaseUntil = leaseUntil };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<int> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(r => r.Status == OutboxStatus.Pending && r.ClaimedBy == owner, r => r with { LeaseUntil = leaseUntil }));
+
+    public Task<int> ReleaseLeasesAsync(string owner, CancellationToken cancellationToken) =>
+        Task.FromResult(Update(r => r.Status == OutboxStatus.Pending && r.ClaimedBy == owner, r => r with { ClaimedBy = null, LeaseUntil = null }));
+
+    public Task<OutboxMarkResult> MarkDeliveredAsync(long id, string owner, DateTimeOffset at, string? serverReply, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -51,22 +78,41 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
             }
 
             var i = Index(id);
-            _rows[i] = _rows[i] with { Status = OutboxStatus.Delivered, Attempts = _rows[i].Attempts + 1, DeliveredAt = at, ServerReply = serverReply };
+            var row = _rows[i];
+            var held = row.ClaimedBy == owner;
+            if (row.Status != OutboxStatus.Pending)
+            {
+                return Task.FromResult(OutboxMarkResult.NotRecorded(held, row.AlertedAt));
+            }
+
+            _rows[i] = row with
+            {
+                Status = OutboxStatus.Delivered, Attempts = row.Attempts + 1, DeliveredAt = at, ServerReply = serverReply, ClaimedBy = null, LeaseUntil = null,
+            };
             if (_delivered.Remove(id, out var waiter))
             {
                 waiter.TrySetResult();
             }
-        }
 
-        return Task.CompletedTask;
+            return Task.FromResult(new OutboxMarkResult(true, held, row.AlertedAt, false));
+        }
     }
 
-    public Task MarkAttemptFailedAsync(long id, DateTimeOffset at, string error, DateTimeOffset? nextAttempt, CancellationToken cancellationToken)
+    public Task<OutboxMarkResult> MarkAttemptFailedAsync(
+        long id, string owner, DateTimeOffset at, string error, DateTimeOffset? nextAttempt, bool alertDue, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             var i = Index(id);
             var row = _rows[i];
+            var held = row.ClaimedBy == owner;
+            if (row.Status != OutboxStatus.Pending || !held)
+            {
+                return Task.FromResult(OutboxMarkResult.NotRecorded(held, row.AlertedAt));
+            }
+
+            var raise = alertDue && row.AlertedAt is null;
+            var alertedAt = raise ? at : row.AlertedAt;
             _rows[i] = row with
             {
                 Status = nextAttempt is null ? OutboxStatus.GivenUp : OutboxStatus.Pending,
@@ -75,10 +121,12 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
                 LastAttemptAt = at,
                 NextAttemptAt = nextAttempt ?? row.NextAttemptAt,
                 FailedAttemptTimes = [.. row.FailedAttemptTimes, at],
+                ClaimedBy = null,
+                LeaseUntil = null,
+                AlertedAt = alertedAt,
             };
+            return Task.FromResult(new OutboxMarkResult(true, true, alertedAt, raise));
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<long> EnqueueAsync(long? contractId, MailKind kind, string recipient, ComposedMail mail, DateTimeOffset now, CancellationToken cancellationToken)
@@ -120,6 +168,24 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
     }
 
     private int Index(long id) => _rows.FindIndex(r => r.Id == id);
+
+    private int Update(Func<OutboxRow, bool> which, Func<OutboxRow, OutboxRow> change)
+    {
+        lock (_gate)
+        {
+            var count = 0;
+            for (var i = 0; i < _rows.Count; i++)
+            {
+                if (which(_rows[i]))
+                {
+                    _rows[i] = change(_rows[i]);
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
 }
 
 internal enum OutboxStatus
@@ -144,4 +210,7 @@ internal sealed record OutboxRow(
     string? ServerReply,
     string? LastError,
     DateTimeOffset? LastAttemptAt,
-    IReadOnlyList<DateTimeOffset> FailedAttemptTimes);
+    IReadOnlyList<DateTimeOffset> FailedAttemptTimes,
+    string? ClaimedBy = null,
+    DateTimeOffset? LeaseUntil = null,
+    DateTimeOffset? AlertedAt = null);

@@ -52,6 +52,8 @@ public sealed class NotificationServiceCollectionExtensionsTests : IDisposable
     [InlineData("Controller:Mail:TimeZone", "Mars/Olympus_Mons", "Controller:Mail:TimeZone")]
     [InlineData("Controller:Mail:UndeliveredAlertAfter", "00:00:00", "Controller:Mail:UndeliveredAlertAfter")]
     [InlineData("Controller:Mail:MaxAttempts", "0", "Controller:Mail:MaxAttempts")]
+    [InlineData("Controller:Mail:LeaseDuration", "00:00:01", "Controller:Mail:LeaseDuration")]
+    [InlineData("Controller:Mail:LeaseDuration", "02:00:00", "Controller:Mail:LeaseDuration")]
     [InlineData("Controller:Mail:SettingsUrl", "not a url", "Controller:Mail:SettingsUrl")]
     [InlineData("Controller:Mail:Smtp:Host", "smtp.example.jp", "Controller:Mail:Smtp:From")]
     [InlineData("Controller:Mail:Smtp:Port", "70000", "Controller:Mail:Smtp:Port")]
@@ -71,13 +73,14 @@ public sealed class NotificationServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public void Defaults_are_valid_and_name_Tokyo_utf8_and_a_15_minute_alert()
+    public void Defaults_are_valid_and_name_Tokyo_utf8_a_15_minute_alert_and_a_30_second_lease()
     {
         using var host = Host(new InMemoryOutboxStore(), []);
         var mail = host.Services.GetRequiredService<IOptions<MailOptions>>().Value;
         Assert.Equal("Asia/Tokyo", mail.TimeZone);
         Assert.Equal("utf-8", mail.Charset);
         Assert.Equal(TimeSpan.FromMinutes(15), mail.UndeliveredAlertAfter);
+        Assert.Equal(TimeSpan.FromSeconds(30), mail.LeaseDuration);
         Assert.False(host.Services.GetRequiredService<IOptions<SmtpSinkOptions>>().Value.Enabled);
     }
 

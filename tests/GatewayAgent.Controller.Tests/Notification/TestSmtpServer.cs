@@ -33,6 +33,18 @@ internal sealed class TestSmtpServer : IAsyncDisposable
 
     public IReadOnlyList<MimeMessage> Received => [.. _store.Messages];
 
+    /// <summary>From now on each mail's DATA is held unanswered (the client waits for the 250) until <see cref="ReleaseHeld"/>.</summary>
+    public void Hold() => _store.Hold();
+
+    /// <summary>Answers every held mail (and no longer holds new ones).</summary>
+    public void ReleaseHeld() => _store.ReleaseHeld();
+
+    /// <summary>Completes when <paramref name="count"/> mails are held at once (so that many sessions are mid-send).</summary>
+    public Task WaitHeldAsync(int count) => _store.Held.WaitAsync(count);
+
+    /// <summary>Completes when <paramref name="count"/> mails have been received in total.</summary>
+    public Task WaitReceivedAsync(int count) => _store.Count.WaitAsync(count);
+
     /// <summary>RCPT TO this address is answered with a permanent refusal (5xx).</summary>
     public void RejectRecipient(string address) => _store.Rejected[address] = true;
 
@@ -90,7 +102,30 @@ internal sealed class TestSmtpServer : IAsyncDisposable
 
     private sealed class Store : MessageStore, IMailboxFilter
     {
+        private readonly Lock _gate = new();
         private volatile bool _refusing;
+        private TaskCompletionSource? _hold;
+
+        public Counter Held { get; } = new();
+
+        public Counter Count { get; } = new();
+
+        public void Hold()
+        {
+            lock (_gate)
+            {
+                _hold ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        public void ReleaseHeld()
+        {
+            lock (_gate)
+            {
+                _hold?.TrySetResult();
+                _hold = null;
+            }
+        }
 
         public ConcurrentDictionary<string, bool> Rejected { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -108,17 +143,67 @@ internal sealed class TestSmtpServer : IAsyncDisposable
             set => _refusing = value;
         }
 
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            Task? hold;
+            lock (_gate)
+            {
+                hold = _hold?.Task;
+            }
+
+            if (hold is not null)
+            {
+                Held.Add(1);
+                await hold.WaitAsync(cancellationToken);
+                Held.Add(-1);
+            }
+
             if (Refusing)
             {
-                return Task.FromResult(new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 try again later"));
+                return new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 try again later");
             }
 
             // As the sink does: restore the last line's CRLF that SmtpServer takes as part of the "." terminator.
             using var stream = new MemoryStream(GatewayAgent.Controller.Notification.SinkMessageStore.WithFinalLineBreak(buffer.ToArray()));
             Messages.Enqueue(MimeMessage.Load(stream, cancellationToken));
-            return Task.FromResult(SmtpResponse.Ok);
+            Count.Add(1);
+            return SmtpResponse.Ok;
+        }
+    }
+
+    /// <summary>A count that tests can await reaching a value (no polling).</summary>
+    internal sealed class Counter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(int Target, TaskCompletionSource Reached)> _waiters = [];
+        private int _value;
+
+        public void Add(int delta)
+        {
+            lock (_gate)
+            {
+                _value += delta;
+                foreach (var waiter in _waiters.Where(w => _value >= w.Target).ToList())
+                {
+                    waiter.Reached.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+
+        public Task WaitAsync(int target)
+        {
+            lock (_gate)
+            {
+                if (_value >= target)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((target, reached));
+                return reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
         }
     }
 }

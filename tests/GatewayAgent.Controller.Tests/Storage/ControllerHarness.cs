@@ -23,15 +23,22 @@ public sealed class ControllerHarness : IAsyncDisposable
     private readonly Action<IServiceCollection>? configure;
     private ServiceProvider provider;
 
-    private ControllerHarness(Dictionary<string, string?> settings, string? directory, Action<IServiceCollection>? configure)
+    private ControllerHarness(Dictionary<string, string?> settings, string? directory, Action<IServiceCollection>? configure, FakeTimeProvider? time)
     {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
         this.settings = settings;
         this.directory = directory;
         this.configure = configure;
         provider = Build();
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>The clock of this harness; harnesses sharing one database may share it too (see <see cref="CreateAsync"/>).</summary>
+    public FakeTimeProvider Time { get; }
+
+    /// <summary>The settings that locate this harness's database, for a second harness on the same database (another controller).</summary>
+    public IReadOnlyDictionary<string, string?> DatabaseSettings =>
+        settings.Where(s => s.Key is "Controller:Storage:Provider" or "ConnectionStrings:Controller" or "Controller:DataDirectory")
+            .ToDictionary(s => s.Key, s => s.Value, StringComparer.OrdinalIgnoreCase);
 
     public RecordingMailComposer Composer { get; } = new();
 
@@ -50,7 +57,12 @@ public sealed class ControllerHarness : IAsyncDisposable
     public ControllerDatabase Database => provider.GetRequiredService<ControllerDatabase>();
 
     public static async Task<ControllerHarness> CreateAsync(
-        string backend, PostgresCluster cluster, IDictionary<string, string?>? extra = null, bool migrate = true, Action<IServiceCollection>? configure = null)
+        string backend,
+        PostgresCluster cluster,
+        IEnumerable<KeyValuePair<string, string?>>? extra = null,
+        bool migrate = true,
+        Action<IServiceCollection>? configure = null,
+        FakeTimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         string? directory = null;
@@ -65,12 +77,12 @@ public sealed class ControllerHarness : IAsyncDisposable
             settings["Controller:DataDirectory"] = directory;
         }
 
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
         }
 
-        var harness = new ControllerHarness(settings, directory, configure);
+        var harness = new ControllerHarness(settings, directory, configure, time);
         if (migrate)
         {
             await harness.MigrateAsync();
