@@ -14,6 +14,7 @@ public sealed partial class ProbeScheduler
     private bool _canaryDialling;
     private long _lastCanaryStart = long.MinValue;
     private long _canaryTimerDue = long.MaxValue;
+    private ITimer? _canaryTimer;
     private bool _canaryDown;
 
     /// <summary>The verdict of the canary of the round a probe starting at <paramref name="started"/> belongs to; null without a canary.</summary>
@@ -108,7 +109,7 @@ public sealed partial class ProbeScheduler
     /// </summary>
     private CanaryCall? TakeDueCanaryCall()
     {
-        if (_nextCanary is null || _canaryDialling)
+        if (_nextCanary is null || _canaryDialling || _stopping.IsCancellationRequested)
         {
             return null;
         }
@@ -119,8 +120,10 @@ public sealed partial class ProbeScheduler
         {
             if (_canaryTimerDue != due)
             {
+                // A new one-shot timer each time: re-arming a timer from its own callback is not reliable everywhere.
                 _canaryTimerDue = due;
-                _canaryTimer?.Change(TimeSpan.FromTicks(due - now), Timeout.InfiniteTimeSpan);
+                _canaryTimer?.Dispose();
+                _canaryTimer = _time.CreateTimer(_ => OnCanaryTimer(), null, TimeSpan.FromTicks(due - now), Timeout.InfiniteTimeSpan);
             }
 
             return null;

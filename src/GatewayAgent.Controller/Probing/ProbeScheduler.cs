@@ -27,7 +27,6 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private readonly ProbeTarget? _canary;
     private readonly long _roundTicks;
     private readonly long _canarySpacingTicks;
-    private readonly ITimer? _canaryTimer;
     private readonly SemaphoreSlim _slots;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
@@ -54,7 +53,6 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         _canary = _options.CanaryTarget;
         _roundTicks = _options.Round.Ticks;
         _canarySpacingTicks = _options.CanarySpacing.Ticks;
-        _canaryTimer = _canary is null ? null : _time.CreateTimer(_ => OnCanaryTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
     }
 
@@ -469,7 +467,12 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 
     public override void Dispose()
     {
-        _canaryTimer?.Dispose();
+        lock (_gate)
+        {
+            _canaryTimer?.Dispose();
+            _canaryTimer = null;
+        }
+
         _slots.Dispose();
         base.Dispose();
     }
