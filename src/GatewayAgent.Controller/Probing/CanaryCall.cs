@@ -11,9 +11,6 @@ internal sealed class CanaryCall
     /// <summary>The verdicts of the rounds this call is the canary of (a round the loop skipped shares the next one's).</summary>
     public List<TaskCompletionSource<bool>> Rounds { get; } = [];
 
-    /// <summary>Misses observed before this call started that wait on it.</summary>
-    public int Misses { get; set; }
-
     /// <summary>True when the canary answered.</summary>
     public Task<bool> Verdict => _verdict.Task;
 

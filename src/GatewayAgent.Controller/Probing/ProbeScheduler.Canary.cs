@@ -54,7 +54,6 @@ public sealed partial class ProbeScheduler
         lock (_gate)
         {
             _nextCanary ??= new CanaryCall();
-            _nextCanary.Misses++;
             check = _nextCanary.Verdict;
             start = TakeDueCanaryCall();
         }
