@@ -109,9 +109,6 @@ public sealed class LabRunner : IAsyncDisposable
             $"--Controller:Probing:Interval={_options.ProbeInterval}",
             $"--Controller:Probing:FastInterval={_options.FastInterval}",
             $"--Controller:Probing:Timeout={_options.ProbeTimeout}",
-            // A miss is held until the canary of the next round answers: rounds as short as the fast interval keep
-            // dying-gasp probes from waiting a whole probe interval for their verdict.
-            $"--Controller:Probing:Round={_options.FastInterval}",
             $"--Controller:Probing:Canary=sip:0300000000@127.0.0.1:{_options.SipBasePort}",
             .. _options.ControllerArguments,
         ], Path.Combine(_logs, "controller.log"));

@@ -6,6 +6,6 @@ public enum ProbeOutcome
     Reached,
     /// <summary>Timeout, transport error, 404/408/480, 5xx, other 6xx.</summary>
     Missed,
-    /// <summary>A miss in a round where the canary also missed: the prober's own trouble; never counts toward failure.</summary>
+    /// <summary>A miss the canary did not confirm (it missed in the probe's round or right after the miss): the prober's own trouble; never counts toward failure.</summary>
     ProberDegraded,
 }

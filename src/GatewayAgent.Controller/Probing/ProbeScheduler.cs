@@ -7,16 +7,15 @@ namespace GatewayAgent.Controller.Probing;
 /// <summary>
 /// Places one probe per contract per interval (FN-3), each contract at its stable phase plus jitter, at most
 /// MaxConcurrent at once; classifies each outcome and hands it to the detector's sink (FN-4/FN-5 decide there).
-/// Every round it re-reads the contract list and probes the canary: a miss counts only when the canaries of its round
-/// and of the next round answered, else it is recorded as ProberDegraded. After a dying gasp
+/// Every round it re-reads the contract list and probes the canary: a miss counts only when the canary of its round
+/// and a canary call started after the miss (its post-miss check, shared by concurrent misses) answered, else it is
+/// recorded as ProberDegraded. After a dying gasp
 /// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the sink says settled.
 /// </summary>
 public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 {
     /// <summary>What the scheduler allows the dialer beyond the probe timeout (to CANCEL and collect the 487) before it gives up itself.</summary>
     internal static readonly TimeSpan DialGrace = TimeSpan.FromSeconds(2);
-
-    private const int KeptCanaryRounds = 16;
 
     private readonly IProbeTargetSource _source;
     private readonly IProbeOutcomeSink _sink;
@@ -27,18 +26,18 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private readonly ILogger _logger;
     private readonly ProbeTarget? _canary;
     private readonly long _roundTicks;
+    private readonly long _canarySpacingTicks;
     private readonly SemaphoreSlim _slots;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ContractSchedule> _contracts = [];
     private readonly PriorityQueue<ScheduledProbe, long> _queue = new();
-    private readonly Dictionary<long, TaskCompletionSource<bool>> _canaryVerdicts = [];
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _idle = NewSignal();
     private long _sleepingUntil = long.MinValue;
     private long _nextGeneration;
     private long _lastRound = long.MinValue;
-    private bool _canaryDown;
+    private CancellationToken _stopping;
 
     public ProbeScheduler(IProbeTargetSource source, IProbeOutcomeSink sink, IProbeDialer dialer, IOptions<ProbingOptions> options,
         ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger)
@@ -53,6 +52,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         _logger = logger;
         _canary = _options.CanaryTarget;
         _roundTicks = _options.Round.Ticks;
+        _canarySpacingTicks = _options.CanarySpacing.Ticks;
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
     }
 
@@ -97,7 +97,8 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ProbingLog.Started(_logger, _options.Interval, _options.FastInterval, _options.Timeout, _options.MaxConcurrent, _options.Round, _options.Canary ?? "none");
+        _stopping = stoppingToken;
+        ProbingLog.Started(_logger, _options.Interval, _options.FastInterval, _options.Timeout, _options.MaxConcurrent, _options.Round, _options.Canary ?? "none", _options.CanarySpacing);
         var nextRound = long.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -154,25 +155,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     {
         if (_canary is not null)
         {
-            TaskCompletionSource<bool> verdict;
-            lock (_gate)
-            {
-                verdict = CanaryVerdict(round);
-                if (_lastRound != long.MinValue)
-                {
-                    // Rounds the loop skipped (it was busy past a round boundary) take this round's verdict.
-                    for (var skipped = Math.Max(_lastRound + 1, round - KeptCanaryRounds); skipped < round; skipped++)
-                    {
-                        var late = CanaryVerdict(skipped);
-                        _ = verdict.Task.ContinueWith(t => late.TrySetResult(t.Result), CancellationToken.None,
-                            TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-                    }
-                }
-
-                _canaryVerdicts.Keys.Where(r => r < round - KeptCanaryRounds).ToList().ForEach(r => _canaryVerdicts.Remove(r));
-            }
-
-            _ = RunCanaryAsync(round, verdict, cancellationToken);
+            ScheduleRoundCanary(round, cancellationToken);
         }
 
         _lastRound = round;
@@ -330,6 +313,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         try
         {
             var started = _time.GetUtcNow();
+            var roundVerdict = RoundVerdict(started);
             ProbeDialResult? dial;
             try
             {
@@ -351,7 +335,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
             var outcome = classification.Outcome;
             if (outcome == ProbeOutcome.Missed)
             {
-                outcome = await JudgeMissAsync(started, cancellationToken).ConfigureAwait(false);
+                outcome = await JudgeMissAsync(roundVerdict, cancellationToken).ConfigureAwait(false);
             }
 
             var detail = fastCause is null ? classification.Detail : $"{classification.Detail} [fast probe: {fastCause}]";
@@ -483,6 +467,12 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 
     public override void Dispose()
     {
+        lock (_gate)
+        {
+            _canaryTimer?.Dispose();
+            _canaryTimer = null;
+        }
+
         _slots.Dispose();
         base.Dispose();
     }

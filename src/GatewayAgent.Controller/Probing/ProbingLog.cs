@@ -8,8 +8,8 @@ internal static partial class ProbingLog
     [LoggerMessage(6300, LogLevel.Information, "Prober SIP listening on {EndPoints}")]
     public static partial void Listening(ILogger logger, string endPoints);
 
-    [LoggerMessage(6301, LogLevel.Information, "Probing started: interval {Interval}, fast interval {FastInterval}, timeout {Timeout}, max {MaxConcurrent} at once, round {Round}, canary {Canary}")]
-    public static partial void Started(ILogger logger, TimeSpan interval, TimeSpan fastInterval, TimeSpan timeout, int maxConcurrent, TimeSpan round, string canary);
+    [LoggerMessage(6301, LogLevel.Information, "Probing started: interval {Interval}, fast interval {FastInterval}, timeout {Timeout}, max {MaxConcurrent} at once, round {Round}, canary {Canary} (calls at least {CanarySpacing} apart)")]
+    public static partial void Started(ILogger logger, TimeSpan interval, TimeSpan fastInterval, TimeSpan timeout, int maxConcurrent, TimeSpan round, string canary, TimeSpan canarySpacing);
 
     [LoggerMessage(6302, LogLevel.Information, "Probe targets refreshed: {Count} contracts ({Added} added, {Removed} removed)")]
     public static partial void TargetsChanged(ILogger logger, int count, int added, int removed);
@@ -17,8 +17,8 @@ internal static partial class ProbingLog
     [LoggerMessage(6303, LogLevel.Warning, "Could not read the probe targets; probing the previous list")]
     public static partial void TargetsFailed(ILogger logger, Exception error);
 
-    [LoggerMessage(6304, LogLevel.Warning, "probe.canary_missed round={Round} detail={Detail}: this round's and the previous round's misses are recorded as prober-degraded")]
-    public static partial void CanaryMissed(ILogger logger, long round, string detail);
+    [LoggerMessage(6304, LogLevel.Warning, "probe.canary_missed round={Round} check={Check} detail={Detail}: the misses waiting on this canary call (and this round's, for a round check) are recorded as prober-degraded")]
+    public static partial void CanaryMissed(ILogger logger, long round, string check, string detail);
 
     [LoggerMessage(6305, LogLevel.Information, "probe.canary_recovered round={Round}")]
     public static partial void CanaryRecovered(ILogger logger, long round);

@@ -30,8 +30,8 @@ public sealed class ProbingMetrics
         var meter = meterFactory.Create(MeterName);
         _placed = meter.CreateCounter<long>("gateway.probing.probes.placed", "{probe}", "Contract probe calls placed (the canary not included)");
         _outcomes = meter.CreateCounter<long>("gateway.probing.probes.recorded", "{probe}", "Contract probes recorded, by outcome (reached, missed, prober_degraded)");
-        _canaryPlaced = meter.CreateCounter<long>("gateway.probing.canary.placed", "{probe}", "Canary probes placed (the prober's self-check)");
-        _canaryMissed = meter.CreateCounter<long>("gateway.probing.canary.missed", "{probe}", "Canary probes that missed (the prober's own trouble)");
+        _canaryPlaced = meter.CreateCounter<long>("gateway.probing.canary.placed", "{probe}", "Canary calls placed (the prober's self-check), by check: round (a round's canary) or miss (a post-miss check only)");
+        _canaryMissed = meter.CreateCounter<long>("gateway.probing.canary.missed", "{probe}", "Canary calls that missed (the prober's own trouble), by check: round or miss");
         _setupTime = meter.CreateHistogram<double>("gateway.probing.setup_time", "ms", "INVITE to the first 180/183/2xx of reached probes");
         meter.CreateObservableGauge("gateway.probing.in_flight", () => Interlocked.Read(ref _inFlight), "{probe}", "Probe calls dialling now");
         meter.CreateObservableGauge("gateway.probing.contracts", () => Volatile.Read(ref _contracts), "{contract}", "Contracts being probed");
@@ -86,16 +86,16 @@ public sealed class ProbingMetrics
         }
     }
 
-    internal void OnCanaryPlaced()
+    internal void OnCanaryPlaced(string check)
     {
         Interlocked.Increment(ref _canaryPlacedTotal);
-        _canaryPlaced.Add(1);
+        _canaryPlaced.Add(1, new KeyValuePair<string, object?>("check", check));
     }
 
-    internal void OnCanaryMissed()
+    internal void OnCanaryMissed(string check)
     {
         Interlocked.Increment(ref _canaryMissedTotal);
-        _canaryMissed.Add(1);
+        _canaryMissed.Add(1, new KeyValuePair<string, object?>("check", check));
     }
 
     internal void SetContracts(int count) => Volatile.Write(ref _contracts, count);

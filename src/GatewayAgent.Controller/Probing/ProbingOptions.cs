@@ -30,8 +30,8 @@ public sealed class ProbingOptions
     public TimeSpan Jitter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// The round: at the start of each round the contract list is re-read and the canary is probed. A miss is held
-    /// until the canaries of its round and of the next round have answered.
+    /// The round: at the start of each round the contract list is re-read and the canary is probed. A miss counts only
+    /// when the canary of its round answered (and its post-miss check, see <see cref="CanarySpacing"/>).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Round { get; set; } = TimeSpan.FromSeconds(10);
@@ -42,6 +42,14 @@ public sealed class ProbingOptions
 
     /// <summary>SIP URI of a target known to be up (the self-check), e.g. sip:0300000000@192.0.2.5:5060; empty = no canary.</summary>
     public string? Canary { get; set; }
+
+    /// <summary>
+    /// The least time between the starts of two canary calls (at most one dials at a time). A miss is confirmed by a
+    /// canary call started after it was observed, shared by every miss waiting then: it is recorded at most this plus
+    /// one canary call after it was observed, and a canary outage costs at most one canary call per this much time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan CanarySpacing { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The number dialled at the canary, when it differs from the user part of <see cref="Canary"/>.</summary>
     public string? CanaryNumber { get; set; }

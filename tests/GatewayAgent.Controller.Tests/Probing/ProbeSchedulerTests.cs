@@ -138,9 +138,9 @@ public sealed class ProbeSchedulerTests
     }
 
     [Fact]
-    public async Task CanaryMiss_TurnsThatRoundsMisses_IntoProberDegraded_AndCanaryAnswer_LetsMissesCount()
+    public async Task CanaryMissInTheProbesOwnRound_DegradesItsMisses_AndCanaryAnswers_LetMissesCount_WithinOneCanaryCall()
     {
-        // Every contract refuses (404); interval = round = 10 s, so each round probes all 20 contracts once.
+        // Every contract refuses (404) at once; interval = round = 10 s, so each round probes all 20 contracts once.
         var options = Options(o =>
         {
             o.Interval = TimeSpan.FromSeconds(10);
@@ -151,49 +151,210 @@ public sealed class ProbeSchedulerTests
         h.Dialer.Answer = _ => Task.FromResult(ProbeDialResult.Response(404, TimeSpan.FromMilliseconds(5)));
         h.Dialer.CanaryUp = false;
         await h.StartAsync();
+        Assert.Single(h.Dialer.CanaryCalls); // round 0's canary, at t=0: it missed
+        h.Dialer.CanaryUp = true; // and answers again before any probe of round 0 misses
 
-        // Round 0 [0,10): canary down -> its misses are the prober's trouble.
+        // Round 0 [0,10): its canary missed, so its misses are the prober's trouble, whatever the canary says later.
         await h.AdvanceAsync(TimeSpan.FromSeconds(10) - Step, Step);
         await h.Sink.WaitUntilAsync(r => r.Count == 20);
         Assert.All(h.Sink.Records, r => Assert.Equal(ProbeOutcome.ProberDegraded, r.Outcome));
         Assert.Equal(20, h.Metrics.DegradedTotal);
+        Assert.Single(h.Dialer.CanaryCalls); // a miss in a round whose canary already missed needs no further canary call
 
-        // Round 1 [10,20): canary up; its misses are held until round 2's canary has answered too.
-        h.Dialer.CanaryUp = true;
+        // Round 1 [10,20): its canary answered; each miss counts once a canary call started after it answered too.
+        // That call starts at once, or CanarySpacing after the previous one: every miss of round 1 that is
+        // CanarySpacing old is recorded by t=19.9, before round 2's canary (the clock stands still while we wait).
         await h.AdvanceAsync(TimeSpan.FromSeconds(10), Step); // to t=19.9
         Assert.Equal(40, h.Dialer.Calls.Count);
-        Assert.Equal(20, h.Sink.Records.Count); // held: round 2's canary has not answered yet
+        var due = h.Dialer.Calls.Count(c => SchedulerHarness.Seconds(c.At) is >= 10 and <= 19.9 - 0.5);
+        Assert.True(due >= 10, $"only {due} probes in [10, 19.4]");
+        await h.Sink.WaitUntilAsync(r => r.Count(x => SchedulerHarness.Seconds(x.StartedAt) is >= 10 and <= 19.9 - 0.5) == due);
+        Assert.DoesNotContain(h.Dialer.CanaryCalls, c => SchedulerHarness.Seconds(c) >= 20);
 
-        await h.AdvanceAsync(Step, Step); // t=20: round 2 starts, its canary answers
-        await h.Sink.WaitUntilAsync(r => r.Count == 40);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(0.5), Step); // the last misses' check
+        await h.Sink.WaitUntilAsync(r => r.Count(x => SchedulerHarness.Seconds(x.StartedAt) is >= 10 and < 20) == 20);
         var round1 = h.Sink.Records.Where(r => SchedulerHarness.Seconds(r.StartedAt) is >= 10 and < 20).ToList();
-        Assert.Equal(20, round1.Count);
         Assert.All(round1, r => Assert.Equal(ProbeOutcome.Missed, r.Outcome));
         Assert.All(round1, r => Assert.Equal(404, r.Status));
-        Assert.Equal(20, h.Metrics.MissedTotal);
         Assert.Equal(1, h.Metrics.CanaryMissedTotal);
+        // Post-miss checks are canary calls: counted, never two at once, never two starts closer than CanarySpacing.
+        Assert.Equal(h.Dialer.CanaryCalls.Count, h.Metrics.CanaryPlacedTotal);
+        Assert.Equal(1, h.Dialer.MaxCanaryInFlight);
+        AssertSpaced(h.Dialer.CanaryCalls, h.Options.CanarySpacing);
     }
 
     [Fact]
-    public async Task CanaryMissInTheNextRound_AlsoDegradesTheMissesItFollows()
+    public async Task CanaryMissAfterTheProbesMiss_DegradesIt_ThoughTheCanaryOfItsRoundAnswered()
     {
+        // One contract that does not answer; it is probed early in round 0, so it times out well before round 1.
+        var id = Enumerable.Range(1, 1000).First(i => ProbePhase.Of(i) < 0.5);
         var options = Options(o =>
         {
             o.Interval = TimeSpan.FromSeconds(10);
             o.Timeout = TimeSpan.FromSeconds(1);
             o.Canary = "sip:0399999999@127.0.0.1:5060";
         });
-        await using var h = new SchedulerHarness(options, FakeTargetSource.Contracts(5));
-        h.Dialer.Answer = _ => Task.FromResult(ProbeDialResult.TimedOut());
+        await using var h = new SchedulerHarness(options, [FakeTargetSource.Contract(id)]);
+        h.Dialer.Answer = async _ =>
+        {
+            await Task.Delay(options.Timeout, h.Time).ConfigureAwait(false);
+            return ProbeDialResult.TimedOut();
+        };
+        await h.StartAsync();
+        Assert.Single(h.Dialer.CanaryCalls); // round 0's canary answered
+        h.Dialer.CanaryUp = false; // the prober's trouble begins while the probe is ringing out
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10) - Step, Step); // t=9.9, still round 0
+
+        var record = Assert.Single(await RecordsAsync(h, 1));
+        Assert.Equal(ProbeOutcome.ProberDegraded, record.Outcome);
+        Assert.Equal(2, h.Dialer.CanaryCalls.Count); // the post-miss check, made before round 1 began
+        Assert.Equal(1, h.Metrics.CanaryMissedTotal);
+        Assert.Equal(0, h.Metrics.MissedTotal);
+    }
+
+    [Fact]
+    public async Task MissesWhileACanaryCallIsInFlight_AllShareTheNextOneCanaryCall()
+    {
+        var gate = new TaskCompletionSource<ProbeDialResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = Options(o =>
+        {
+            o.Interval = TimeSpan.FromSeconds(10);
+            o.Canary = "sip:0399999999@127.0.0.1:5060";
+        });
+        await using var h = new SchedulerHarness(options, FakeTargetSource.Contracts(50));
+        h.Dialer.Answer = _ => Task.FromResult(ProbeDialResult.Response(480, TimeSpan.FromMilliseconds(5)));
+        // Call 1 is round 0's canary; call 2, the first miss's post-miss check, dials until the test lets it answer
+        // (the clock stays below its Timeout + 2 s).
+        h.Dialer.CanaryAnswer = (n, _) => n == 2 ? gate.Task : Task.FromResult(FakeProbeDialer.Answered);
         await h.StartAsync();
 
-        await h.AdvanceAsync(TimeSpan.FromSeconds(10) - Step, Step); // round 0: canary up, misses held
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10) - Step, Step); // t=9.9: almost every contract has missed
+        var probes = h.Dialer.Calls.Count;
+        Assert.InRange(probes, 45, 50);
+        Assert.Equal(2, h.Dialer.CanaryCalls.Count); // one check in flight; the other misses wait for the next call
         Assert.Empty(h.Sink.Records);
-        h.Dialer.CanaryUp = false;
-        await h.AdvanceAsync(Step, Step); // round 1's canary misses: the trouble began while round 0's probes waited
+        var secondCall = h.Dialer.CanaryCalls.ElementAt(1);
 
-        await h.Sink.WaitUntilAsync(r => r.Count == 5);
-        Assert.All(h.Sink.Records, r => Assert.Equal(ProbeOutcome.ProberDegraded, r.Outcome));
+        gate.SetResult(FakeProbeDialer.Answered);
+        await h.Sink.WaitUntilAsync(r => r.Count == probes);
+
+        Assert.Equal(3, h.Dialer.CanaryCalls.Count); // every miss observed while call 2 dialled shared call 3
+        Assert.Equal(1, h.Dialer.MaxCanaryInFlight);
+        Assert.All(h.Sink.Records, r => Assert.Equal(ProbeOutcome.Missed, r.Outcome));
+        // Call 2 started the moment the first miss was observed (or CanarySpacing after round 0's canary, if sooner).
+        var firstMiss = SchedulerHarness.Seconds(h.Dialer.Calls.Min(c => c.At));
+        Assert.Equal(Math.Max(firstMiss, options.CanarySpacing.TotalSeconds), SchedulerHarness.Seconds(secondCall), 3);
+    }
+
+    [Fact]
+    public async Task CanaryOutage_DoesNotBecomeACanaryStorm_CanaryCallsStartAtLeastCanarySpacingApart()
+    {
+        // The canary answers each round's first call (so round verdicts are good and every miss asks for a check)
+        // and refuses every other call at once: the worst case for a storm, each call ends as soon as it starts.
+        var answeredRounds = new HashSet<long>();
+        var options = Options(o =>
+        {
+            o.Interval = TimeSpan.FromSeconds(10);
+            o.Timeout = TimeSpan.FromSeconds(1);
+            o.Canary = "sip:0399999999@127.0.0.1:5060";
+        });
+        await using var h = new SchedulerHarness(options, FakeTargetSource.Contracts(200)); // 20 misses a second
+        h.Dialer.Answer = _ => Task.FromResult(ProbeDialResult.Response(404, TimeSpan.FromMilliseconds(5)));
+        h.Dialer.CanaryAnswer = (_, at) =>
+        {
+            lock (answeredRounds)
+            {
+                return Task.FromResult(answeredRounds.Add((long)(SchedulerHarness.Seconds(at) / 10))
+                    ? FakeProbeDialer.Answered
+                    : ProbeDialResult.TransportError("connection refused"));
+            }
+        };
+        await h.StartAsync();
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(60), Step);
+        await h.AdvanceAsync(options.CanarySpacing, Step); // the last misses' check
+        // Up to six windows of 200 probes. Fewer when the machine is slow: a miss is recorded on a worker thread once
+        // its check answered, and the clock may have moved past the contract's next slot by then (it is placed late).
+        var probes = h.Dialer.Calls.Count(c => SchedulerHarness.Seconds(c.At) < 60);
+        Assert.InRange(probes, 600, 1200);
+        await h.Sink.WaitUntilAsync(r => r.Count(x => SchedulerHarness.Seconds(x.StartedAt) < 60) == probes);
+
+        // Hundreds of misses, yet at most one canary call per CanarySpacing (2 a second), never two at once.
+        var canary = h.Dialer.CanaryCalls.Where(c => SchedulerHarness.Seconds(c) < 60).ToList();
+        AssertSpaced(canary, options.CanarySpacing);
+        Assert.InRange(canary.Count, 60, 120);
+        Assert.All(Enumerable.Range(0, 60), s => Assert.InRange(canary.Count(c => (int)SchedulerHarness.Seconds(c) == s), 0, 2));
+        Assert.Equal(1, h.Dialer.MaxCanaryInFlight);
+        // The refused checks blame the prober: most misses are degraded (those judged by a round's answered canary count).
+        var judged = h.Sink.Records.Where(r => SchedulerHarness.Seconds(r.StartedAt) < 60).ToList();
+        var degraded = judged.Count(r => r.Outcome == ProbeOutcome.ProberDegraded);
+        Assert.True(degraded >= 0.85 * judged.Count, $"{degraded} of {judged.Count} degraded");
+        Assert.True(h.Metrics.CanaryMissedTotal >= 54);
+    }
+
+    [Fact]
+    public async Task DyingGasp_WithTheDefaultRoundAndFastInterval_FourMissesAreRecordedWithin4xFastIntervalPlusTimeout()
+    {
+        // Issue 4: after power.lost, detection within 4 × FastInterval + Timeout + 2 s, with the default Round (10 s)
+        // and FastInterval (5 s) and a canary configured. Each fast probe's miss is recorded when it is observed (its
+        // post-miss check answers at once), so the next fast probe goes out FastInterval after the previous one.
+        var options = Options(o =>
+        {
+            o.Round = TimeSpan.FromSeconds(10);
+            o.FastInterval = TimeSpan.FromSeconds(5);
+            o.Timeout = TimeSpan.FromSeconds(2);
+            o.Canary = "sip:0399999999@127.0.0.1:5060";
+        });
+        await using var h = new SchedulerHarness(options, [FakeTargetSource.Contract(9)]);
+        var recordedAt = new System.Collections.Concurrent.ConcurrentDictionary<ProbeRecord, double>();
+        h.Sink.Settled = (record, all) =>
+        {
+            recordedAt[record] = SchedulerHarness.Seconds(h.Time.GetUtcNow());
+            return all.Count(r => r.Detail.Contains("[fast probe: power.lost]", StringComparison.Ordinal)) >= 4;
+        };
+        await h.StartAsync();
+        await h.AdvanceAsync(TimeSpan.FromSeconds(60), Step); // window 0: the normal probe answers
+        Assert.Single(h.Dialer.CallsOf(9));
+
+        h.Dialer.Answer = async _ => // the site lost power: nothing answers, the dialer gives up after Timeout
+        {
+            await Task.Delay(options.Timeout, h.Time).ConfigureAwait(false);
+            return ProbeDialResult.TimedOut();
+        };
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1.5), Step); // t=61.5
+        var gasp = 61.5;
+        h.Scheduler.Trigger(9, "power.lost");
+        await h.IdleAsync();
+        for (var k = 1; k <= 4; k++)
+        {
+            // To the moment the k-th fast probe times out; its miss is recorded without the clock moving on.
+            await h.AdvanceAsync(TimeSpan.FromSeconds(gasp + ((k - 1) * 5) + 2 - SchedulerHarness.Seconds(h.Time.GetUtcNow())), Step);
+            await h.Sink.WaitUntilAsync(r => r.Count(x => x.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)) == k);
+        }
+
+        var fast = h.Sink.Records.Where(r => r.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)).ToList();
+        Assert.All(fast, r => Assert.Equal(ProbeOutcome.Missed, r.Outcome));
+        Assert.Equal([61.5, 66.5, 71.5, 76.5], fast.Select(r => Math.Round(SchedulerHarness.Seconds(r.StartedAt), 3)).ToArray());
+        Assert.Equal([63.5, 68.5, 73.5, 78.5], fast.Select(r => Math.Round(recordedAt[r], 3)).ToArray());
+        Assert.InRange(recordedAt[fast[3]] - gasp, 0, (4 * options.FastInterval + options.Timeout).TotalSeconds);
+        // Each miss was confirmed by a canary call placed the moment it was observed.
+        Assert.All(new[] { 63.5, 68.5, 73.5, 78.5 }, t => Assert.Contains(h.Dialer.CanaryCalls, c => Math.Round(SchedulerHarness.Seconds(c), 3) == t));
+    }
+
+    private static void AssertSpaced(IEnumerable<DateTimeOffset> calls, TimeSpan spacing)
+    {
+        var ordered = calls.Order().ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.True(ordered[i] - ordered[i - 1] >= spacing, $"canary calls at {SchedulerHarness.Seconds(ordered[i - 1])} s and {SchedulerHarness.Seconds(ordered[i])} s");
+        }
+    }
+
+    private static async Task<IReadOnlyList<ProbeRecord>> RecordsAsync(SchedulerHarness h, int count)
+    {
+        await h.Sink.WaitUntilAsync(r => r.Count >= count);
+        return h.Sink.Records.ToList();
     }
 
     [Fact]

@@ -8,8 +8,11 @@ internal sealed class FakeProbeDialer : IProbeDialer
 {
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _called = new(0);
+    private readonly SemaphoreSlim _canaryCalled = new(0);
     private int _inFlight;
     private int _maxInFlight;
+    private int _canaryInFlight;
+    private int _maxCanaryInFlight;
 
     public FakeProbeDialer(TimeProvider time)
     {
@@ -20,8 +23,11 @@ internal sealed class FakeProbeDialer : IProbeDialer
     public Func<ProbeTarget, Task<ProbeDialResult>> Answer { get; set; } =
         _ => Task.FromResult(ProbeDialResult.Response(200, TimeSpan.FromMilliseconds(50), 180));
 
-    /// <summary>Whether the canary (contract id 0) answers.</summary>
+    /// <summary>Whether the canary (contract id 0) answers at once (200) or times out at once; see <see cref="CanaryAnswer"/>.</summary>
     public bool CanaryUp { get; set; } = true;
+
+    /// <summary>When set, answers the canary instead of <see cref="CanaryUp"/>: given the call's number (1 = first) and time.</summary>
+    public Func<int, DateTimeOffset, Task<ProbeDialResult>>? CanaryAnswer { get; set; }
 
     public ConcurrentQueue<(long ContractId, DateTimeOffset At)> Calls { get; } = new();
 
@@ -30,6 +36,11 @@ internal sealed class FakeProbeDialer : IProbeDialer
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most canary calls that were dialling at once.</summary>
+    public int MaxCanaryInFlight => Volatile.Read(ref _maxCanaryInFlight);
+
+    public static ProbeDialResult Answered => ProbeDialResult.Response(200, TimeSpan.FromMilliseconds(20), 180);
 
     public IReadOnlyList<DateTimeOffset> CallsOf(long contractId) => Calls.Where(c => c.ContractId == contractId).Select(c => c.At).ToList();
 
@@ -43,12 +54,21 @@ internal sealed class FakeProbeDialer : IProbeDialer
         }
     }
 
+    /// <summary>Waits (event-driven; the bound only stops a broken test) until this many canary calls were placed.</summary>
+    public async Task WaitForCanaryCallsAsync(int count)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (CanaryCalls.Count < count)
+        {
+            await _canaryCalled.WaitAsync(bound.Token);
+        }
+    }
+
     public async Task<ProbeDialResult> DialAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (target.ContractId == 0)
         {
-            CanaryCalls.Enqueue(_time.GetUtcNow());
-            return CanaryUp ? ProbeDialResult.Response(200, TimeSpan.FromMilliseconds(20), 180) : ProbeDialResult.TimedOut();
+            return await DialCanaryAsync(cancellationToken);
         }
 
         Calls.Enqueue((target.ContractId, _time.GetUtcNow()));
@@ -66,6 +86,30 @@ internal sealed class FakeProbeDialer : IProbeDialer
         finally
         {
             Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task<ProbeDialResult> DialCanaryAsync(CancellationToken cancellationToken)
+    {
+        var at = _time.GetUtcNow();
+        CanaryCalls.Enqueue(at);
+        var number = CanaryCalls.Count;
+        var now = Interlocked.Increment(ref _canaryInFlight);
+        int seen;
+        while ((seen = Volatile.Read(ref _maxCanaryInFlight)) < now && Interlocked.CompareExchange(ref _maxCanaryInFlight, now, seen) != seen)
+        {
+        }
+
+        _canaryCalled.Release();
+        try
+        {
+            return CanaryAnswer is { } answer
+                ? await answer(number, at).WaitAsync(cancellationToken)
+                : CanaryUp ? Answered : ProbeDialResult.TimedOut();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _canaryInFlight);
         }
     }
 }
