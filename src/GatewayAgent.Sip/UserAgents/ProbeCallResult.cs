@@ -3,7 +3,8 @@ namespace GatewayAgent.Sip.UserAgents;
 /// <summary>
 /// What a probe call got: the first ringing/progress status and when, the final status (408 on timeout, 503 on a
 /// transport error), the time from INVITE to the first sign of life (1xx other than 100, or the final), and for an
-/// answered call the status our BYE got (200 when the call was ended cleanly).
+/// answered call the status our BYE got (200 when the call was ended cleanly; null when no answer to it came within
+/// what was left of the probe timeout — the BYE goes on by itself).
 /// </summary>
 public sealed record ProbeCallResult(string CallId, int? ProvisionalStatus, int FinalStatus, TimeSpan SetupTime, string? Error, int? ByeStatus = null)
 {

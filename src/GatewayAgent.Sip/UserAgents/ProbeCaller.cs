@@ -16,6 +16,9 @@ namespace GatewayAgent.Sip.UserAgents;
 /// </summary>
 public sealed class ProbeCaller : ISipTransactionUser
 {
+    /// <summary>The least time an answered call waits for the answer to its BYE before the result is returned.</summary>
+    internal static readonly TimeSpan MinByeWait = TimeSpan.FromMilliseconds(500);
+
     private readonly SipTransactionLayer _layer;
     private readonly RtpPortAllocator? _ports;
     private readonly TimeProvider _time;
@@ -133,7 +136,19 @@ public sealed class ProbeCaller : ISipTransactionUser
                 await Task.Delay(call.HoldFor, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            byeStatus = await ByeAsync(dialog, call.Target, transport, sentBy).ConfigureAwait(false);
+            // The answer is the probe's outcome; the BYE's own answer is only waited for within what is left of the
+            // probe timeout (at least MinByeWait). A peer that never answers our BYE (a crashed far end, a scenario that
+            // aborted the call) must not turn an answered probe into a timeout; the BYE transaction runs on by itself
+            // (Timer F) and its failure is still logged.
+            var bye = ByeAsync(dialog, call.Target, transport, sentBy);
+            var byeWait = call.Timeout - _time.GetElapsedTime(start);
+            try
+            {
+                byeStatus = await bye.WaitAsync(byeWait > MinByeWait ? byeWait : MinByeWait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus) { TimedOut = timedOut };

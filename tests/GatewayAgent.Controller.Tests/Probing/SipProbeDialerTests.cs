@@ -39,6 +39,26 @@ public sealed class SipProbeDialerTests
         Assert.True(sipp is { ExitCode: 0, Successful: 1, Failed: 0 }, sipp.ToString());
     }
 
+    [Fact]
+    public async Task AnsweredProbe_IsReached_WithinTheTimeout_EvenWhenItsByeIsNeverAnswered()
+    {
+        await using var site = await SippSite.StartAsync("answer-ignore-bye.xml", calls: 1);
+        await using var dialer = await StartDialerAsync();
+        var timeout = TimeSpan.FromSeconds(2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await dialer.DialAsync(Target(site), timeout, CancellationToken.None);
+
+        // The scheduler gives a dial Timeout + DialGrace; a BYE waited for until Timer F (32 s) would have been cut
+        // there and recorded as a timeout: a false miss for a site that answered.
+        Assert.True(clock.Elapsed < timeout + TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.Equal(200, result.FinalStatus);
+        Assert.Null(result.ByeStatus);
+        Assert.Equal(ProbeOutcome.Reached, ProbeClassifier.Classify(result).Outcome);
+        var sipp = await site.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(sipp is { ExitCode: 0, Successful: 1, Failed: 0 }, sipp.ToString());
+    }
+
     [Theory]
     [InlineData("busy.xml", 486, ProbeOutcome.Reached)]
     [InlineData("not-found.xml", 404, ProbeOutcome.Missed)]
