@@ -19,10 +19,13 @@ internal sealed class ContractSchedule
     /// <summary>The generation of the one queue entry that is valid for this contract; older entries are skipped.</summary>
     public long Generation { get; set; }
 
-    /// <summary>A probe of this contract is dialling or waiting for its canary verdict or its record.</summary>
-    public bool Busy { get; set; }
+    /// <summary>Probes of this contract dialling or waiting for their canary verdict or their record.</summary>
+    public int InFlight { get; set; }
 
-    /// <summary>A probe fell due while one was busy: place it as soon as that one is recorded.</summary>
+    /// <summary>A probe of this contract is in flight: a normal probe waits for it (one at a time).</summary>
+    public bool Busy => InFlight > 0;
+
+    /// <summary>A probe fell due while it had to wait (see <see cref="Busy"/>): place it as soon as one is recorded.</summary>
     public bool Pending { get; set; }
 
     /// <summary>The dying-gasp cause while fast probing (power.lost, wan.down, offline), else null.</summary>

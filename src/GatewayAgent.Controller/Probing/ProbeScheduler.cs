@@ -27,6 +27,9 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private readonly ProbeTarget? _canary;
     private readonly long _roundTicks;
     private readonly long _canarySpacingTicks;
+
+    // Fast probes of one contract in flight at once: enough for every FastInterval within a probe's longest life.
+    private readonly int _maxFastInFlight;
     private readonly SemaphoreSlim _slots;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
@@ -53,6 +56,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         _canary = _options.CanaryTarget;
         _roundTicks = _options.Round.Ticks;
         _canarySpacingTicks = _options.CanarySpacing.Ticks;
+        _maxFastInFlight = (int)Math.Ceiling((_options.Timeout + DialGrace).Ticks / (double)_options.FastInterval.Ticks) + 1;
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
     }
 
@@ -76,13 +80,10 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
             }
 
             contract.FastCause = cause;
-            if (contract.Busy)
+            if (started)
             {
-                contract.Pending = true;
-                contract.Generation = ++_nextGeneration; // drop the queued normal probe
-            }
-            else
-            {
+                // At once, even while a normal probe (placed before the gasp) is in flight; this also drops the queued
+                // normal probe. Already fast: the cadence goes on.
                 Enqueue(contract, _time.GetUtcNow().UtcTicks);
             }
 
@@ -245,19 +246,25 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
                     continue; // superseded or removed
                 }
 
-                if (contract.Busy)
+                fastCause = contract.FastCause;
+                if (fastCause is null ? contract.Busy : contract.InFlight >= _maxFastInFlight)
                 {
                     contract.Pending = true;
                     continue;
                 }
 
-                contract.Busy = true;
+                contract.InFlight++;
                 target = contract.Target;
-                fastCause = contract.FastCause;
                 if (fastCause is null)
                 {
                     // The next window's slot; if the loop fell so far behind that it is already past, the one after.
                     EnqueueNormal(contract, now, afterTicks: Math.Max(now, WindowEnd(contract, entry.DueTicks) - 1));
+                }
+                else
+                {
+                    // Fast probes keep their cadence whether or not this one has ended: with a Timeout longer than the
+                    // FastInterval they overlap, so four misses take 4 × FastInterval + Timeout, not 4 × Timeout.
+                    Enqueue(contract, now + _options.FastInterval.Ticks);
                 }
             }
 
@@ -353,7 +360,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
                 ProbingLog.RecordFailed(_logger, contract.ContractId, ex);
             }
 
-            OnRecorded(contract, started.UtcTicks, fastCause is not null, settled);
+            OnRecorded(contract, fastCause is not null, settled);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -382,12 +389,12 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         }
     }
 
-    private void OnRecorded(ContractSchedule contract, long startedTicks, bool wasFast, bool settled)
+    private void OnRecorded(ContractSchedule contract, bool wasFast, bool settled)
     {
         int fastProbes = 0;
         lock (_gate)
         {
-            contract.Busy = false;
+            contract.InFlight--;
             if (!_contracts.TryGetValue(contract.ContractId, out var current) || !ReferenceEquals(current, contract))
             {
                 return; // removed while probing
@@ -408,13 +415,17 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
                     contract.Pending = false;
                     EnqueueNormal(contract, now, afterTicks: now);
                 }
+                else if (contract.Pending)
+                {
+                    contract.Pending = false; // a fast probe held back by the in-flight cap
+                    Enqueue(contract, now);
+                }
                 else
                 {
-                    Enqueue(contract, contract.Pending ? now : Math.Max(now, startedTicks + _options.FastInterval.Ticks));
-                    contract.Pending = false;
+                    return; // the next fast probe is queued at its cadence
                 }
             }
-            else if (contract.Pending)
+            else if (contract.Pending && !contract.Busy)
             {
                 contract.Pending = false;
                 Enqueue(contract, now);

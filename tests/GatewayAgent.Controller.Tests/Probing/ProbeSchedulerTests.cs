@@ -342,6 +342,63 @@ public sealed class ProbeSchedulerTests
         Assert.All(new[] { 63.5, 68.5, 73.5, 78.5 }, t => Assert.Contains(h.Dialer.CanaryCalls, c => Math.Round(SchedulerHarness.Seconds(c), 3) == t));
     }
 
+    [Fact]
+    public async Task DyingGasp_WithTheDefaultTimeoutLongerThanTheFastInterval_FastProbesOverlap_AndDetectionStaysWithin4xFastPlusTimeout()
+    {
+        // Issue 4's bound 4 × FastInterval + Timeout (+ 2 s for the mail) with the defaults: FastInterval 5 s,
+        // Timeout 8 s, Round 10 s, canary on. One fast probe at a time would space them by the Timeout (4 × 8 s + 8 s);
+        // instead one starts every FastInterval while the earlier ones still ring out.
+        var options = Options(o =>
+        {
+            o.Round = TimeSpan.FromSeconds(10);
+            o.FastInterval = TimeSpan.FromSeconds(5);
+            o.Timeout = TimeSpan.FromSeconds(8);
+            o.Canary = "sip:0399999999@127.0.0.1:5060";
+        });
+        await using var h = new SchedulerHarness(options, [FakeTargetSource.Contract(9)]);
+        var recordedAt = new System.Collections.Concurrent.ConcurrentDictionary<ProbeRecord, double>();
+        h.Sink.Settled = (record, all) =>
+        {
+            recordedAt[record] = SchedulerHarness.Seconds(h.Time.GetUtcNow());
+            return all.Count(r => r.Detail.Contains("[fast probe: power.lost]", StringComparison.Ordinal)) >= 4;
+        };
+        await h.StartAsync();
+        await h.AdvanceAsync(TimeSpan.FromSeconds(60), Step); // window 0: the normal probe answers
+        Assert.Single(h.Dialer.CallsOf(9));
+
+        h.Dialer.Answer = async _ =>
+        {
+            await Task.Delay(options.Timeout, h.Time).ConfigureAwait(false);
+            return ProbeDialResult.TimedOut();
+        };
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1.5), Step); // t=61.5
+        const double gasp = 61.5;
+        h.Scheduler.Trigger(9, "power.lost");
+        await h.IdleAsync();
+        for (var k = 1; k <= 4; k++)
+        {
+            await h.AdvanceAsync(TimeSpan.FromSeconds(gasp + ((k - 1) * 5) + 8 - SchedulerHarness.Seconds(h.Time.GetUtcNow())), Step);
+            await h.Sink.WaitUntilAsync(r => r.Count(x => x.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)) == k);
+        }
+
+        var fast = h.Sink.Records.Where(r => r.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)).ToList();
+        Assert.All(fast, r => Assert.Equal(ProbeOutcome.Missed, r.Outcome));
+        Assert.Equal([61.5, 66.5, 71.5, 76.5], fast.Select(r => Math.Round(SchedulerHarness.Seconds(r.StartedAt), 3)).ToArray());
+        Assert.Equal([69.5, 74.5, 79.5, 84.5], fast.Select(r => Math.Round(recordedAt[r], 3)).ToArray());
+        Assert.InRange(recordedAt[fast[3]] - gasp, 0, (4 * options.FastInterval + options.Timeout).TotalSeconds);
+
+        // The fifth fast probe fell due (81.5) before the fourth was recorded (84.5); after that the detector has
+        // settled and the contract is back on its normal phase: one probe per window.
+        await h.AdvanceAsync(TimeSpan.FromSeconds(120), Step);
+        var later = h.Dialer.CallsOf(9).Select(SchedulerHarness.Seconds).Where(t => t > 76.5 + Step.TotalSeconds).ToArray();
+        Assert.Equal(81.5, Math.Round(later[0], 3));
+        var normal = later[1..];
+        var phase = ProbePhase.Of(9) * (60 - h.Options.Jitter.TotalSeconds);
+        Assert.NotEmpty(normal);
+        Assert.All(normal, t => Assert.InRange(t % 60, phase, phase + h.Options.Jitter.TotalSeconds + Step.TotalSeconds));
+        Assert.Equal(normal.Length, normal.Select(t => (int)(t / 60)).Distinct().Count());
+    }
+
     private static void AssertSpaced(IEnumerable<DateTimeOffset> calls, TimeSpan spacing)
     {
         var ordered = calls.Order().ToList();
