@@ -117,6 +117,37 @@ public sealed class SimulatedSite : IAsyncDisposable
             .WithQualityOfServiceLevel(qos)
             .Build());
 
+    /// <summary>
+    /// Publishes events {SiteId}-1..{count} (seq 1..count, live) at QoS 1 as fast as the broker acknowledges them,
+    /// with up to <paramref name="window"/> publishes awaiting their PUBACK at once (an agent replaying its spool does this).
+    /// </summary>
+    public async Task<List<MqttClientPublishResult>> PublishEventBurstAsync(int count, int window, DateTimeOffset ts, int telemetryPerEvent = 0)
+    {
+        var results = new List<MqttClientPublishResult>(count);
+        var inFlight = new Queue<Task<MqttClientPublishResult>>(window);
+        for (var seq = 1; seq <= count; seq++)
+        {
+            for (var i = 0; i <= telemetryPerEvent; i++)
+            {
+                if (inFlight.Count == window)
+                {
+                    results.Add(await inFlight.Dequeue());
+                }
+
+                inFlight.Enqueue(i < telemetryPerEvent
+                    ? PublishTelemetryAsync("mains", "up", 97)
+                    : PublishEventAsync(Event($"{SiteId}-{seq}", seq, EventTypes.ProbeAnswered, ts)));
+            }
+        }
+
+        while (inFlight.Count > 0)
+        {
+            results.Add(await inFlight.Dequeue());
+        }
+
+        return results;
+    }
+
     public static AgentEvent Event(string id, long seq, string type, DateTimeOffset ts, bool historical = false) =>
         new() { Id = id, Seq = seq, Ts = ts, Type = type, Historical = historical };
 
