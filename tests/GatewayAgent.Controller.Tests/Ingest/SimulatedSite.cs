@@ -90,7 +90,7 @@ public sealed class SimulatedSite : IAsyncDisposable
     public Task<MqttClientPublishResult> PublishBirthAsync(string version = "1.2.3") =>
         PublishAsync(Topics.State(SiteId), new AgentState { Online = true, BdSeq = BdSeq, Version = version, Ts = DateTimeOffset.UnixEpoch }, ContractsJsonContext.Default.AgentState, retain: true);
 
-    public Task<MqttClientPublishResult> PublishTelemetryAsync(string power, string wan, double batteryPercent) =>
+    public Task<MqttClientPublishResult> PublishTelemetryAsync(string power, string wan, double batteryPercent, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         PublishAsync(
             Topics.Telemetry(SiteId),
             new TelemetrySnapshot
@@ -105,7 +105,8 @@ public sealed class SimulatedSite : IAsyncDisposable
                 UptimeSeconds = 1,
             },
             ContractsJsonContext.Default.TelemetrySnapshot,
-            retain: false);
+            retain: false,
+            qos);
 
     public Task<MqttClientPublishResult> PublishEventAsync(AgentEvent agentEvent, string? siteTopic = null) =>
         PublishAsync(Topics.Events(siteTopic ?? SiteId), agentEvent, ContractsJsonContext.Default.AgentEvent, retain: false);
@@ -176,11 +177,11 @@ public sealed class SimulatedSite : IAsyncDisposable
         _client.Dispose();
     }
 
-    private Task<MqttClientPublishResult> PublishAsync<T>(string topic, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, bool retain) =>
+    private Task<MqttClientPublishResult> PublishAsync<T>(string topic, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, bool retain, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithQualityOfServiceLevel(qos)
             .WithRetainFlag(retain)
             .Build());
 }
