@@ -22,7 +22,7 @@ internal sealed class ExternalMqttConnection(
     ILogger<ExternalMqttConnection> logger) : IControllerMqttLink, IAsyncDisposable
 {
     /// <summary>Socket send/receive buffer of the connection to the broker (the kernel caps it at net.core.rmem_max/wmem_max).</summary>
-    internal const int SocketBufferSize = 1 << 20;
+    private const int SocketBufferSize = 1 << 20;
 
     private readonly ControllerMqttOptions _options = options.Value;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
@@ -138,11 +138,11 @@ internal sealed class ExternalMqttConnection(
         var clientOptions = builder.Build();
         if (clientOptions.ChannelOptions is MqttClientTcpOptions tcp)
         {
-            // MQTTnet sets SO_RCVBUF/SO_SNDBUF to BufferSize (8 KiB by default), which also switches off the kernel's
-            // receive-buffer autotuning. With a 16 KiB receive buffer the advertised window stays below one segment on
-            // loopback (64 KiB MSS) and below a few segments elsewhere: once the broker has a backlog for this node it
-            // can only send one window per persist-timer/delayed-ACK tick (~32 KB/s, ~100 msg/s), which stalled the
-            // QoS 1 ingest of a burst (bench/ingest/run.sh). The controller is the broker's heaviest subscriber.
+            // MQTTnet sets SO_RCVBUF/SO_SNDBUF to BufferSize (8 KiB by default, 16 KiB in the kernel), which also switches
+            // off receive-buffer autotuning. The advertised window then stays at about one of the segments the broker
+            // sends once it has a backlog for this node, just below the broker's segment size: it may send only one
+            // window per 200 ms persist-timer tick (~32 KB/s, ~100 msg/s) — the QoS 1 stall of bench/ingest/run.sh.
+            // The controller is the broker's heaviest subscriber; docs/ingest.md has the details.
             tcp.BufferSize = SocketBufferSize;
         }
 

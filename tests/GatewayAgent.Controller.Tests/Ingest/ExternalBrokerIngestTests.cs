@@ -28,12 +28,12 @@ public sealed class ExternalBrokerIngestTests
     /// Regression (bench/ingest/run.sh, QoS 1 via mosquitto: stalled at ~100 msg/s after 30,000-105,000 of 200,000
     /// messages). MQTTnet sets SO_RCVBUF/SO_SNDBUF to its BufferSize, 8 KiB by default (16 KiB in the kernel), which also
     /// turns off receive-buffer autotuning. With that the controller's advertised window stays at about one segment the
-    /// size mosquitto sends under backlog; once mosquitto has a backlog for this node (it reaches it in a burst:
-    /// mosquitto 2.0.11 overshoots its in-flight limit under load, eclipse-mosquitto/mosquitto#2301) it may send only
-    /// one window per 200 ms persist-timer tick, ~32 KB/s for good (seen with ss: mosquitto's Send-Q 3.4 MB, persist
-    /// timer, snd_wnd 6480 below its mss 6840; controller's Recv-Q 0, rb16384). The stall needs two processes racing
-    /// on a loaded machine (bench/ingest/repro-external-stall.sh reproduces it in one run); what it depends on is checked
-    /// here on the controller's real socket to mosquitto.
+    /// size mosquitto sends under backlog; once mosquitto has a backlog for this node (in the bench it had megabytes
+    /// queued to the controller despite its in-flight limit of 20, perhaps eclipse-mosquitto/mosquitto#2301) it may send
+    /// only one window per 200 ms persist-timer tick, ~32 KB/s for good (seen with ss: mosquitto's notsent 3.4 MB,
+    /// persist timer, snd_wnd 6117-6480 below its mss 6480-6840; controller's Recv-Q 0, rb16384). Getting there needs
+    /// a generator in its own process outrunning the controller (bench/ingest/repro-external-stall.sh: 3 of 3 runs before
+    /// the fix); in-process bursts here did not, so what the stall depends on is checked on the controller's real socket.
     /// </summary>
     [Fact]
     public async Task The_controllers_socket_to_mosquitto_has_buffers_far_above_a_loopback_segment()
