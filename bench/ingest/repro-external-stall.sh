@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Focused reproduction of the external-mode QoS 1 stall (fixed: docs/ingest.md "External mode: socket buffers").
+# Focused reproduction of the external-mode QoS 1 stall (fixed; docs/ingest.md "Fixed: QoS 1 ingest through mosquitto stalled under a burst").
 # Usage: bench/ingest/repro-external-stall.sh [AGENTS] [MESSAGES] [IngestBench binary]   (defaults 50 200000)
 # mosquitto with unlimited in-flight (max_inflight_messages 0; mosquitto 2.0.11 gets there by itself under load,
 # eclipse-mosquitto/mosquitto#2301), the controller's ingest as a shared-subscription client (serve --external), the
