@@ -67,6 +67,14 @@ public sealed class ControllerMqttOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// External: MQTT 5 Receive Maximum of the controller's session — QoS 1 messages the broker may have sent to this node
+    /// before it acknowledged them (a message is acknowledged once it is in the ingest queue). mosquitto uses it instead
+    /// of its max_inflight_messages (20); messages beyond it wait in the broker's queue for this node (max_queued_messages).
+    /// </summary>
+    [Range(1, 65535)]
+    public int ReceiveMaximum { get; set; } = 1000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Mode == MqttMode.Embedded)

@@ -21,6 +21,9 @@ internal sealed class ExternalMqttConnection(
     TimeProvider timeProvider,
     ILogger<ExternalMqttConnection> logger) : IControllerMqttLink, IAsyncDisposable
 {
+    /// <summary>Socket send/receive buffer of the connection to the broker (the kernel caps it at net.core.rmem_max/wmem_max).</summary>
+    private const int SocketBufferSize = 1 << 20;
+
     private readonly ControllerMqttOptions _options = options.Value;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly CancellationTokenSource _stopping = new();
@@ -120,6 +123,7 @@ internal sealed class ExternalMqttConnection(
             .WithClientId(node.Id)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (!string.IsNullOrEmpty(_options.Username))
         {
@@ -131,7 +135,18 @@ internal sealed class ExternalMqttConnection(
             builder.WithTlsOptions(tls => tls.UseTls(true).WithTargetHost(_options.Host));
         }
 
-        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        var clientOptions = builder.Build();
+        if (clientOptions.ChannelOptions is MqttClientTcpOptions tcp)
+        {
+            // MQTTnet sets SO_RCVBUF/SO_SNDBUF to BufferSize (8 KiB by default, 16 KiB in the kernel), which also switches
+            // off receive-buffer autotuning. The advertised window then stays at about one of the segments the broker
+            // sends once it has a backlog for this node, just below the broker's segment size: it may send only one
+            // window per 200 ms persist-timer tick (~32 KB/s, ~100 msg/s) — the QoS 1 stall of bench/ingest/run.sh.
+            // The controller is the broker's heaviest subscriber; docs/ingest.md has the details.
+            tcp.BufferSize = SocketBufferSize;
+        }
+
+        var connected = await _client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
         if (connected.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"The broker refused the connection: {connected.ResultCode} {connected.ReasonString}");

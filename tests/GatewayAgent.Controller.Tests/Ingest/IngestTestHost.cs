@@ -141,12 +141,12 @@ public sealed class IngestTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every ingest measurement.</summary>
-    public Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync([this], condition, what);
+    public Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => WaitUntilAsync([this], condition, what, timeout);
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every measurement of any of the hosts.</summary>
-    public static async Task WaitUntilAsync(IReadOnlyList<IngestTestHost> hosts, Func<bool> condition, string what)
+    public static async Task WaitUntilAsync(IReadOnlyList<IngestTestHost> hosts, Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(Timeout);
+        using var cts = new CancellationTokenSource(timeout ?? Timeout);
         while (true)
         {
             // Take the pulses before checking, so a measurement between the check and the wait is not missed.

@@ -54,6 +54,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             password_file {passwordFile}
             acl_file {Path.Combine(directory, "acl")}
             persistence false
+            max_queued_messages 100000
             log_dest stdout
             log_type error
             log_type warning
@@ -88,6 +89,15 @@ public sealed class MosquittoBroker : IAsyncDisposable
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         }
     }
+
+    /// <summary>Freezes the broker (SIGSTOP) as a stalled host would: clients keep sending into its socket buffers.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a frozen broker run again (SIGCONT): it then works through everything that piled up at once.</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
+    private Task SignalAsync(string signal) =>
+        RunAsync("kill", signal, (_process ?? throw new InvalidOperationException("mosquitto is not running")).Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Kills the broker (as a crash would) and starts it again on the same port.</summary>
     public async Task RestartAsync()

@@ -90,7 +90,7 @@ public sealed class SimulatedSite : IAsyncDisposable
     public Task<MqttClientPublishResult> PublishBirthAsync(string version = "1.2.3") =>
         PublishAsync(Topics.State(SiteId), new AgentState { Online = true, BdSeq = BdSeq, Version = version, Ts = DateTimeOffset.UnixEpoch }, ContractsJsonContext.Default.AgentState, retain: true);
 
-    public Task<MqttClientPublishResult> PublishTelemetryAsync(string power, string wan, double batteryPercent) =>
+    public Task<MqttClientPublishResult> PublishTelemetryAsync(string power, string wan, double batteryPercent, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         PublishAsync(
             Topics.Telemetry(SiteId),
             new TelemetrySnapshot
@@ -105,7 +105,8 @@ public sealed class SimulatedSite : IAsyncDisposable
                 UptimeSeconds = 1,
             },
             ContractsJsonContext.Default.TelemetrySnapshot,
-            retain: false);
+            retain: false,
+            qos);
 
     public Task<MqttClientPublishResult> PublishEventAsync(AgentEvent agentEvent, string? siteTopic = null) =>
         PublishAsync(Topics.Events(siteTopic ?? SiteId), agentEvent, ContractsJsonContext.Default.AgentEvent, retain: false);
@@ -116,6 +117,37 @@ public sealed class SimulatedSite : IAsyncDisposable
             .WithPayload(payload)
             .WithQualityOfServiceLevel(qos)
             .Build());
+
+    /// <summary>
+    /// Publishes events {SiteId}-1..{count} (seq 1..count, live) at QoS 1 as fast as the broker acknowledges them,
+    /// with up to <paramref name="window"/> publishes awaiting their PUBACK at once (an agent replaying its spool does this).
+    /// </summary>
+    public async Task<List<MqttClientPublishResult>> PublishEventBurstAsync(int count, int window, DateTimeOffset ts, int telemetryPerEvent = 0)
+    {
+        var results = new List<MqttClientPublishResult>(count);
+        var inFlight = new Queue<Task<MqttClientPublishResult>>(window);
+        for (var seq = 1; seq <= count; seq++)
+        {
+            for (var i = 0; i <= telemetryPerEvent; i++)
+            {
+                if (inFlight.Count == window)
+                {
+                    results.Add(await inFlight.Dequeue());
+                }
+
+                inFlight.Enqueue(i < telemetryPerEvent
+                    ? PublishTelemetryAsync("mains", "up", 97)
+                    : PublishEventAsync(Event($"{SiteId}-{seq}", seq, EventTypes.ProbeAnswered, ts)));
+            }
+        }
+
+        while (inFlight.Count > 0)
+        {
+            results.Add(await inFlight.Dequeue());
+        }
+
+        return results;
+    }
 
     public static AgentEvent Event(string id, long seq, string type, DateTimeOffset ts, bool historical = false) =>
         new() { Id = id, Seq = seq, Ts = ts, Type = type, Historical = historical };
@@ -145,11 +177,11 @@ public sealed class SimulatedSite : IAsyncDisposable
         _client.Dispose();
     }
 
-    private Task<MqttClientPublishResult> PublishAsync<T>(string topic, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, bool retain) =>
+    private Task<MqttClientPublishResult> PublishAsync<T>(string topic, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, bool retain, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(JsonSerializer.SerializeToUtf8Bytes(payload, typeInfo))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithQualityOfServiceLevel(qos)
             .WithRetainFlag(retain)
             .Build());
 }
