@@ -105,6 +105,7 @@ REQUIRED=(
     "cmd:bwrap                     bubblewrap"          # the unit's filesystem hardening, emulated
     "cmd:dpkg-deb                  dpkg"
     "glob:/usr/lib/postgresql/*/bin/initdb  postgresql" # the controller's PostgreSQL store
+    "/usr/bin/kill                 procps"              # SIGSTOP/SIGCONT of a test broker
 )
 
 present() {
