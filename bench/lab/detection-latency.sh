@@ -3,6 +3,7 @@
 # (gateway-controller + gateway-agent processes, embedded broker, SMTP sink writing .eml files).
 #
 #   bench/lab/detection-latency.sh [INTERVAL_S] [FAST_S] [TIMEOUT_S] [RUNS]     (defaults 10 2 3 3)
+#   CASES=gasp bench/lab/detection-latency.sh ...                                (only the power cuts)
 #
 # Two cuts per run, each on a fresh lab with one site:
 #   gasp:    "power 1 off"   the agent publishes power.lost at once; the controller probes at the fast interval
@@ -21,9 +22,9 @@ dotnet build "$ROOT/src/GatewayAgent.Controller" -c Release -nologo -v quiet >/d
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-run_case() {   # $1 = gasp|silent
+run_case() {   # $1 = gasp|silent, $2 = run number (each run keeps its data and log: $OUT/<kind>-<run>[.log])
     local kind=$1
-    local data="$OUT/$kind" fifo="$OUT/$kind.in" lab_pid t0 eml t1
+    local data="$OUT/$kind-$2" fifo="$OUT/$kind.in" lab_pid t0 eml t1
     rm -rf "$data" "$fifo"; mkfifo "$fifo"
     dotnet "$ROOT/src/GatewayAgent.Lab/bin/Release/net10.0/gateway-lab.dll" --sites 1 --fresh --plain --data "$data" \
         --interval "$INTERVAL" --fast-interval "$FAST" --timeout "$TIMEOUT" \
@@ -54,7 +55,6 @@ run_case() {   # $1 = gasp|silent
 }
 
 echo "interval ${INTERVAL}s fast ${FAST}s timeout ${TIMEOUT}s; bounds: gasp $(echo "4*$FAST+$TIMEOUT+2" | bc) s, silent $(echo "4*$INTERVAL+$TIMEOUT+2" | bc) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
-for _ in $(seq "$RUNS"); do
-    run_case gasp
-    run_case silent
+for run in $(seq "$RUNS"); do
+    for kind in ${CASES:-gasp silent}; do run_case "$kind" "$run"; done
 done
