@@ -126,6 +126,15 @@ public sealed class MosquittoProcess : IAsyncDisposable
         process.Dispose();
     }
 
+    /// <summary>SIGSTOP, as a stalled host: clients keep sending into its socket buffers.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: a frozen broker works through everything that piled up at once.</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
+    private Task SignalAsync(string signal) =>
+        RunToolAsync("kill", signal, (_process ?? throw new InvalidOperationException("mosquitto is not running")).Id.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>SIGKILL, as a crash: nothing saved.</summary>
     public async Task KillAsync()
     {
