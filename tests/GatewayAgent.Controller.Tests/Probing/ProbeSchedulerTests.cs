@@ -293,51 +293,74 @@ public sealed class ProbeSchedulerTests
         Assert.True(h.Metrics.CanaryMissedTotal >= 54);
     }
 
+    private const double Gasp = 61.5;
+
+    /// <summary>
+    /// Contract 9 answers in window 0, then loses power: power.lost at 61.5 s, nothing answers any more (each dial gives
+    /// up after <paramref name="timeout"/>). Default Round (10 s) and FastInterval (5 s), canary on. Returns once four
+    /// fast misses are recorded — each awaited at the moment its probe times out, so none is recorded late — with the
+    /// fake time at which each was recorded. The caller disposes the harness.
+    /// </summary>
+    private static async Task<(SchedulerHarness Harness, List<ProbeRecord> Fast, IReadOnlyDictionary<ProbeRecord, double> RecordedAt)> DyingGaspAsync(TimeSpan timeout)
+    {
+        var options = Options(o =>
+        {
+            o.Round = TimeSpan.FromSeconds(10);
+            o.FastInterval = TimeSpan.FromSeconds(5);
+            o.Timeout = timeout;
+            o.Canary = "sip:0399999999@127.0.0.1:5060";
+        });
+        var h = new SchedulerHarness(options, [FakeTargetSource.Contract(9)]);
+        var recordedAt = new System.Collections.Concurrent.ConcurrentDictionary<ProbeRecord, double>();
+        try
+        {
+            h.Sink.Settled = (record, all) =>
+            {
+                recordedAt[record] = SchedulerHarness.Seconds(h.Time.GetUtcNow());
+                return all.Count(r => r.Detail.Contains("[fast probe: power.lost]", StringComparison.Ordinal)) >= 4;
+            };
+            await h.StartAsync();
+            await h.AdvanceAsync(TimeSpan.FromSeconds(60), Step); // window 0: the normal probe answers
+            Assert.Single(h.Dialer.CallsOf(9));
+
+            h.Dialer.Answer = async _ => // the site lost power: nothing answers, the dialer gives up after Timeout
+            {
+                await Task.Delay(timeout, h.Time).ConfigureAwait(false);
+                return ProbeDialResult.TimedOut();
+            };
+            await h.AdvanceAsync(TimeSpan.FromSeconds(Gasp - 60), Step);
+            h.Scheduler.Trigger(9, "power.lost");
+            await h.IdleAsync();
+            for (var k = 1; k <= 4; k++)
+            {
+                // To the moment the k-th fast probe (placed FastInterval after the previous one) times out.
+                await h.AdvanceAsync(TimeSpan.FromSeconds(Gasp + ((k - 1) * 5) + timeout.TotalSeconds - SchedulerHarness.Seconds(h.Time.GetUtcNow())), Step);
+                await h.Sink.WaitUntilAsync(r => r.Count(x => x.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)) == k);
+            }
+        }
+        catch
+        {
+            await h.DisposeAsync();
+            throw;
+        }
+
+        var fast = h.Sink.Records.Where(r => r.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)).ToList();
+        return (h, fast, recordedAt);
+    }
+
     [Fact]
     public async Task DyingGasp_WithTheDefaultRoundAndFastInterval_FourMissesAreRecordedWithin4xFastIntervalPlusTimeout()
     {
         // Issue 4: after power.lost, detection within 4 × FastInterval + Timeout + 2 s, with the default Round (10 s)
         // and FastInterval (5 s) and a canary configured. Each fast probe's miss is recorded when it is observed (its
         // post-miss check answers at once), so the next fast probe goes out FastInterval after the previous one.
-        var options = Options(o =>
-        {
-            o.Round = TimeSpan.FromSeconds(10);
-            o.FastInterval = TimeSpan.FromSeconds(5);
-            o.Timeout = TimeSpan.FromSeconds(2);
-            o.Canary = "sip:0399999999@127.0.0.1:5060";
-        });
-        await using var h = new SchedulerHarness(options, [FakeTargetSource.Contract(9)]);
-        var recordedAt = new System.Collections.Concurrent.ConcurrentDictionary<ProbeRecord, double>();
-        h.Sink.Settled = (record, all) =>
-        {
-            recordedAt[record] = SchedulerHarness.Seconds(h.Time.GetUtcNow());
-            return all.Count(r => r.Detail.Contains("[fast probe: power.lost]", StringComparison.Ordinal)) >= 4;
-        };
-        await h.StartAsync();
-        await h.AdvanceAsync(TimeSpan.FromSeconds(60), Step); // window 0: the normal probe answers
-        Assert.Single(h.Dialer.CallsOf(9));
+        var (h, fast, recordedAt) = await DyingGaspAsync(TimeSpan.FromSeconds(2));
+        await using var harness = h;
 
-        h.Dialer.Answer = async _ => // the site lost power: nothing answers, the dialer gives up after Timeout
-        {
-            await Task.Delay(options.Timeout, h.Time).ConfigureAwait(false);
-            return ProbeDialResult.TimedOut();
-        };
-        await h.AdvanceAsync(TimeSpan.FromSeconds(1.5), Step); // t=61.5
-        var gasp = 61.5;
-        h.Scheduler.Trigger(9, "power.lost");
-        await h.IdleAsync();
-        for (var k = 1; k <= 4; k++)
-        {
-            // To the moment the k-th fast probe times out; its miss is recorded without the clock moving on.
-            await h.AdvanceAsync(TimeSpan.FromSeconds(gasp + ((k - 1) * 5) + 2 - SchedulerHarness.Seconds(h.Time.GetUtcNow())), Step);
-            await h.Sink.WaitUntilAsync(r => r.Count(x => x.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)) == k);
-        }
-
-        var fast = h.Sink.Records.Where(r => r.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)).ToList();
         Assert.All(fast, r => Assert.Equal(ProbeOutcome.Missed, r.Outcome));
         Assert.Equal([61.5, 66.5, 71.5, 76.5], fast.Select(r => Math.Round(SchedulerHarness.Seconds(r.StartedAt), 3)).ToArray());
         Assert.Equal([63.5, 68.5, 73.5, 78.5], fast.Select(r => Math.Round(recordedAt[r], 3)).ToArray());
-        Assert.InRange(recordedAt[fast[3]] - gasp, 0, (4 * options.FastInterval + options.Timeout).TotalSeconds);
+        Assert.InRange(recordedAt[fast[3]] - Gasp, 0, (4 * h.Options.FastInterval + h.Options.Timeout).TotalSeconds);
         // Each miss was confirmed by a canary call placed the moment it was observed.
         Assert.All(new[] { 63.5, 68.5, 73.5, 78.5 }, t => Assert.Contains(h.Dialer.CanaryCalls, c => Math.Round(SchedulerHarness.Seconds(c), 3) == t));
     }
@@ -348,44 +371,13 @@ public sealed class ProbeSchedulerTests
         // Issue 4's bound 4 × FastInterval + Timeout (+ 2 s for the mail) with the defaults: FastInterval 5 s,
         // Timeout 8 s, Round 10 s, canary on. One fast probe at a time would space them by the Timeout (4 × 8 s + 8 s);
         // instead one starts every FastInterval while the earlier ones still ring out.
-        var options = Options(o =>
-        {
-            o.Round = TimeSpan.FromSeconds(10);
-            o.FastInterval = TimeSpan.FromSeconds(5);
-            o.Timeout = TimeSpan.FromSeconds(8);
-            o.Canary = "sip:0399999999@127.0.0.1:5060";
-        });
-        await using var h = new SchedulerHarness(options, [FakeTargetSource.Contract(9)]);
-        var recordedAt = new System.Collections.Concurrent.ConcurrentDictionary<ProbeRecord, double>();
-        h.Sink.Settled = (record, all) =>
-        {
-            recordedAt[record] = SchedulerHarness.Seconds(h.Time.GetUtcNow());
-            return all.Count(r => r.Detail.Contains("[fast probe: power.lost]", StringComparison.Ordinal)) >= 4;
-        };
-        await h.StartAsync();
-        await h.AdvanceAsync(TimeSpan.FromSeconds(60), Step); // window 0: the normal probe answers
-        Assert.Single(h.Dialer.CallsOf(9));
+        var (h, fast, recordedAt) = await DyingGaspAsync(TimeSpan.FromSeconds(8));
+        await using var harness = h;
 
-        h.Dialer.Answer = async _ =>
-        {
-            await Task.Delay(options.Timeout, h.Time).ConfigureAwait(false);
-            return ProbeDialResult.TimedOut();
-        };
-        await h.AdvanceAsync(TimeSpan.FromSeconds(1.5), Step); // t=61.5
-        const double gasp = 61.5;
-        h.Scheduler.Trigger(9, "power.lost");
-        await h.IdleAsync();
-        for (var k = 1; k <= 4; k++)
-        {
-            await h.AdvanceAsync(TimeSpan.FromSeconds(gasp + ((k - 1) * 5) + 8 - SchedulerHarness.Seconds(h.Time.GetUtcNow())), Step);
-            await h.Sink.WaitUntilAsync(r => r.Count(x => x.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)) == k);
-        }
-
-        var fast = h.Sink.Records.Where(r => r.Detail.EndsWith("[fast probe: power.lost]", StringComparison.Ordinal)).ToList();
         Assert.All(fast, r => Assert.Equal(ProbeOutcome.Missed, r.Outcome));
         Assert.Equal([61.5, 66.5, 71.5, 76.5], fast.Select(r => Math.Round(SchedulerHarness.Seconds(r.StartedAt), 3)).ToArray());
         Assert.Equal([69.5, 74.5, 79.5, 84.5], fast.Select(r => Math.Round(recordedAt[r], 3)).ToArray());
-        Assert.InRange(recordedAt[fast[3]] - gasp, 0, (4 * options.FastInterval + options.Timeout).TotalSeconds);
+        Assert.InRange(recordedAt[fast[3]] - Gasp, 0, (4 * h.Options.FastInterval + h.Options.Timeout).TotalSeconds);
 
         // The fifth fast probe fell due (81.5) before the fourth was recorded (84.5); after that the detector has
         // settled and the contract is back on its normal phase: one probe per window.
