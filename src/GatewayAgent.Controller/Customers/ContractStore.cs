@@ -1,13 +1,15 @@
 using System.Data.Common;
+using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Storage;
 
 namespace GatewayAgent.Controller.Customers;
 
 /// <summary>
 /// Contracts, their numbers, destinations and recipients. Every change is validated and written in one transaction:
-/// a rule violation rolls it back, so nothing is ever half saved.
+/// a rule violation rolls it back, so nothing is ever half saved. A committed change tells the prober
+/// (<see cref="ProbeTargetsChanged"/>), which re-reads its targets at once.
 /// </summary>
-public sealed class ContractStore(ControllerDatabase database, TimeProvider time)
+public sealed class ContractStore(ControllerDatabase database, TimeProvider time, ProbeTargetsChanged? targetsChanged = null)
 {
     private const string ContractColumns = """
         id, contract_number, channels, monitoring_number, probe_target, outbound_proxy, probe_interval_ms, site_id,
@@ -15,8 +17,9 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
         detector_misses, detector_reached, detector_since, forwarding_on, forwarding_since, forwarding_reason, created_at, updated_at
         """;
 
-    public Task<ContractRecord> CreateAsync(ContractDefinition definition, CancellationToken cancellationToken) =>
-        database.WriteAsync(
+    public async Task<ContractRecord> CreateAsync(ContractDefinition definition, CancellationToken cancellationToken)
+    {
+        var created = await database.WriteAsync(
             async (connection, transaction) =>
             {
                 var normalized = ContractValidator.Require(definition);
@@ -36,7 +39,10 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
                 await SaveAsync(connection, transaction, id, normalized, keepPasswordHash: null, now, cancellationToken);
                 return (await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken))!;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        targetsChanged?.Notify();
+        return created;
+    }
 
     public Task<ContractRecord?> GetAsync(long id, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => ReadAsync(connection, null, id, lockRow: false, cancellationToken), cancellationToken);
@@ -69,8 +75,9 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
             cancellationToken);
 
     /// <summary>Read-modify-write in one transaction; null when the contract does not exist.</summary>
-    public Task<ContractRecord?> UpdateAsync(long id, Func<ContractDefinition, ContractDefinition> change, CancellationToken cancellationToken) =>
-        database.WriteAsync(
+    public async Task<ContractRecord?> UpdateAsync(long id, Func<ContractDefinition, ContractDefinition> change, CancellationToken cancellationToken)
+    {
+        var updated = await database.WriteAsync(
             async (connection, transaction) =>
             {
                 var current = await ReadAsync(connection, transaction, id, lockRow: true, cancellationToken);
@@ -92,17 +99,32 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
                 await SaveAsync(connection, transaction, id, normalized, keptHash, time.GetUtcNow(), cancellationToken);
                 return await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (updated is not null)
+        {
+            targetsChanged?.Notify();
+        }
 
-    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) =>
-        database.WriteAsync(
+        return updated;
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        var deleted = await database.WriteAsync(
             async (connection, transaction) =>
             {
                 await using var command = connection.CreateCommand(transaction, "DELETE FROM contracts WHERE id = @id");
                 command.AddParameter("@id", id);
                 return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            targetsChanged?.Notify();
+        }
+
+        return deleted;
+    }
 
     /// <summary>Reads one contract inside the caller's connection/transaction; <paramref name="lockRow"/> locks it for the transaction.</summary>
     public async Task<ContractRecord?> ReadAsync(DbConnection connection, DbTransaction? transaction, long id, bool lockRow, CancellationToken cancellationToken)

@@ -31,6 +31,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     // Fast probes of one contract in flight at once: enough for every FastInterval within a probe's longest life.
     private readonly int _maxFastInFlight;
     private readonly SemaphoreSlim _slots;
+    private readonly ProbeTargetsChanged? _targetsChanged;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ContractSchedule> _contracts = [];
@@ -40,10 +41,11 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private long _sleepingUntil = long.MinValue;
     private long _nextGeneration;
     private long _lastRound = long.MinValue;
+    private int _refreshRequested;
     private CancellationToken _stopping;
 
     public ProbeScheduler(IProbeTargetSource source, IProbeOutcomeSink sink, IProbeDialer dialer, IOptions<ProbingOptions> options,
-        ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger)
+        ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger, ProbeTargetsChanged? targetsChanged = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
@@ -58,6 +60,21 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         _canarySpacingTicks = _options.CanarySpacing.Ticks;
         _maxFastInFlight = (int)Math.Ceiling((_options.Timeout + DialGrace).Ticks / (double)_options.FastInterval.Ticks) + 1;
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
+        _targetsChanged = targetsChanged;
+        if (targetsChanged is not null)
+        {
+            targetsChanged.Changed += OnTargetsChanged;
+        }
+    }
+
+    /// <summary>A contract was created, changed or deleted: re-read the targets now, not at the next round.</summary>
+    private void OnTargetsChanged()
+    {
+        Interlocked.Exchange(ref _refreshRequested, 1);
+        lock (_gate)
+        {
+            _wake.TrySetResult();
+        }
     }
 
     /// <summary>Dying gasp: probe now, then every FastInterval until the sink reports the detector settled.</summary>
@@ -106,11 +123,16 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
             try
             {
                 var now = _time.GetUtcNow().UtcTicks;
+                var refresh = Interlocked.Exchange(ref _refreshRequested, 0) == 1;
                 if (now >= nextRound)
                 {
                     var round = now / _roundTicks;
                     await StartRoundAsync(round, stoppingToken).ConfigureAwait(false);
                     nextRound = (round + 1) * _roundTicks;
+                }
+                else if (refresh)
+                {
+                    await RefreshTargetsAsync(stoppingToken).ConfigureAwait(false);
                 }
 
                 await DispatchDueAsync(stoppingToken).ConfigureAwait(false);
@@ -160,6 +182,11 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         }
 
         _lastRound = round;
+        await RefreshTargetsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefreshTargetsAsync(CancellationToken cancellationToken)
+    {
         IReadOnlyList<ProbeTarget> targets;
         try
         {
@@ -284,7 +311,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
                 _wake = NewSignal();
             }
 
-            var wakeAt = nextRound;
+            var wakeAt = Volatile.Read(ref _refreshRequested) == 1 ? long.MinValue : nextRound; // a refresh asked for: no sleep
             if (_queue.TryPeek(out _, out var due) && due < wakeAt)
             {
                 wakeAt = due;
@@ -478,6 +505,11 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 
     public override void Dispose()
     {
+        if (_targetsChanged is not null)
+        {
+            _targetsChanged.Changed -= OnTargetsChanged;
+        }
+
         lock (_gate)
         {
             _canaryTimer?.Dispose();

@@ -27,6 +27,7 @@ public static class ProbingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ProbingMetrics>();
+        services.TryAddSingleton<ProbeTargetsChanged>();
         services.TryAddSingleton<SipProbeDialer>();
         services.TryAddSingleton<IProbeDialer>(sp => sp.GetRequiredService<SipProbeDialer>());
         services.AddHostedService(sp => sp.GetRequiredService<SipProbeDialer>());

@@ -470,6 +470,26 @@ public sealed class ProbeSchedulerTests
     }
 
     [Fact]
+    public async Task AChangedContractList_IsReadAtOnce_NotAtTheNextRound()
+    {
+        // Round 10 min: without the store's notice a contract added through the API would wait up to 10 min.
+        await using var h = new SchedulerHarness(Options(o => { o.Interval = TimeSpan.FromSeconds(10); o.Round = TimeSpan.FromMinutes(10); }), [FakeTargetSource.Contract(1)]);
+        await h.StartAsync();
+        await h.AdvanceAsync(TimeSpan.FromSeconds(20), Step);
+        Assert.Equal(1, h.Targets.Reads);
+
+        h.Targets.Targets = [FakeTargetSource.Contract(1), FakeTargetSource.Contract(2)];
+        h.TargetsChanged.Notify();
+        await h.IdleAsync();
+        Assert.Equal(2, h.Targets.Reads);
+        Assert.Equal(2, h.Metrics.Contracts);
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10), Step); // contract 2's first window after the notice
+        Assert.Single(h.Dialer.CallsOf(2));
+        Assert.Equal(2, h.Targets.Reads); // no round in between: the notice alone made it known
+    }
+
+    [Fact]
     public async Task Trigger_ForAnUnknownContract_IsIgnored()
     {
         await using var h = new SchedulerHarness(Options(), [FakeTargetSource.Contract(1)]);

@@ -82,6 +82,32 @@ public class StorageTests(PostgresCluster cluster)
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task Every_committed_contract_change_tells_the_prober_and_nothing_else_does(string backend)
+    {
+        await using var harness = await ControllerHarness.CreateAsync(backend, cluster, configure: s => s.AddSingleton<ProbeTargetsChanged>());
+        var notices = 0;
+        harness.Services.GetRequiredService<ProbeTargetsChanged>().Changed += () => Interlocked.Increment(ref notices);
+
+        var created = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
+        Assert.Equal(1, notices);
+        await harness.Contracts.CreateAsync(ContractSamples.Monitored("04123"), CancellationToken.None);
+        Assert.Equal(2, notices);
+
+        await harness.Contracts.UpdateAsync(created.Id, d => d with { Notification = d.Notification with { ServiceOn = false } }, CancellationToken.None); // FN-14: no longer probed
+        Assert.Equal(3, notices);
+        await Assert.ThrowsAsync<ContractRuleException>(() => harness.Contracts.UpdateAsync(
+            created.Id, d => d with { AdditionalNumbers = [.. d.AdditionalNumbers, "0412345678"] }, CancellationToken.None));
+        Assert.Equal(3, notices); // rolled back: nothing changed
+        Assert.Null(await harness.Contracts.UpdateAsync(99_999, d => d, CancellationToken.None));
+        Assert.False(await harness.Contracts.DeleteAsync(99_999, CancellationToken.None));
+        Assert.Equal(3, notices);
+
+        Assert.True(await harness.Contracts.DeleteAsync(created.Id, CancellationToken.None));
+        Assert.Equal(4, notices);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task A_rejected_update_changes_nothing(string backend)
     {
         await using var harness = await ControllerHarness.CreateAsync(backend, cluster);

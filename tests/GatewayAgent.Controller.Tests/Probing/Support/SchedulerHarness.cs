@@ -23,10 +23,13 @@ internal sealed class SchedulerHarness : IAsyncDisposable
         Dialer = new FakeProbeDialer(Time);
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         Metrics = new ProbingMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        Scheduler = new ProbeScheduler(Targets, Sink, Dialer, Microsoft.Extensions.Options.Options.Create(options), Metrics, Time, NullLogger<ProbeScheduler>.Instance);
+        Scheduler = new ProbeScheduler(Targets, Sink, Dialer, Microsoft.Extensions.Options.Options.Create(options), Metrics, Time, NullLogger<ProbeScheduler>.Instance, TargetsChanged);
     }
 
     public ProbingOptions Options { get; }
+
+    /// <summary>What the contract store tells the scheduler after a committed change.</summary>
+    public ProbeTargetsChanged TargetsChanged { get; } = new();
 
     public FakeTimeProvider Time { get; }
 
