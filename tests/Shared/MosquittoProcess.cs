@@ -51,7 +51,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
         await File.WriteAllTextAsync(PasswordFile, string.Empty);
         foreach (var (user, password) in users)
         {
-            await RunToolAsync("mosquitto_passwd", "-b", PasswordFile, user, password);
+            await Tool.CheckedAsync("mosquitto_passwd", ["-b", PasswordFile, user, password]);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, as systemd stops it: mosquitto saves its persistence file and exits.</summary>
+    /// <summary>SIGTERM, as systemd stops it: mosquitto saves its persistence file and exits (killed after 10 s).</summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _process, null) is not { } process)
@@ -117,12 +117,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
             return;
         }
 
-        if (!process.HasExited)
-        {
-            await RunToolAsync("kill", "-TERM", process.Id.ToString(CultureInfo.InvariantCulture));
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-
+        await ProcessStop.TerminateAsync(process, TimeSpan.FromSeconds(10));
         process.Dispose();
     }
 
@@ -133,7 +128,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
     public Task ThawAsync() => SignalAsync("-CONT");
 
     private Task SignalAsync(string signal) =>
-        RunToolAsync("kill", signal, (_process ?? throw new InvalidOperationException("mosquitto is not running")).Id.ToString(CultureInfo.InvariantCulture));
+        Tool.CheckedAsync("kill", [signal, (_process ?? throw new InvalidOperationException("mosquitto is not running")).Id.ToString(CultureInfo.InvariantCulture)]);
 
     /// <summary>SIGKILL, as a crash: nothing saved.</summary>
     public async Task KillAsync()
@@ -176,24 +171,6 @@ public sealed class MosquittoProcess : IAsyncDisposable
         foreach (var file in System.IO.Directory.GetFiles(directory))
         {
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        }
-    }
-
-    private static async Task RunToolAsync(string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {await error}");
         }
     }
 }

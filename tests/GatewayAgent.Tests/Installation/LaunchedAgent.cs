@@ -111,7 +111,7 @@ public sealed class LaunchedAgent : IAsyncDisposable
         }
 
         _disposed = true;
-        await Support.ProcessStop.TerminateAsync(_process, TimeSpan.FromSeconds(30));
+        await ProcessStop.TerminateAsync(_process, TimeSpan.FromSeconds(30));
         _process.Dispose();
         _lineArrived.Dispose();
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace GatewayAgent.Tests.Installation;
+namespace GatewayAgent.Testing;
 
 /// <summary>Runs a command to completion and returns its exit code and output (stdout then stderr).</summary>
 public static class Tool

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace GatewayAgent.Tests.Support;
+namespace GatewayAgent.Testing;
 
 /// <summary>Stops a process the way systemd does: SIGTERM, then a kill when it has not exited within the grace time.</summary>
 public static class ProcessStop
