@@ -13,6 +13,8 @@
 # Latency = mtime of the first .eml in the sink − the moment of the cut. Bounds (issue 4):
 #   gasp   ≤ 4 × FAST + TIMEOUT + 2 s        silent ≤ 4 × INTERVAL + TIMEOUT + 2 s
 # (FailureThreshold 4: the 4th miss; the gasp bound leaves room for one fast probe the site still answers, issue 9.)
+# Each run also prints when the controller declared the failure (its log, event 6050) and, for a gasp, how the fast
+# phase ended (event 6307), so a slow run shows whether detection or the mail was slow.
 # At the end: per case min / median / max over the runs and a verdict; exit 1 when any run exceeded its bound or
 # sent no mail. The load average is printed at the start and the end (the machine may be shared).
 set -euo pipefail
@@ -53,7 +55,12 @@ run_case() {   # $1 = gasp|silent, $2 = run number (each run keeps its data and 
     done
     if [ -n "$eml" ]; then
         t1=$(stat -c %.9Y "$eml")
-        echo "$kind $(echo "$t1 - $t0" | bc)" | tee -a "$RESULTS"
+        # Split at the detector's verdict (controller log, event 6050): cut -> failure declared, then the mail.
+        local failed detected="-" fast=""
+        failed=$(grep -m1 -o '^[0-9T:.-]*Z .*\[6050\] Contract [0-9]*: failure detected' "$data/logs/controller.log" 2>/dev/null | cut -d' ' -f1 || true)
+        [ -n "$failed" ] && detected=$(echo "$(date -d "$failed" +%s.%N) - $t0" | bc)
+        [ "$kind" = gasp ] && fast=$(grep -m1 -o 'after [0-9]* fast probes ([^)]*)' "$data/logs/controller.log" 2>/dev/null || true)
+        echo "$kind $(echo "$t1 - $t0" | bc) detected $detected ${fast:+($fast)}" | tee -a "$RESULTS"
     else
         echo "$kind none" >> "$RESULTS"
     fi
@@ -80,6 +87,10 @@ for kind in ${CASES:-gasp silent}; do
         if [ $((n % 2)) -eq 1 ]; then median=${v[n/2]}; else median=$(echo "(${v[n/2-1]} + ${v[n/2]}) / 2" | bc -l); fi
         min=$(printf '%.2f' "$min"); median=$(printf '%.2f' "$median"); max=$(printf '%.2f' "$max")
     else min=-; median=-; max=-; fi
+    mapfile -t d < <(awk -v k="$kind" '$1 == k && $3 == "detected" && $4 != "-" { print $4 }' "$RESULTS" | sort -g)
+    if [ "${#d[@]}" -gt 0 ]; then
+        echo "$kind: cut -> failure declared (controller log): min $(printf '%.2f' "${d[0]}") s, max $(printf '%.2f' "${d[${#d[@]}-1]}") s over ${#d[@]} runs"
+    fi
     status="met"; if [ "$over" -gt 0 ] || [ "$none" -gt 0 ]; then status="EXCEEDED ($over over the bound, $none without mail)"; verdict=1; fi
     echo "$kind: $n runs with mail, min $min s, median $median s, max $max s; bound $bound s: $status"
 done
