@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using System.Text;
 using GatewayAgent.Tests.Support;
 using Xunit.Abstractions;
