@@ -51,8 +51,7 @@ public static class ContractValidator
 
         var notification = ValidateNotification(definition.Notification ?? new NotificationSettings(), violations);
 
-        // FN-2: the monitoring number is one of the contract's own numbers (FN-12: the contract number or an additional
-        // number); probing (service on, FN-14) needs it.
+        // FN-2: the monitoring number is one of the contract's own numbers; probing (service on, FN-14) needs it.
         string? monitoring = null;
         if (!string.IsNullOrWhiteSpace(definition.MonitoringNumber))
         {
@@ -248,7 +247,6 @@ public static class ContractValidator
                 continue;
             }
 
-            // BF-14, FN-12: the monitoring number cannot be a forward source.
             if (source == monitoring)
             {
                 violations.Add(new RuleViolation($"destinations[{i}].number", "BF-14", "the monitoring number cannot have a destination"));
