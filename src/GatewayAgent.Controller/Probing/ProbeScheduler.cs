@@ -1,6 +1,4 @@
 using GatewayAgent.Controller.Detection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Probing;
