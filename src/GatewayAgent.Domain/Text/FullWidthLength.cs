@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GatewayAgent.Controller.Customers;
+namespace GatewayAgent.Domain.Text;
 
 /// <summary>
 /// FN-10 counts in full-width characters. A half-width character (ASCII U+0020-U+007E and half-width katakana
