@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Customers;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>Failure/recovery notification settings (FN-6, FN-7, FN-8, FN-10, FN-14).</summary>
 public sealed record NotificationSettings

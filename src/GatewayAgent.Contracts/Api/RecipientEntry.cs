@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Customers;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>One notification address with its "send" checkbox (FN-8).</summary>
 public sealed record RecipientEntry(string Address, bool Send);

@@ -1,6 +1,4 @@
-using GatewayAgent.Controller.Notification;
-
-namespace GatewayAgent.Controller.Storage;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>An outbox row with its delivery state, as the API shows it (per-recipient status).</summary>
 public sealed record OutboxEntry(

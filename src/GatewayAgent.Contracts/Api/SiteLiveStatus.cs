@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Ingest;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>What telemetry told the controller about a site, for the live status view.</summary>
 public sealed record SiteLiveStatus

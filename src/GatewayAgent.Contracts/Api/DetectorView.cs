@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Customers;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>The detector's persisted state for one contract (FN-4, FN-5).</summary>
 /// <param name="State">"normal" or "failed".</param>

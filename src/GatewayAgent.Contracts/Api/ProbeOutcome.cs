@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Probing;
+namespace GatewayAgent.Contracts.Api;
 
 public enum ProbeOutcome
 {

@@ -1,6 +1,4 @@
-using GatewayAgent.Controller.Probing;
-
-namespace GatewayAgent.Controller.Detection;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>One stored probe of a contract's recent history.</summary>
 public sealed record ProbeHistoryEntry(

@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Customers;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>A stored contract with its numbers, destinations, notification settings, detector and switch state.</summary>
 public sealed record ContractRecord

@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Customers;
+namespace GatewayAgent.Contracts.Api;
 
 /// <summary>What an operator sets for one contract (the API's create/replace body).</summary>
 public sealed record ContractDefinition

@@ -1,4 +1,4 @@
-namespace GatewayAgent.Controller.Notification;
+namespace GatewayAgent.Contracts.Api;
 
 public enum MailKind
 {
