@@ -3,7 +3,7 @@ using GatewayAgent.Domain.Numbers;
 namespace GatewayAgent.Sip.UserAgents;
 
 /// <summary>
-/// The phone number a SIP URI's user part addresses (FN-3: the probe's Request-URI names the monitoring number).
+/// The phone number a SIP URI's user part addresses (FN-2, FN-3: the probe's Request-URI names the monitoring number).
 /// The SIP syntax is undone here — user parameters such as ";phone-context=..." (RFC 3966) and %-escapes (RFC 3261
 /// §19.1.2) — and the number itself is normalised by the one rule, <see cref="PhoneNumber.Normalize"/>.
 /// </summary>
