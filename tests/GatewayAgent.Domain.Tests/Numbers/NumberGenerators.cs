@@ -3,24 +3,6 @@ using FsCheck.Fluent;
 
 namespace GatewayAgent.Domain.Tests.Numbers;
 
-/// <summary>A national number of an ordinary fixed line or mobile/IP phone, digits only (e.g. 0312345678, 09012345678).</summary>
-public sealed record OrdinaryNumber(string Digits);
-
-/// <summary>A number of one of BF-9's restricted classes, digits (or #) only, e.g. 01201234567, 0070123456, 110, #8000.</summary>
-public sealed record RestrictedNumber(string Text);
-
-/// <summary>A number as a person might type it: hyphens, spaces, full-width digits, "+81" — and what they stand for.</summary>
-public sealed record WrittenNumber(string Written, string Digits);
-
-/// <summary>An <see cref="OrdinaryNumber"/> as a person might type it.</summary>
-public sealed record WrittenOrdinaryNumber(string Written, string Digits);
-
-/// <summary>A <see cref="RestrictedNumber"/> as a stranger might type it to get it past BF-9.</summary>
-public sealed record WrittenRestrictedNumber(string Written, string Text);
-
-/// <summary>A string over the alphabet of phone-number notations (digits of both widths, separators, + # *, a letter).</summary>
-public sealed record NotationText(string Text);
-
 /// <summary>FsCheck generators for the phone-number properties.</summary>
 public static class NumberGenerators
 {
