@@ -1,7 +1,5 @@
 using GatewayAgent.Contracts;
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Ingest;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Forwarding;
 

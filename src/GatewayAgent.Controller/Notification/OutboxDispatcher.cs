@@ -1,8 +1,6 @@
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Domain.Mail;
 using MailKit.Net.Smtp;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
