@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using GatewayAgent.Contracts.Api;
 using MimeKit;
 
 namespace GatewayAgent.Lab;
@@ -341,7 +342,7 @@ public sealed class LabRunner : IAsyncDisposable
         return views;
     }
 
-    private static SiteView ToView(LabSite site, ContractStatusView? status, ProbeView? probe, IReadOnlyList<MailView> mails)
+    private static SiteView ToView(LabSite site, ContractStatus? status, ProbeHistoryEntry? probe, IReadOnlyList<OutboxEntry> mails)
     {
         var live = status?.Live;
         var detector = status?.Detector is { } d
@@ -349,7 +350,7 @@ public sealed class LabRunner : IAsyncDisposable
             : "?";
         var lastProbe = probe is null
             ? "-"
-            : $"{probe.Outcome.ToLowerInvariant()} {(probe.Status?.ToString(CultureInfo.InvariantCulture) ?? probe.Detail)}" +
+            : $"{probe.Outcome.ToString().ToLowerInvariant()} {(probe.Status?.ToString(CultureInfo.InvariantCulture) ?? probe.Detail)}" +
               (probe.SetupTime is { } setup ? $" {setup.TotalMilliseconds:0} ms" : "");
         var forwarding = status?.Forwarding is { } f ? (f.On ? $"ON ({f.Reason})" : "off") : "?";
         return new SiteView(

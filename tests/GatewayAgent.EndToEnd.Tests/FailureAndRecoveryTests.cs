@@ -77,7 +77,7 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         await lab.ExecuteAsync(new LabCommand("wan", site.Index, On: false), new CancellationTokenSource());
         await WaitForStateAsync(lab, id, s => Is(s, "failed"), "failure detected");
         var pending = await LabHarness.WaitForAsync(() => lab.Api.GetMailsAsync(id, default),
-            mails => mails.Any(m => m.Kind.Equals("failure", StringComparison.OrdinalIgnoreCase) && m.Attempts >= 1), Settle, "a failed delivery attempt");
+            mails => mails.Any(m => m.Kind == MailKind.Failure && m.Attempts >= 1), Settle, "a failed delivery attempt");
         Assert.All(pending, m => Assert.NotEqual("delivered", m.Status, StringComparer.OrdinalIgnoreCase));
 
         // kill -9 between the outbox write and the delivery, then the relay comes back.
@@ -103,9 +103,9 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         Assert.Equal([FailureSubject, RecoverySubject], all.Select(m => m.Subject));
     }
 
-    private static bool Is(ContractStatusView status, string detector) => status.Detector.State.Equals(detector, StringComparison.OrdinalIgnoreCase);
+    private static bool Is(ContractStatus status, string detector) => status.Detector.State.Equals(detector, StringComparison.OrdinalIgnoreCase);
 
-    private static Task<ContractStatusView> WaitForStateAsync(LabRunner lab, long id, Func<ContractStatusView, bool> condition, string what) =>
+    private static Task<ContractStatus> WaitForStateAsync(LabRunner lab, long id, Func<ContractStatus, bool> condition, string what) =>
         LabHarness.WaitForAsync(async () => (await lab.Api.GetStatusAsync(id, default))!, condition, Settle, what);
 
     private static async Task<IReadOnlyList<MimeMessage>> WaitForMailsAsync(TestSmtpServer relay, int count, string what)

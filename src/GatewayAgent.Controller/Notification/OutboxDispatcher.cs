@@ -1,4 +1,5 @@
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Domain.Mail;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -158,9 +159,9 @@ internal sealed class OutboxDispatcher(
             foreach (var mail in due)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!MailAddressRules.IsValid(mail.Recipient))
+                if (MailAddressRule.Check(mail.Recipient) is { } problem)
                 {
-                    await FailAsync(mail, "invalid recipient address (FN-9 rules)", permanent: true, cancellationToken).ConfigureAwait(false);
+                    await FailAsync(mail, $"invalid recipient address (FN-9: {problem})", permanent: true, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 

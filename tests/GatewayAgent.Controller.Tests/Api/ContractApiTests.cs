@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GatewayAgent.Controller.Customers;
-using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Tests.Storage;
 
 namespace GatewayAgent.Controller.Tests.Api;

@@ -1,6 +1,4 @@
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
-using GatewayAgent.Controller.Probing;
 
 namespace GatewayAgent.Controller.Tests.Detection;
 

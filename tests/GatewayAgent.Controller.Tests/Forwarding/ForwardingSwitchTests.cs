@@ -1,7 +1,6 @@
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
-using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Tests.Detection;
 using GatewayAgent.Controller.Tests.Storage;
 

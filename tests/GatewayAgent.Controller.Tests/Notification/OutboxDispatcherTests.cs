@@ -256,6 +256,18 @@ public class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task Recipient_longer_than_254_characters_is_given_up_without_contacting_the_relay_FN_9()
+    {
+        await using var relay = await TestSmtpServer.StartAsync();
+        using var harness = new DispatcherHarness(relay.Port);
+        var id = await harness.EnqueueAsync(new string('a', 255 - "@example.jp".Length) + "@example.jp");
+        Assert.Equal(1, await harness.NewDispatcher().DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(OutboxStatus.GivenUp, harness.Store.Row(id).Status);
+        Assert.Equal("invalid recipient address (FN-9: at most 254 characters)", harness.Store.Row(id).LastError);
+        Assert.Empty(relay.Received);
+    }
+
+    [Fact]
     public async Task Malformed_recipient_address_is_given_up_without_contacting_the_relay()
     {
         await using var relay = await TestSmtpServer.StartAsync();
