@@ -9,6 +9,7 @@ namespace GatewayAgent.EndToEnd.Tests;
 /// processes on simulated boards answering real SIP probes, MQTT telemetry through the embedded broker, and a real SMTP
 /// relay in the test process.
 /// </summary>
+[Trait("Ring", "e2e")]
 public sealed class FailureAndRecoveryTests : IAsyncLifetime
 {
     private const string FailureSubject = "着信異常検知のお知らせです";

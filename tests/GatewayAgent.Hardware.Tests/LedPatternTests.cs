@@ -2,6 +2,7 @@ using GatewayAgent.Hardware;
 
 namespace GatewayAgent.Hardware.Tests;
 
+[Trait("Ring", "unit")]
 public class LedPatternTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using MQTTnet.Protocol;
 namespace GatewayAgent.Controller.Tests.Ingest;
 
 /// <summary>Telemetry ingest through the embedded MQTTnet broker, with real MQTT clients over loopback TCP.</summary>
+[Trait("Ring", "integration")]
 public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = IngestTestHost.Timeout;

@@ -10,6 +10,7 @@ namespace GatewayAgent.Controller.Tests.Ingest;
 
 /// <summary>External mode: the controller as an MQTT 5 client of a real mosquitto that enforces the documented ACL.</summary>
 [Collection(MosquittoCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class ExternalBrokerIngestTests
 {
     private static readonly TimeSpan Wait = IngestTestHost.Timeout;

@@ -3,6 +3,7 @@ using GatewayAgent.Controller.Notification;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>FN-9 address rules.</summary>
+[Trait("Ring", "unit")]
 public class MailAddressRulesTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace GatewayAgent.Controller.Tests.Notification;
 /// what arrives, and a fake clock for the lease expiry and the alert limit.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class OutboxLeaseTests(PostgresCluster cluster)
 {
     private static readonly (string? ClaimedBy, DateTimeOffset? LeaseUntil, string Status) Delivered = (null, null, StoredStatus.Delivered);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Sip.Tests.Rtp;
 
 // Each test uses its own port range so the tests can run in parallel.
+[Trait("Ring", "integration")]
 public sealed class RtpPortAllocatorTests
 {
     private static RtpPortAllocator NewAllocator(int minPort, int maxPort, string bindAddress = "127.0.0.1") =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Sip.Tests.Rtp;
 
+[Trait("Ring", "integration")]
 public sealed class RtpSenderTests : IDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(20);

@@ -4,6 +4,7 @@ using GatewayAgent.Sip.Transport;
 namespace GatewayAgent.Sip.Tests.Transport;
 
 /// <summary>A source over its rate is refused before its message is parsed; others are still heard.</summary>
+[Trait("Ring", "integration")]
 public sealed class SourceAdmissionTests
 {
     private sealed class OnlyFirst(int allowed, int expected) : ISipSourceAdmission

@@ -2,6 +2,7 @@ using GatewayAgent.Sip.UserAgents;
 
 namespace GatewayAgent.Sip.Tests.UserAgents;
 
+[Trait("Ring", "unit")]
 public sealed class PhoneNumberTests
 {
     [Theory]

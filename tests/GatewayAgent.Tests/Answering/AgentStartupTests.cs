@@ -7,6 +7,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Answering;
 
 /// <summary>What an installer sees at start: clear errors for bad settings, a busy port, and the source list at work.</summary>
+[Trait("Ring", "integration")]
 public sealed class AgentStartupTests
 {
     private static async Task<(int ExitCode, string Output)> RunAgentAsync(params string[] args)
