@@ -12,22 +12,28 @@
 # may sit on any part of a partial class; a class deriving from an abstract test class may take the trait
 # from it (xunit inherits class traits).
 #
-# Usage: tests/check-rings.sh [--list] [DIR...]
-#   --list   also print "ring<TAB>class<TAB>file" for every test class
+# Usage: tests/check-rings.sh [--list | --projects RING] [DIR...]
+#   --list            also print "ring<TAB>class<TAB>file" for every test class
+#   --projects RING   print only the test projects (tests/NAME) that have a class of RING, one a line, so that
+#                     a run of one ring can skip the projects without any (e.g. no unit test in EndToEnd)
 #   DIR      the directories to scan (default: the test projects under tests/)
 # Exit status: 0 when every test class has a valid Ring trait, 1 otherwise (naming each class).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LIST=0
+PROJECTS=""
 DIRS=()
-for arg in "$@"; do
-    case "$arg" in
+while [ $# -gt 0 ]; do
+    case "$1" in
         --list) LIST=1 ;;
+        --projects) [ $# -ge 2 ] || { echo "check-rings.sh: --projects needs a ring" >&2; exit 2; }
+                    PROJECTS=$2; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        -*) echo "check-rings.sh: unknown option '$arg'" >&2; exit 2 ;;
-        *) DIRS+=("$arg") ;;
+        -*) echo "check-rings.sh: unknown option '$1'" >&2; exit 2 ;;
+        *) DIRS+=("$1") ;;
     esac
+    shift
 done
 [ ${#DIRS[@]} -gt 0 ] || DIRS=("$ROOT/tests")
 
@@ -38,7 +44,7 @@ mapfile -d '' FILES < <(find "${DIRS[@]}" -name '*.cs' -not -path '*/obj/*' -not
 # carries a Fact/Theory attribute, its Ring values, whether it is abstract, its base class, and a file.
 # Attributes are collected from the lines between one declaration and the next; a class declaration takes the
 # attributes pending above it, a method's attributes mark the innermost class open at that point (brace depth).
-awk -v list="$LIST" -v root="$ROOT/" '
+awk -v list="$LIST" -v projects="$PROJECTS" -v root="$ROOT/" '
 function strip(s) {            # drop string contents and comments so braces in them do not count
     gsub(/"([^"\\]|\\.)*"/, "\"\"", s)
     sub(/\/\/.*/, "", s)
@@ -106,9 +112,15 @@ END {
             printf "check-rings.sh: %s (%s) has Ring \"%s\"; want exactly one of unit, integration, e2e\n", c, f, r; bad++; continue
         }
         if (list) printf "%s\t%s\t%s\n", r, c, f | "LC_ALL=C sort"
+        if (r == projects && match(f, /^tests\/[^\/]+\//)) inproject[substr(f, 1, RLENGTH - 1)] = 1
         count[r]++
     }
     if (list) close("LC_ALL=C sort")
     if (bad) { printf "check-rings.sh: %d test class(es) without a valid Ring trait (see tests/check-rings.sh)\n", bad; exit 1 }
+    if (projects != "") {
+        for (p in inproject) print p | "LC_ALL=C sort"
+        close("LC_ALL=C sort")
+        exit 0
+    }
     printf "check-rings.sh: every test class has a Ring: %d unit, %d integration, %d e2e\n", count["unit"], count["integration"], count["e2e"]
 }' "${FILES[@]}"
