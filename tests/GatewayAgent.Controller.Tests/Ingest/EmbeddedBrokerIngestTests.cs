@@ -386,11 +386,13 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
         await using var host = await StartAsync();
         var commander = host.Services.GetRequiredService<ISiteCommander>();
 
+        var timers = host.Clock.TimersCreated;
         var pending = commander.SendAsync("site-a", CommandVerbs.LedTest, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Task.Yield();
+        await host.Clock.WaitForTimersAsync(timers + 1, Wait); // the wait for the reply is on the clock (advancing before would be lost)
         Assert.False(pending.IsCompleted);
         host.Clock.Advance(TimeSpan.FromSeconds(11));
 
+        Assert.Same(pending, await Task.WhenAny(pending, Task.Delay(Wait))); // a bound for a broken test only
         await Assert.ThrowsAsync<TimeoutException>(() => pending);
     }
 
