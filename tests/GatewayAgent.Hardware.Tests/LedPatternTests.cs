@@ -1,5 +1,3 @@
-using GatewayAgent.Hardware;
-
 namespace GatewayAgent.Hardware.Tests;
 
 [Trait("Ring", "unit")]

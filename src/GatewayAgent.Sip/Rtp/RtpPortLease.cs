@@ -11,20 +11,20 @@ public sealed class RtpPortLease : IAsyncDisposable
 {
     private const int MaxDatagram = 2048;
 
-    private readonly RtpPortAllocator allocator;
-    private readonly CancellationTokenSource closing = new();
-    private readonly Task drain;
-    private long packetsReceived;
-    private IPEndPoint? lastRemoteEndpoint;
-    private TaskCompletionSource? nextPacket;
-    private int disposed;
+    private readonly RtpPortAllocator _allocator;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _drain;
+    private long _packetsReceived;
+    private IPEndPoint? _lastRemoteEndpoint;
+    private TaskCompletionSource? _nextPacket;
+    private int _disposed;
 
     internal RtpPortLease(RtpPortAllocator allocator, Socket socket, int port)
     {
-        this.allocator = allocator;
+        _allocator = allocator;
         Socket = socket;
         Port = port;
-        drain = DrainAsync(closing.Token);
+        _drain = DrainAsync(_closing.Token);
     }
 
     /// <summary>The even port leased.</summary>
@@ -37,7 +37,7 @@ public sealed class RtpPortLease : IAsyncDisposable
     public IPEndPoint LocalEndpoint => (IPEndPoint)Socket.LocalEndPoint!;
 
     /// <summary>How many datagrams arrived (and were discarded).</summary>
-    public long PacketsReceived => Interlocked.Read(ref packetsReceived);
+    public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
 
     /// <summary>
     /// Completes when the next datagram has been counted in <see cref="PacketsReceived"/> (take it before reading the
@@ -46,25 +46,25 @@ public sealed class RtpPortLease : IAsyncDisposable
     internal Task NextPacketAsync()
     {
         var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Interlocked.CompareExchange(ref nextPacket, next, null) ?? next).Task;
+        return (Interlocked.CompareExchange(ref _nextPacket, next, null) ?? next).Task;
     }
 
     /// <summary>The source of the last datagram received, for symmetric RTP behind NAT; <see langword="null"/> before any.</summary>
-    public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref lastRemoteEndpoint);
+    public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref _lastRemoteEndpoint);
 
     /// <summary>Stops draining, closes the socket and returns the port to the allocator.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        await closing.CancelAsync().ConfigureAwait(false);
+        await _closing.CancelAsync().ConfigureAwait(false);
         Socket.Dispose();
-        await drain.ConfigureAwait(false);
-        closing.Dispose();
-        allocator.Release(Port);
+        await _drain.ConfigureAwait(false);
+        _closing.Dispose();
+        _allocator.Release(Port);
     }
 
     private async Task DrainAsync(CancellationToken cancellationToken)
@@ -80,9 +80,9 @@ public sealed class RtpPortLease : IAsyncDisposable
             try
             {
                 var result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref packetsReceived);
-                Volatile.Write(ref lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
-                Interlocked.Exchange(ref nextPacket, null)?.TrySetResult();
+                Interlocked.Increment(ref _packetsReceived);
+                Volatile.Write(ref _lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
+                Interlocked.Exchange(ref _nextPacket, null)?.TrySetResult();
             }
             catch (OperationCanceledException)
             {
