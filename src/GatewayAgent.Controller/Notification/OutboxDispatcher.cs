@@ -117,7 +117,9 @@ internal sealed class OutboxDispatcher(
             try
             {
                 await Task.Delay(period, time, stop).ConfigureAwait(false);
-                await store.RenewLeasesAsync(node.Id, time.GetUtcNow() + _options.LeaseDuration, stop).ConfigureAwait(false);
+                var until = time.GetUtcNow() + _options.LeaseDuration;
+                var renewed = await store.RenewLeasesAsync(node.Id, until, stop).ConfigureAwait(false);
+                NotificationLog.LeasesRenewed(logger, node.Id, renewed, until);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Controller.Tests.Api;
 
+[Trait("Ring", "integration")]
 public class ContractApiTests(ControllerApiFactory factory) : IClassFixture<ControllerApiFactory>
 {
     private static readonly Uri Contracts = new("/api/contracts", UriKind.Relative);

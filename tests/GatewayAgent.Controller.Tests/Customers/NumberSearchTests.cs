@@ -2,6 +2,7 @@ using GatewayAgent.Controller.Customers;
 
 namespace GatewayAgent.Controller.Tests.Customers;
 
+[Trait("Ring", "unit")]
 public class NumberSearchTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using GatewayAgent.Controller.Detection;
 
 namespace GatewayAgent.Controller.Tests.Detection;
 
+[Trait("Ring", "unit")]
 public class FailureDetectorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 4, 1, 9, 0, 0, TimeSpan.Zero);

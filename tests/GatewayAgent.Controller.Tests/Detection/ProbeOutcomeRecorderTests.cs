@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GatewayAgent.Controller.Tests.Detection;
 
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
 {
     public static TheoryData<string> Backends => Storage.Backends.All;

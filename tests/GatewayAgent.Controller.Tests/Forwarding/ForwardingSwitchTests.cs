@@ -7,6 +7,7 @@ using GatewayAgent.Controller.Tests.Storage;
 namespace GatewayAgent.Controller.Tests.Forwarding;
 
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class ForwardingSwitchTests(PostgresCluster cluster)
 {
     public static TheoryData<string> Backends => Storage.Backends.All;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>The outbox dispatcher against a real SMTP server on loopback, with a fake clock for the backoff (FN-4, FN-5, FN-8).</summary>
+[Trait("Ring", "integration")]
 public class OutboxDispatcherTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Cli;
 
 /// <summary>"gateway-agent doctor" as a technician runs it, against real sockets and a real broker.</summary>
+[Trait("Ring", "integration")]
 public sealed class DoctorCommandTests
 {
     private readonly string _config;

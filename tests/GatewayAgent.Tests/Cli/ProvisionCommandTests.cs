@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace GatewayAgent.Tests.Cli;
 
 /// <summary>"gateway-agent provision" as an installer runs it: a real process writing a real file.</summary>
+[Trait("Ring", "integration")]
 public sealed class ProvisionCommandTests
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("provision-");
