@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using System.Text.Json.Serialization;
 using GatewayAgent.Controller.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,7 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Operator API: API-key options, problem+json errors, JSON with string enums, the OpenAPI document.</summary>
     public static IServiceCollection AddControllerApi(this IServiceCollection services)
     {
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddOptionsSection<ApiOptions>(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

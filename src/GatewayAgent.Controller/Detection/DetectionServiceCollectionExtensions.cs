@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using GatewayAgent.Controller.Probing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +9,7 @@ public static class DetectionServiceCollectionExtensions
     /// <summary>The four-miss detector behind <see cref="IProbeOutcomeSink"/> and the detection history.</summary>
     public static IServiceCollection AddDetection(this IServiceCollection services)
     {
-        services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<DetectionOptions>(DetectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FailureCauseResolver>();
         services.AddSingleton<DetectionHistory>();
         services.AddSingleton<ProbeOutcomeRecorder>();

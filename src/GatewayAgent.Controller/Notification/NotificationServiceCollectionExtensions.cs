@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using GatewayAgent.Controller.Ingest;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,9 +13,9 @@ public static class NotificationServiceCollectionExtensions
     /// <summary>Registers everything but the <see cref="IOutboxStore"/>, which the controller's database registers.</summary>
     public static IServiceCollection AddNotification(this IServiceCollection services)
     {
-        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SmtpRelayOptions>().BindConfiguration(SmtpRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SmtpSinkOptions>().BindConfiguration(SmtpSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<MailOptions>(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SmtpRelayOptions>(SmtpRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SmtpSinkOptions>(SmtpSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

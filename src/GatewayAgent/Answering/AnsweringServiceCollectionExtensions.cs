@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Rtp;
 using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transactions;
@@ -16,26 +17,18 @@ public static class AnsweringServiceCollectionExtensions
     public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
     {
         const string section = AgentSipOptions.SectionName;
-        ConfigurationErrors.Register<AgentSipOptions>(section);
-        ConfigurationErrors.Register<ProbeAnswererOptions>(section);
-        ConfigurationErrors.Register<SourceGuardOptions>(section);
-        ConfigurationErrors.Register<SipTimerOptions>(section + ":Timers");
-        ConfigurationErrors.Register<SipTransactionOptions>(section + ":Transactions");
-        ConfigurationErrors.Register<SipTransportOptions>(section + ":Transport");
-        ConfigurationErrors.Register<RtpPortAllocatorOptions>(section + ":Rtp");
-        ConfigurationErrors.Register<RegistrationOptions>(section + ":Register");
-        services.AddOptions<AgentSipOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ProbeAnswererOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SourceGuardOptions>().BindConfiguration(section).ValidateDataAnnotations()
+        services.AddOptionsSection<AgentSipOptions>(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<ProbeAnswererOptions>(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SourceGuardOptions>(section).ValidateDataAnnotations()
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .ValidateOnStart();
-        services.AddOptions<SipTimerOptions>().BindConfiguration(section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SipTransactionOptions>().BindConfiguration(section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SipTransportOptions>().BindConfiguration(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTimerOptions>(section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTransactionOptions>(section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTransportOptions>(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<RtpPortAllocatorOptions>(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddOptions<RegistrationOptions>().BindConfiguration(section + ":Register").ValidateDataAnnotations()
+        services.AddOptionsSection<RegistrationOptions>(section + ":Register").ValidateDataAnnotations()
             .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
             .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
             .ValidateOnStart();

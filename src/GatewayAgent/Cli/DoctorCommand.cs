@@ -21,12 +21,6 @@ public static class DoctorCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-
         IConfiguration configuration;
         string source;
         try
