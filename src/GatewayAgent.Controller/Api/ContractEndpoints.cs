@@ -288,6 +288,10 @@ public static class ContractEndpoints
         return Results.Accepted($"/api/contracts/{contract.Id}/mails", new TestMailQueued(mailId, address!));
     }
 
+    /// <summary>
+    /// Applies a change and answers with the stored record, numbers and destinations in their normalised form, so the
+    /// caller sees exactly what was registered (BF-16).
+    /// </summary>
     private static async Task<IResult> UpdateAsync(
         long id,
         Func<ContractDefinition, ContractDefinition> change,
