@@ -16,6 +16,7 @@ public sealed partial class LabSignalTests : IDisposable
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(30);
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("lab-signal-");
     private readonly List<int> _started = [];
+    private readonly List<string> _output = [];
     private Process? _lab;
 
     [Theory]
@@ -32,8 +33,13 @@ public sealed partial class LabSignalTests : IDisposable
             await _lab.WaitForExitAsync(exit.Token);
         }
 
-        Assert.Equal(0, _lab.ExitCode);
-        await AssertAllGoneAsync(children);
+        _lab.WaitForExit(); // and its output drained
+
+        // The lab itself stopped them and waited, as on "quit": gone the moment the lab is (not later, by the parent
+        // watch, which alone would also end them and must not be what this test sees).
+        Assert.True(_lab.ExitCode == 0, Output());
+        Assert.Contains("gateway-lab: stopped", Output(), StringComparison.Ordinal);
+        Assert.DoesNotContain(children, IsRunning);
     }
 
     [Fact]
@@ -69,7 +75,7 @@ public sealed partial class LabSignalTests : IDisposable
         }
 
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new List<string>();
+        var output = _output;
         _lab = new Process { StartInfo = info };
         _lab.OutputDataReceived += (_, e) => OnLine(e.Data);
         _lab.ErrorDataReceived += (_, e) => OnLine(e.Data);
@@ -107,6 +113,14 @@ public sealed partial class LabSignalTests : IDisposable
                     up.TrySetResult();
                 }
             }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return string.Join('\n', _output);
         }
     }
 
