@@ -4,9 +4,9 @@ using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Hosting;
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
-using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Storage;
 using GatewayAgent.Hosting;
 

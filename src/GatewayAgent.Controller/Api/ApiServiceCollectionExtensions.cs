@@ -1,6 +1,6 @@
-using GatewayAgent.Hosting;
 using System.Text.Json.Serialization;
 using GatewayAgent.Controller.Storage;
+using GatewayAgent.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

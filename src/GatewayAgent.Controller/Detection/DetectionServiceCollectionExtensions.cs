@@ -1,5 +1,5 @@
-using GatewayAgent.Hosting;
 using GatewayAgent.Controller.Probing;
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Controller.Detection;

@@ -1,9 +1,8 @@
+using GatewayAgent.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using GatewayAgent.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Hosting;
 

@@ -1,5 +1,5 @@
-using GatewayAgent.Hosting;
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
-using GatewayAgent.Hardware.Leds;
 using System.Globalization;
 using System.Text.Json;
+using GatewayAgent.Hardware.Leds;
 
 namespace GatewayAgent.Hardware.PinMaps;
 

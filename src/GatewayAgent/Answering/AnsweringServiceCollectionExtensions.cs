@@ -4,10 +4,10 @@ using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
+using GatewayAgent.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using GatewayAgent.Status;
 
 namespace GatewayAgent.Answering;
 

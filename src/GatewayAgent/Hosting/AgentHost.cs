@@ -1,13 +1,12 @@
+using System.Net.Sockets;
 using GatewayAgent.Answering;
 using GatewayAgent.Board;
 using GatewayAgent.LocalControl;
+using GatewayAgent.Sip.Transport;
 using GatewayAgent.Status;
 using GatewayAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using GatewayAgent.Sip.Transport;
-using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Hosting;
 

@@ -1,5 +1,5 @@
-using GatewayAgent.Hosting;
 using GatewayAgent.Contracts;
+using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;

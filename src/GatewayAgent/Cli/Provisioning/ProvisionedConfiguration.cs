@@ -1,6 +1,6 @@
-using GatewayAgent.Board;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GatewayAgent.Board;
 using GatewayAgent.Contracts;
 using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transport;
