@@ -84,7 +84,7 @@ public sealed class ChildProcess : IAsyncDisposable
             _waiters.Add((marker, seen));
         }
 
-        var exited = _process.WaitForExitAsync();
+        var exited = _process.WaitForExitAsync(cancellationToken);
         var done = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
         if (done == seen.Task)
         {

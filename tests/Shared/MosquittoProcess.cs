@@ -165,9 +165,9 @@ public sealed class MosquittoProcess : IAsyncDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void MakeReadable(string directory)
     {
-        const UnixFileMode all = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+        const UnixFileMode All = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
                                  UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-        File.SetUnixFileMode(directory, all);
+        File.SetUnixFileMode(directory, All);
         foreach (var file in System.IO.Directory.GetFiles(directory))
         {
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);

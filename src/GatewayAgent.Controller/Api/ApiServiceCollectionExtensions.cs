@@ -1,10 +1,6 @@
 using System.Text.Json.Serialization;
 using GatewayAgent.Controller.Storage;
 using GatewayAgent.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Api;

@@ -4,11 +4,6 @@ using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Api;
 

@@ -1,6 +1,5 @@
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Controller.Detection;
 

@@ -4,7 +4,6 @@ using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Storage;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Detection;

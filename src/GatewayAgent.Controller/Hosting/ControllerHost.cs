@@ -1,8 +1,4 @@
 using GatewayAgent.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Controller.Hosting;
 

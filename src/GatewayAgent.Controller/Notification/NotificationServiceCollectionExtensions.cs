@@ -1,8 +1,6 @@
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Notification;

@@ -1,7 +1,6 @@
 using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Transport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GatewayAgent.Controller.Probing;

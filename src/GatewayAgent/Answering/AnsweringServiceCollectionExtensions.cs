@@ -16,19 +16,19 @@ public static class AnsweringServiceCollectionExtensions
 {
     public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
     {
-        const string section = AgentSipOptions.SectionName;
-        services.AddOptionsSection<AgentSipOptions>(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<ProbeAnswererOptions>(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<SourceGuardOptions>(section).ValidateDataAnnotations()
+        const string Section = AgentSipOptions.SectionName;
+        services.AddOptionsSection<AgentSipOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<ProbeAnswererOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SourceGuardOptions>(Section).ValidateDataAnnotations()
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .ValidateOnStart();
-        services.AddOptionsSection<SipTimerOptions>(section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<SipTransactionOptions>(section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<SipTransportOptions>(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<RtpPortAllocatorOptions>(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTimerOptions>(Section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTransactionOptions>(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTransportOptions>(Section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<RtpPortAllocatorOptions>(Section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddOptionsSection<RegistrationOptions>(section + ":Register").ValidateDataAnnotations()
+        services.AddOptionsSection<RegistrationOptions>(Section + ":Register").ValidateDataAnnotations()
             .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
             .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
             .ValidateOnStart();

@@ -3,7 +3,6 @@ using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
-using GatewayAgent.Controller.Storage;
 using GatewayAgent.Controller.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
 

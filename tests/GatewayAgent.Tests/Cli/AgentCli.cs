@@ -1,5 +1,3 @@
-using GatewayAgent.Tests.Installation;
-
 namespace GatewayAgent.Tests.Cli;
 
 /// <summary>Runs one gateway-agent verb as a real process (dotnet gateway-agent.dll VERB ...) and collects its output.</summary>

@@ -1,5 +1,4 @@
 using GatewayAgent.Tests.Installation;
-using GatewayAgent.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
 namespace GatewayAgent.Tests.Cli;
