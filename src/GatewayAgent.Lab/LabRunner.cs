@@ -50,6 +50,11 @@ public sealed class LabRunner : IAsyncDisposable
             }
         }
 
+        if (LabPorts.FirstInUse(_options) is { } busy)
+        {
+            throw new LabStartException(busy);
+        }
+
         var data = Path.GetFullPath(_options.DataDirectory);
         if (_options.Fresh && Directory.Exists(data))
         {
@@ -118,6 +123,8 @@ public sealed class LabRunner : IAsyncDisposable
             _controller = controller;
         }
 
+        Say($"gateway-controller started, pid {controller.Id}");
+
         _api ??= new ControllerApi(new Uri($"http://127.0.0.1:{_options.HttpPort}"), ApiKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!await _api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
@@ -179,7 +186,8 @@ public sealed class LabRunner : IAsyncDisposable
             _children.Add(agent);
         }
 
-        await agent.WaitForOutputAsync("SIP listening on", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        Say($"{agent.Name} started, pid {agent.Id}");
+        await agent.WaitForOutputAsync("SIP listening on", TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs the live view and the command loop until "quit", end of input, the duration, or cancellation.</summary>

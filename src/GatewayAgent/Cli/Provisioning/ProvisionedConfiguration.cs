@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GatewayAgent.Board;
 using GatewayAgent.Contracts;
 using GatewayAgent.Domain.Numbers;
 using GatewayAgent.Sip.Security;
@@ -13,7 +14,6 @@ namespace GatewayAgent.Cli.Provisioning;
 /// </summary>
 public static class ProvisionedConfiguration
 {
-    public static readonly IReadOnlyList<string> BoardKinds = ["sim", "rpi", "libgpiod"];
 
     /// <param name="pinMapDirectory">Where named pin maps live (pinmaps/ beside the binary).</param>
     /// <exception cref="ProvisionException">the first invalid or missing value.</exception>
@@ -233,9 +233,9 @@ public static class ProvisionedConfiguration
     {
         if (args.Single("board") is { } board)
         {
-            if (!BoardKinds.Contains(board))
+            if (!BoardSelection.Kinds.Contains(board))
             {
-                throw Invalid("Agent:Board:Kind", board, $"is not a board kind ({string.Join(", ", BoardKinds)})");
+                throw Invalid("Agent:Board:Kind", board, $"is not a board kind ({string.Join(", ", BoardSelection.Kinds)})");
             }
 
             Set(root, "Agent:Board:Kind", board);
