@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "integration")]
 public sealed class SipTransportLayerTests
 {
     [Fact]

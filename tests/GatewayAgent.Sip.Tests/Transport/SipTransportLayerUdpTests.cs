@@ -7,6 +7,7 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "integration")]
 public sealed class SipTransportLayerUdpTests
 {
     [Fact]
