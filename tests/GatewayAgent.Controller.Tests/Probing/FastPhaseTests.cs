@@ -1,4 +1,3 @@
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Tests.Probing.Support;
