@@ -33,4 +33,7 @@ internal sealed class ContractSchedule
 
     /// <summary>Fast probes recorded since the trigger.</summary>
     public int FastProbes { get; set; }
+
+    /// <summary>Fast probes in a row that reached the site, the last one included (see <see cref="FastPhase"/>).</summary>
+    public int FastAnswers { get; set; }
 }

@@ -1,3 +1,4 @@
+using GatewayAgent.Controller.Detection;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Probing;
@@ -8,7 +9,8 @@ namespace GatewayAgent.Controller.Probing;
 /// Every round it re-reads the contract list and probes the canary: a miss counts only when the canary of its round
 /// and a canary call started after the miss (its post-miss check, shared by concurrent misses) answered, else it is
 /// recorded as ProberDegraded. After a dying gasp
-/// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the sink says settled.
+/// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the rule of
+/// <see cref="FastPhase"/> ends it (failure declared, FailureThreshold answers in a row, or the bound).
 /// </summary>
 public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 {
@@ -25,6 +27,9 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private readonly ProbeTarget? _canary;
     private readonly long _roundTicks;
     private readonly long _canarySpacingTicks;
+
+    // FN-4's FailureThreshold: the fast phase's window is counted in it (FastPhase).
+    private readonly int _failureThreshold;
 
     // Fast probes of one contract in flight at once: enough for every FastInterval within a probe's longest life.
     private readonly int _maxFastInFlight;
@@ -43,7 +48,8 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private CancellationToken _stopping;
 
     public ProbeScheduler(IProbeTargetSource source, IProbeOutcomeSink sink, IProbeDialer dialer, IOptions<ProbingOptions> options,
-        ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger, ProbeTargetsChanged? targetsChanged = null)
+        ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger, ProbeTargetsChanged? targetsChanged = null,
+        IOptions<DetectionOptions>? detection = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
@@ -56,6 +62,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         _canary = _options.CanaryTarget;
         _roundTicks = _options.Round.Ticks;
         _canarySpacingTicks = _options.CanarySpacing.Ticks;
+        _failureThreshold = (detection?.Value ?? new DetectionOptions()).FailureThreshold;
         _maxFastInFlight = (int)Math.Ceiling((_options.Timeout + DialGrace).Ticks / (double)_options.FastInterval.Ticks) + 1;
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
         _targetsChanged = targetsChanged;
@@ -75,7 +82,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         }
     }
 
-    /// <summary>Dying gasp: probe now, then every FastInterval until the sink reports the detector settled.</summary>
+    /// <summary>Dying gasp: probe now, then every FastInterval until <see cref="FastPhase"/> ends it.</summary>
     public void Trigger(long contractId, string cause)
     {
         ArgumentNullException.ThrowIfNull(cause);
@@ -92,6 +99,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
             if (started)
             {
                 contract.FastProbes = 0;
+                contract.FastAnswers = 0;
             }
 
             contract.FastCause = cause;
@@ -385,7 +393,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
                 ProbingLog.RecordFailed(_logger, contract.ContractId, ex);
             }
 
-            OnRecorded(contract, fastCause is not null, settled);
+            OnRecorded(contract, fastCause is not null, outcome, settled);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -414,9 +422,10 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         }
     }
 
-    private void OnRecorded(ContractSchedule contract, bool wasFast, bool settled)
+    private void OnRecorded(ContractSchedule contract, bool wasFast, ProbeOutcome outcome, bool settled)
     {
         int fastProbes = 0;
+        string? endReason = null;
         lock (_gate)
         {
             contract.InFlight--;
@@ -431,9 +440,16 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
                 if (wasFast)
                 {
                     contract.FastProbes++;
+                    contract.FastAnswers = outcome switch
+                    {
+                        ProbeOutcome.Reached => contract.FastAnswers + 1,
+                        ProbeOutcome.Missed => 0,
+                        _ => contract.FastAnswers, // ProberDegraded neither counts nor breaks the run (as in the detector)
+                    };
+                    endReason = FastPhase.EndReason(outcome, settled, contract.FastAnswers, contract.FastProbes, _failureThreshold);
                 }
 
-                if (wasFast && settled)
+                if (endReason is not null)
                 {
                     fastProbes = contract.FastProbes;
                     contract.FastCause = null;
@@ -463,9 +479,9 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
             _wake.TrySetResult();
         }
 
-        if (fastProbes > 0)
+        if (endReason is not null)
         {
-            ProbingLog.FastSettled(_logger, contract.ContractId, fastProbes);
+            ProbingLog.FastSettled(_logger, contract.ContractId, fastProbes, endReason);
         }
     }
 

@@ -21,11 +21,11 @@ internal static partial class ProbingLog
     [LoggerMessage(6305, LogLevel.Information, "probe.canary_recovered round={Round}")]
     public static partial void CanaryRecovered(ILogger logger, long round);
 
-    [LoggerMessage(6306, LogLevel.Information, "probe.fast contract={ContractId} cause={Cause}: probing now and every {FastInterval} until the detector settles")]
+    [LoggerMessage(6306, LogLevel.Information, "probe.fast contract={ContractId} cause={Cause}: probing now and every {FastInterval} until the failure is declared or the site answers FailureThreshold fast probes in a row")]
     public static partial void FastStarted(ILogger logger, long contractId, string cause, TimeSpan fastInterval);
 
-    [LoggerMessage(6307, LogLevel.Information, "probe.fast_settled contract={ContractId} after {Probes} fast probes: back to the normal phase")]
-    public static partial void FastSettled(ILogger logger, long contractId, int probes);
+    [LoggerMessage(6307, LogLevel.Information, "probe.fast_settled contract={ContractId} after {Probes} fast probes ({Reason}): back to the normal phase")]
+    public static partial void FastSettled(ILogger logger, long contractId, int probes, string reason);
 
     [LoggerMessage(6308, LogLevel.Warning, "probe.fast contract={ContractId} cause={Cause}: no such contract among the probe targets; ignored")]
     public static partial void FastUnknownContract(ILogger logger, long contractId, string cause);

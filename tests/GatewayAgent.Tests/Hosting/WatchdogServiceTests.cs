@@ -69,6 +69,31 @@ public sealed class WatchdogServiceTests
         Assert.Equal("STATUS=unhealthy: test: no answer within 7500 ms", await rig.NextAsync());
     }
 
+    [Fact]
+    public async Task RoundHeldUpPastTheInterval_IsNotFollowedByABurst_TheNextPingComesAFullIntervalAfterIt()
+    {
+        // Issue 9: three checks of 6 s each (each within its 7.5 s deadline) hold the first round up for 18 s, longer
+        // than the 15 s interval, as a busy machine does at start-up. A free-running timer's tick is then already due
+        // and a second ping follows at once (the "WATCHDOG=1, WATCHDOG=1, WATCHDOG=1 within 30 ms" of the issue).
+        var time = new TimerWatchingClock();
+        var start = time.GetUtcNow();
+        IWatchdogHealthCheck[] checks = [new SlowFirstCheck(time, TimeSpan.FromSeconds(6)), new SlowFirstCheck(time, TimeSpan.FromSeconds(6)), new SlowFirstCheck(time, TimeSpan.FromSeconds(6))];
+        await using var rig = await Rig.StartAsync(time, checks);
+
+        Assert.Equal("WATCHDOG=1", await rig.NextAsync());
+        var pinged = time.GetUtcNow();
+        Assert.Equal(TimeSpan.FromSeconds(18), pinged - start);
+
+        // The loop goes to sleep for a full interval from that ping, and sent nothing else before.
+        await time.WaitForTimerAsync(t => t.CreatedAt == pinged && t.DueTime == WatchdogTimeout / 2).WaitAsync(Wait);
+        Assert.False(rig.Received.TryRead(out var burst), burst);
+        time.Advance((WatchdogTimeout / 2) - TimeSpan.FromMilliseconds(1));
+        Assert.False(rig.Received.TryRead(out burst), burst);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal("WATCHDOG=1", await rig.NextAsync());
+        Assert.Equal(TimeSpan.FromSeconds(33), time.GetUtcNow() - start);
+    }
+
     [Theory]
     [InlineData("30000000", null, 30)]
     [InlineData("30000000", "4242", 30)]
@@ -154,6 +179,48 @@ public sealed class WatchdogServiceTests
         }
     }
 
+    /// <summary>A check whose first run holds the round up (the fake clock moves on while it runs), later ones are instant.</summary>
+    private sealed class SlowFirstCheck(FakeTimeProvider time, TimeSpan firstRun) : IWatchdogHealthCheck
+    {
+        private int _runs;
+
+        public string Name => "slow-first";
+
+        public ValueTask<string?> CheckAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _runs) == 1)
+            {
+                time.Advance(firstRun);
+            }
+
+            return ValueTask.FromResult<string?>(null);
+        }
+    }
+
+    /// <summary>A fake clock that reports the timers armed on it, so a test knows when the loop has gone to sleep.</summary>
+    private sealed class TimerWatchingClock : FakeTimeProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(DateTimeOffset CreatedAt, TimeSpan DueTime)> _timers = new();
+        private readonly SemaphoreSlim _armed = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _timers.Enqueue((GetUtcNow(), dueTime));
+            _armed.Release();
+            return timer;
+        }
+
+        /// <summary>Waits (event-driven) until a timer matching <paramref name="match"/> has been created.</summary>
+        public async Task WaitForTimerAsync(Func<(DateTimeOffset CreatedAt, TimeSpan DueTime), bool> match)
+        {
+            while (!_timers.Any(match))
+            {
+                await _armed.WaitAsync();
+            }
+        }
+    }
+
     private sealed class Rig : IAsyncDisposable
     {
         private readonly WatchdogService _service;
@@ -176,13 +243,14 @@ public sealed class WatchdogServiceTests
 
         public ChannelReader<string> Received => _notifier.Reader;
 
-        public static async Task<Rig> StartAsync(bool notifyStarted = true)
+        public static Task<Rig> StartAsync(bool notifyStarted = true) => StartAsync(new FakeTimeProvider(), null, notifyStarted);
+
+        public static async Task<Rig> StartAsync(FakeTimeProvider time, IWatchdogHealthCheck[]? checks, bool notifyStarted = true)
         {
-            var time = new FakeTimeProvider();
             var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
             var check = new ScriptedCheck();
             var notifier = new RecordingNotifier();
-            var service = new WatchdogService(notifier, new WatchdogSettings(WatchdogTimeout), [check], lifetime, time, NullLogger<WatchdogService>.Instance);
+            var service = new WatchdogService(notifier, new WatchdogSettings(WatchdogTimeout), checks ?? [check], lifetime, time, NullLogger<WatchdogService>.Instance);
             await service.StartAsync(CancellationToken.None);
             if (notifyStarted)
             {

@@ -9,6 +9,14 @@ namespace GatewayAgent.Hosting.Watchdog;
 /// <see cref="IWatchdogHealthCheck"/> passes in time. An unhealthy or hung agent stops pinging and systemd kills and
 /// restarts it (WatchdogSec + Restart=on-failure). A process whose thread pool is starved or deadlocked stops pinging
 /// by itself: this loop's timer runs on that pool. Pings start once the host has started (after READY=1).
+/// <para>
+/// Cadence: each round (checks, then the ping) starts PingInterval after the previous round started, or after the
+/// previous ping when the round pinged: two pings are never closer than PingInterval, and while healthy never further
+/// apart than PingInterval plus one round's checks (each at most CheckTimeout). A free-running timer (PeriodicTimer)
+/// would keep its own beat: a round held up past a tick (the process descheduled, a GC pause, a slow check, typically
+/// the first round at start-up) finds the tick already due and pings again at once, two or three pings within a few
+/// milliseconds (issue 9).
+/// </para>
 /// </summary>
 public sealed class WatchdogService : BackgroundService
 {
@@ -50,25 +58,33 @@ public sealed class WatchdogService : BackgroundService
         }
 
         WatchdogLog.Enabled(_logger, _settings.Timeout.TotalSeconds, _settings.PingInterval.TotalMilliseconds, string.Join(", ", _checks.Select(c => c.Name)));
-        using var timer = new PeriodicTimer(_settings.PingInterval, _time);
         try
         {
-            do
+            while (true)
             {
-                await PingIfHealthyAsync(stoppingToken).ConfigureAwait(false);
+                var next = await PingIfHealthyAsync(stoppingToken).ConfigureAwait(false) + _settings.PingInterval;
+                var wait = next - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    private async Task PingIfHealthyAsync(CancellationToken stoppingToken)
+    /// <summary>One round: the checks, then the ping when they pass. Returns the time the next round counts from.</summary>
+    private async Task<DateTimeOffset> PingIfHealthyAsync(CancellationToken stoppingToken)
     {
+        // The round's start, or the ping's own time when the round pings (taken just before it is sent): the next
+        // round is due a full PingInterval after it, however long this round was held up.
+        var from = _time.GetUtcNow();
         var problem = await FirstProblemAsync(stoppingToken).ConfigureAwait(false);
         if (problem is null)
         {
+            from = _time.GetUtcNow();
             _notifier.Notify(Ping);
             if (_lastProblem is not null)
             {
@@ -84,6 +100,7 @@ public sealed class WatchdogService : BackgroundService
         }
 
         _lastProblem = problem;
+        return from;
     }
 
     private async Task<string?> FirstProblemAsync(CancellationToken stoppingToken)
