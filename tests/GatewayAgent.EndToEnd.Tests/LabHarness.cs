@@ -94,25 +94,7 @@ internal static class LabHarness
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="within"/> passes.</summary>
-    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        T value;
-        while (true)
-        {
-            value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:F0} s; last seen: {value}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    /// <summary>Re-reads <paramref name="read"/> (another process's state: it cannot signal) until <paramref name="condition"/> holds or <paramref name="within"/> passes.</summary>
+    public static Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within, string what) =>
+        Wait.PollAsync(read, condition, within, what);
 }

@@ -53,8 +53,8 @@ public class OutboxLeaseTests(PostgresCluster cluster)
             Assert.Equal(Delivered, await ClaimOf(a, id));
         }
 
-        Assert.DoesNotContain(a.Logs.Entries, e => e.EventId is 6410 or 6411 or 6412);
-        Assert.DoesNotContain(b.Logs.Entries, e => e.EventId is 6410 or 6411 or 6412);
+        Assert.DoesNotContain(a.Logs.Records, e => e.Id.Id is 6410 or 6411 or 6412);
+        Assert.DoesNotContain(b.Logs.Records, e => e.Id.Id is 6410 or 6411 or 6412);
         Assert.Equal(0, await a.Store.CountPendingAsync(CancellationToken.None));
     }
 

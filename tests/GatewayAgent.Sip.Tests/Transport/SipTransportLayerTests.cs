@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -71,7 +72,7 @@ public sealed class SipTransportLayerTests
     public async Task SendAsync_NotRunning_ThrowsSipTransportException()
     {
         var layer = new SipTransportLayer(Options.Create(new SipTransportOptions()), TimeProvider.System, NullLogger<SipTransportLayer>.Instance);
-        var message = SipParser.Parse(TestMessages.Options("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")).Message!;
+        var message = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")).Message!;
 
         await Assert.ThrowsAsync<SipTransportException>(() =>
             layer.SendAsync(message, new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5060))).AsTask());
@@ -82,7 +83,7 @@ public sealed class SipTransportLayerTests
     {
         await using var layer = await TestLayers.StartAsync(new RecordingHandler(), ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 1024 });
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
-        var message = SipParser.Parse(TestMessages.Options("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', 2000))).Message!;
+        var message = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', 2000))).Message!;
 
         var ex = await Assert.ThrowsAsync<SipTransportException>(() =>
             layer.SendAsync(message, new SipTarget(SipTransportKind.Udp, (IPEndPoint)peer.LocalEndPoint!)).AsTask());

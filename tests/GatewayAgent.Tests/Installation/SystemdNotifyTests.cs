@@ -18,11 +18,11 @@ public sealed class SystemdNotifyTests
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(path));
         var port = FreePort.Next();
-        var info = LaunchedAgent.DotnetAgent($"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}", $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}");
+        var info = AgentProcess.DotnetAgent($"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}", $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}");
         info.Environment["NOTIFY_SOCKET"] = path;
         info.Environment["WATCHDOG_USEC"] = "1000000"; // WatchdogSec=1s: a ping every 500 ms
 
-        await using var agent = await LaunchedAgent.StartAsync(info, TimeSpan.FromSeconds(30));
+        await using var agent = await AgentProcess.LaunchAsync(info, TimeSpan.FromSeconds(30));
 
         var messages = new List<(string Text, TimeSpan At)>();
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -73,11 +73,11 @@ public sealed class SystemdUnitTests
         var (state, runtime, config) = await PrepareDirectoriesAsync(sandbox);
         var port = FreePrivilegedPort();
 
-        await using var agent = await LaunchedAgent.StartAsync(Sandboxed(state, runtime, config, port, ambientCapability: true), TimeSpan.FromSeconds(60));
+        await using var agent = await AgentProcess.LaunchAsync(Sandboxed(state, runtime, config, port, ambientCapability: true), TimeSpan.FromSeconds(60));
 
         var probe = await Sipp.RunAsync(["-sn", "uac", "-s", AgentProcess.MonitorNumber, $"127.0.0.1:{port}", "-m", "1", "-l", "1", "-timeout", "30"]);
         Assert.True(probe.ExitCode == 0 && probe.Successful == 1, probe + "\nagent:\n" + agent.Output);
-        await agent.WaitForLogAsync("probe.answered", TimeSpan.FromSeconds(10));
+        await agent.WaitForLogAsync("probe.answered", timeout: TimeSpan.FromSeconds(10));
         var before = await SnapshotAsync(state, runtime);
         await agent.DisposeAsync();
 
@@ -176,7 +176,7 @@ public sealed class SystemdUnitTests
         var state = Directory.CreateDirectory(Path.Combine(sandbox, "state")).FullName;
         var runtime = Directory.CreateDirectory(Path.Combine(sandbox, "runtime")).FullName;
         var config = Directory.CreateDirectory(Path.Combine(sandbox, "config")).FullName;
-        var provisioned = await Cli.AgentCli.RunAsync("provision", "--output", Path.Combine(config, "agent.json"), "--monitor-number", AgentProcess.MonitorNumber, "--group", "nogroup");
+        var provisioned = await AgentCli.RunAsync("provision", "--output", Path.Combine(config, "agent.json"), "--monitor-number", AgentProcess.MonitorNumber, "--group", "nogroup");
         Assert.True(provisioned.ExitCode == 0, provisioned.ToString());
         await Tool.CheckedAsync("chown", [$"{Nobody}:{Nobody}", state, runtime]);
         await Tool.CheckedAsync("chmod", ["0750", state, runtime]);
