@@ -19,9 +19,9 @@ internal static class LabHarness
             DataDirectory = dataDirectory,
             Fresh = true,
             Plain = true,
-            HttpPort = FreeTcpPort(),
-            MqttPort = FreeTcpPort(),
-            SmtpPort = FreeTcpPort(),
+            HttpPort = FreePort.Next(),
+            MqttPort = FreePort.Next(),
+            SmtpPort = FreePort.Next(),
             SipBasePort = FreeRange(sites + 1),
             ProbeInterval = Interval,
             FastInterval = FastInterval,
@@ -54,13 +54,6 @@ internal static class LabHarness
     /// <summary>Release or Debug: the configuration these tests were built in (the executables are built alongside).</summary>
     private static string Configuration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A first port such that it and the next <paramref name="count"/> - 1 are free for UDP and TCP now.</summary>
     private static int FreeRange(int count)

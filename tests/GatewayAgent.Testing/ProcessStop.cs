@@ -4,8 +4,10 @@ using System.Globalization;
 namespace GatewayAgent.Testing;
 
 /// <summary>
-/// The one process stopper of the tests, the way systemd stops a service: SIGTERM, then a kill of the process and its
-/// descendants when it has not exited within the grace time. Returns only when the process is gone.
+/// The one process stopper of the tests, the way systemd stops a service (KillMode=control-group): SIGTERM, then a kill
+/// of the process and its descendants when it has not exited within the grace time; last, any process of the tree as
+/// it was at the stop that still runs (re-parented when its parent went, as a sandboxed agent whose bwrap was
+/// stopped) is killed too. Returns only when the process is gone.
 /// </summary>
 public static class ProcessStop
 {
@@ -16,10 +18,12 @@ public static class ProcessStop
             return;
         }
 
+        var tree = ProcessTable.DescendantsOf(process.Id);
         await SignalAsync(process.Id, "TERM");
         using var cts = new CancellationTokenSource(grace);
         try
         {
+            // With redirected output this also waits for the output's end, which a surviving descendant holds open.
             await process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
@@ -32,9 +36,40 @@ public static class ProcessStop
             {
                 // exited between the check and the kill
             }
-
-            await process.WaitForExitAsync(CancellationToken.None);
         }
+
+        foreach (var survivor in tree.Where(p => p.IsAlive))
+        {
+            await SignalAsync(survivor.Pid, "KILL");
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    /// <summary>SIGKILL to the process, its descendants, and any of them that outlives its parent; returns when it is gone.</summary>
+    public static async Task KillAsync(Process process)
+    {
+        if (HasExited(process))
+        {
+            return;
+        }
+
+        var tree = ProcessTable.DescendantsOf(process.Id);
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // exited between the check and the kill
+        }
+
+        foreach (var survivor in tree.Where(p => p.IsAlive))
+        {
+            await SignalAsync(survivor.Pid, "KILL");
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
     }
 
     /// <summary>Sends a signal (TERM, KILL, STOP, CONT, USR1, ...) to a process id with kill(1); false when it is gone already.</summary>

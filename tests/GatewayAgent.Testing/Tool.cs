@@ -47,8 +47,7 @@ public static class Tool
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await ProcessStop.KillAsync(process);
             throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish:\n{await stdout}{await stderr}");
         }
 

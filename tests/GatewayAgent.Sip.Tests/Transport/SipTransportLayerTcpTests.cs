@@ -129,7 +129,7 @@ public sealed class SipTransportLayerTcpTests
     public async Task Send_ToAPortNobodyListensOn_ThrowsSipTransportException()
     {
         await using var layer = await TestLayers.StartAsync(new RecordingHandler(), ["tcp:127.0.0.1:0"]);
-        var nowhere = new SipTarget(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, TestLayers.FreeTcpPort(IPAddress.Loopback)));
+        var nowhere = new SipTarget(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, FreePort.Next()));
         var request = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK1")).Message!;
 
         var ex = await Assert.ThrowsAsync<SipTransportException>(() => layer.SendAsync(request, nowhere).AsTask());

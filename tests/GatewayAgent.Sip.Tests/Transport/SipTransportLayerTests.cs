@@ -27,7 +27,7 @@ public sealed class SipTransportLayerTests
         using var squatter = TestLayers.UdpPeer(IPAddress.Loopback);
         var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
         var layer = new SipTransportLayer(Options.Create(new SipTransportOptions()), TimeProvider.System, NullLogger<SipTransportLayer>.Instance);
-        var tcpPort = TestLayers.FreeTcpPort(IPAddress.Loopback);
+        var tcpPort = FreePort.Next();
 
         var ex = await Assert.ThrowsAsync<SipTransportException>(() => layer.StartAsync(
             [SipListenAddress.Parse($"tcp:127.0.0.1:{tcpPort}"), SipListenAddress.Parse($"udp:127.0.0.1:{taken}")],
