@@ -35,8 +35,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string Name => _process.StartInfo.FileName;
 
-    /// <summary>Starts <paramref name="info"/> with its output redirected into the buffer.</summary>
-    public static ChildProcess Start(ProcessStartInfo info, TimeSpan? grace = null)
+    /// <summary>Starts <paramref name="info"/> (from the <see cref="ProcessLauncher"/> thread) with its output redirected into the buffer.</summary>
+    public static async Task<ChildProcess> StartAsync(ProcessStartInfo info, TimeSpan? grace = null)
     {
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -46,7 +46,7 @@ public sealed class ChildProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.Exited += (_, _) => child._changes.Notify();
-        process.Start();
+        await ProcessLauncher.StartAsync(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -58,21 +58,15 @@ public sealed class ChildProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ChildProcess> StartAsync(ProcessStartInfo info, Func<string, bool> ready, TimeSpan readyTimeout, TimeSpan? grace = null)
     {
-        var child = Start(info, grace);
+        var child = await StartAsync(info, grace);
         try
         {
-            await Wait.UntilAsync(() => child._lines.Any(ready) || child.HasExited, [child._changes], $"{info.FileName} ready", readyTimeout);
+            await Wait.UntilAsync(() => child._lines.Any(ready) || child.HasExited, [child._changes], $"{info.FileName} ready", readyTimeout,
+                () => "output:\n" + child.Output);
             if (!child._lines.Any(ready))
             {
-                await child.WaitForExitAsync();
                 throw new InvalidOperationException($"{info.FileName} exited during start (exit {child.ExitCode}):\n{child.Output}");
             }
-        }
-        catch (TimeoutException)
-        {
-            var output = child.Output;
-            await child.DisposeAsync();
-            throw new TimeoutException($"{info.FileName} did not get ready within {readyTimeout.TotalSeconds:0} s:\n{output}");
         }
         catch
         {

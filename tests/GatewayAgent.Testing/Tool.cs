@@ -37,7 +37,8 @@ public static class Tool
             info.Environment[key] = value;
         }
 
-        using var process = Process.Start(info)!;
+        using var process = new Process { StartInfo = info };
+        await ProcessLauncher.StartAsync(process);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
