@@ -60,7 +60,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public static Task<MosquittoBroker> StartWithUserAsync(string user, string password) => StartPlainAsync(user, password);
 
     /// <summary>
-    /// No anonymous clients; <paramref name="users"/> in a password file; <paramref name="acl"/> as the ACL file;
+    /// No anonymous clients; max_queued_messages raised to 100000 (not 0, "no limit": with it, mosquitto 2.0.11 drops
+    /// the connection of a client whose publish the ACL refuses instead of answering "not authorized");
+    /// <paramref name="users"/> in a password file; <paramref name="acl"/> as the ACL file;
     /// persistence when asked (sessions and queued messages survive a stop and start); a TLS listener on
     /// <see cref="TlsPort"/> when <paramref name="tls"/> is given (client certificates required, CN = user name).
     /// </summary>
@@ -91,7 +93,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 password_file {broker.PasswordFile}
                 acl_file {broker.AclFile}
                 {persist}
-                max_queued_messages 0
+                max_queued_messages 100000
                 log_dest stderr
                 log_type error
                 log_type warning
