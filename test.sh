@@ -2,6 +2,8 @@
 # test.sh - the one command that runs every test of GatewayAgent.
 #
 # On a fresh Debian 12 machine with the .NET SDK it:
+#   0. checks docs/traceability.md against ../shared/spec/SERVICE.md
+#      (tools/check-traceability.sh and its self-test; a problem fails the run);
 #   1. installs the Debian packages the tests drive when they are missing
 #      (REQUIRED below: sipp, kamailio, mosquitto, qemu-user-static with
 #      libc6:arm64, systemd-analyze, bubblewrap, postgresql) and stops their
@@ -103,6 +105,24 @@ finish() {
     fi
     exit 0
 }
+
+# ------------------------------------------------------------ traceability ---
+
+# Every rule ID of the spec has a row in docs/traceability.md, and every file a row names exists and cites the
+# ID; the self-test proves the check reports such mistakes. One problem line each, added to PROBLEMS.
+trace_check() {
+    local out rc line
+    out=$("$@" 2>&1) && rc=0 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        while IFS= read -r line; do
+            [ -z "$line" ] || PROBLEMS+=("traceability: $line")
+        done <<<"$out"
+        [ -n "$out" ] || PROBLEMS+=("traceability: $* exited $rc")
+    fi
+}
+log "tools/check-traceability.sh (docs/traceability.md against ../shared/spec/SERVICE.md)"
+trace_check tools/check-traceability.sh
+trace_check tools/check-traceability-selftest.sh
 
 # ---------------------------------------------------------------- packages ---
 

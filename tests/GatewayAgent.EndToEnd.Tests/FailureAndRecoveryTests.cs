@@ -4,7 +4,7 @@ using MimeKit;
 namespace GatewayAgent.EndToEnd.Tests;
 
 /// <summary>
-/// The product's promise end to end (FN-4, FN-5, FN-6, FN-7, FN-8, FN-15): real gateway-controller, real gateway-agent
+/// The product's promise end to end (FN-1: FN-4, FN-5, FN-6, FN-7, FN-8, FN-15): real gateway-controller, real gateway-agent
 /// processes on simulated boards answering real SIP probes, MQTT telemetry through the embedded broker, and a real SMTP
 /// relay in the test process.
 /// </summary>

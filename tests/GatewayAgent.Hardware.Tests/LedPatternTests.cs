@@ -1,5 +1,3 @@
-using GatewayAgent.Hardware;
-
 namespace GatewayAgent.Hardware.Tests;
 
 public class LedPatternTests

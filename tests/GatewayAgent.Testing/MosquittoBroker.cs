@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Xunit;
 
 namespace GatewayAgent.Testing;
 
@@ -273,9 +272,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void MakeReadable(string directory)
     {
-        const UnixFileMode all = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
+        const UnixFileMode All = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
                                  UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-        File.SetUnixFileMode(directory, all);
+        File.SetUnixFileMode(directory, All);
         foreach (var file in System.IO.Directory.GetFiles(directory))
         {
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);

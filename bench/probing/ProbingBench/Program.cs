@@ -4,7 +4,6 @@ using System.Globalization;
 using GatewayAgent.Controller.Probing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ProbingBench;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Api;
@@ -14,16 +12,16 @@ public sealed class ApiKeyMiddleware
 {
     public const string HeaderName = "X-Api-Key";
 
-    private readonly RequestDelegate next;
-    private readonly ILogger<ApiKeyMiddleware> logger;
-    private readonly byte[][] keyDigests;
+    private readonly RequestDelegate _next;
+    private readonly ILogger<ApiKeyMiddleware> _logger;
+    private readonly byte[][] _keyDigests;
 
     public ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options, ILogger<ApiKeyMiddleware> logger)
     {
-        this.next = next;
-        this.logger = logger;
-        keyDigests = options.Value.Keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
-        if (keyDigests.Length == 0)
+        _next = next;
+        _logger = logger;
+        _keyDigests = options.Value.Keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
+        if (_keyDigests.Length == 0)
         {
             Log.NoApiKeys(logger);
         }
@@ -36,11 +34,11 @@ public sealed class ApiKeyMiddleware
     {
         if (IsOpen(context.Request.Path) || IsAccepted(context.Request.Headers[HeaderName].ToString()))
         {
-            await next(context);
+            await _next(context);
             return;
         }
 
-        Log.Unauthorized(logger, context.Request.Method, context.Request.Path.ToString());
+        Log.Unauthorized(_logger, context.Request.Method, context.Request.Path.ToString());
         await Results.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
                 title: "API key required",
@@ -57,7 +55,7 @@ public sealed class ApiKeyMiddleware
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var accepted = false;
-        foreach (var key in keyDigests)
+        foreach (var key in _keyDigests)
         {
             accepted |= CryptographicOperations.FixedTimeEquals(digest, key);
         }

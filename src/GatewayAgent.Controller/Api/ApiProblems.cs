@@ -1,5 +1,4 @@
 using GatewayAgent.Controller.Customers;
-using Microsoft.AspNetCore.Http;
 
 namespace GatewayAgent.Controller.Api;
 

@@ -1,9 +1,5 @@
 using System.Text.Json.Serialization;
 using GatewayAgent.Controller.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Api;

@@ -4,11 +4,6 @@ using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Api;
 
@@ -288,6 +283,10 @@ public static class ContractEndpoints
         return Results.Accepted($"/api/contracts/{contract.Id}/mails", new TestMailQueued(mailId, address!));
     }
 
+    /// <summary>
+    /// Applies a change and answers with the stored record, numbers and destinations in their normalised form, so the
+    /// caller sees exactly what was registered (BF-16).
+    /// </summary>
     private static async Task<IResult> UpdateAsync(
         long id,
         Func<ContractDefinition, ContractDefinition> change,

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Api;
 
 /// <summary>API log messages, event ids 6150-6199.</summary>

@@ -10,7 +10,10 @@ public sealed record ContractDefinition
     /// <summary>Contracted channels (BF-6): simultaneous calls, also the forwarded-call limit.</summary>
     public int Channels { get; init; } = 1;
 
-    /// <summary>The number that receives probe calls (FN-2): the contract number or one of the additional numbers.</summary>
+    /// <summary>
+    /// The number that receives probe calls (FN-2): the contract number or one of the additional numbers (FN-12), never a
+    /// forward source (BF-14).
+    /// </summary>
     public string? MonitoringNumber { get; init; }
 
     /// <summary>SIP URI of the site's agent, e.g. sip:0312345678@192.0.2.10:5060 (user part = monitoring number, filled in when omitted).</summary>

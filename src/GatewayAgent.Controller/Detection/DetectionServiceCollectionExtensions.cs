@@ -1,5 +1,4 @@
 using GatewayAgent.Controller.Probing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Controller.Detection;
 

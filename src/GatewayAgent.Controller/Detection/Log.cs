@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Detection;
 
 /// <summary>Detection log messages, event ids 6050-6099.</summary>

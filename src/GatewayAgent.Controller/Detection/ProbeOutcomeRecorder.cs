@@ -4,7 +4,6 @@ using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Storage;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Detection;
@@ -14,6 +13,7 @@ namespace GatewayAgent.Controller.Detection;
 /// (FN-4, FN-5), and on a transition stores the detector event, queues one mail per recipient with "send" checked
 /// (FN-8, FN-15) and switches bulk forward (FN-6 auto-start, FN-7 auto-stop). After commit it publishes the
 /// contract's state. So a crash never leaves a transition without its mails, nor mails without their transition.
+/// Together with the prober this is FN-1: watch the line, mail the customer, optionally start bulk forward.
 /// </summary>
 public sealed class ProbeOutcomeRecorder(
     ControllerDatabase database,

@@ -1,7 +1,6 @@
 using GatewayAgent.Contracts;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Ingest;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Forwarding;
 

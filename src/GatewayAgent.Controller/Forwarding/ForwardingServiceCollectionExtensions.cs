@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace GatewayAgent.Controller.Forwarding;
 
 public static class ForwardingServiceCollectionExtensions

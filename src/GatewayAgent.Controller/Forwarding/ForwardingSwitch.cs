@@ -2,7 +2,6 @@ using System.Data.Common;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Forwarding;
 

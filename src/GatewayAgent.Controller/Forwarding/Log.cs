@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Forwarding;
 
 /// <summary>Forwarding log messages, event ids 6100-6149.</summary>

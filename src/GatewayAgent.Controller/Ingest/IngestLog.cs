@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Ingest;
 
 /// <summary>Log messages of telemetry ingest (event ids 6500-6599).</summary>

@@ -1,6 +1,5 @@
 using GatewayAgent.Contracts;
 using GatewayAgent.Controller.Probing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Ingest;

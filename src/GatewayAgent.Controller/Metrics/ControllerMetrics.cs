@@ -9,13 +9,13 @@ namespace GatewayAgent.Controller.Metrics;
 /// </summary>
 public sealed class ControllerMetrics : IDisposable
 {
-    private readonly IDisposable meterAdapter;
-    private readonly Counter probes;
-    private readonly Counter detectorTransitions;
-    private readonly Counter forwardingChanges;
-    private readonly Gauge detectorContracts;
-    private readonly Gauge forwardingContracts;
-    private readonly Gauge outboxPending;
+    private readonly IDisposable _meterAdapter;
+    private readonly Counter _probes;
+    private readonly Counter _detectorTransitions;
+    private readonly Counter _forwardingChanges;
+    private readonly Gauge _detectorContracts;
+    private readonly Gauge _forwardingContracts;
+    private readonly Gauge _outboxPending;
 
     public ControllerMetrics()
     {
@@ -23,42 +23,42 @@ public sealed class ControllerMetrics : IDisposable
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         // The probing, notification and ingest parts count with System.Diagnostics.Metrics (Meters named
         // GatewayAgent.Controller.*); the adapter exports them on the same registry (gateway_probing_*, notification_*, gateway_ingest_*).
-        meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
             InstrumentFilterPredicate = instrument => instrument.Meter.Name.StartsWith("GatewayAgent.Controller", StringComparison.Ordinal),
         });
-        probes = factory.CreateCounter("gateway_controller_probes_total", "Probe outcomes recorded by the detector.", "outcome");
-        detectorTransitions = factory.CreateCounter("gateway_controller_detector_transitions_total", "Detector transitions (FN-4 failure, FN-5 recovery).", "to");
-        forwardingChanges = factory.CreateCounter("gateway_controller_forwarding_changes_total", "Bulk-forward switch changes.", "state", "reason");
-        detectorContracts = factory.CreateGauge("gateway_controller_contracts_detector", "Contracts with the service on, by detector state.", "state");
-        forwardingContracts = factory.CreateGauge("gateway_controller_contracts_forwarding", "Contracts by bulk-forward switch state.", "state");
-        outboxPending = factory.CreateGauge("gateway_controller_outbox_pending", "Mails waiting in the outbox.");
+        _probes = factory.CreateCounter("gateway_controller_probes_total", "Probe outcomes recorded by the detector.", "outcome");
+        _detectorTransitions = factory.CreateCounter("gateway_controller_detector_transitions_total", "Detector transitions (FN-4 failure, FN-5 recovery).", "to");
+        _forwardingChanges = factory.CreateCounter("gateway_controller_forwarding_changes_total", "Bulk-forward switch changes.", "state", "reason");
+        _detectorContracts = factory.CreateGauge("gateway_controller_contracts_detector", "Contracts with the service on, by detector state.", "state");
+        _forwardingContracts = factory.CreateGauge("gateway_controller_contracts_forwarding", "Contracts by bulk-forward switch state.", "state");
+        _outboxPending = factory.CreateGauge("gateway_controller_outbox_pending", "Mails waiting in the outbox.");
         foreach (var outcome in Enum.GetValues<ProbeOutcome>())
         {
-            probes.WithLabels(OutcomeLabel(outcome));
+            _probes.WithLabels(OutcomeLabel(outcome));
         }
     }
 
     public CollectorRegistry Registry { get; }
 
-    public void Dispose() => meterAdapter.Dispose();
+    public void Dispose() => _meterAdapter.Dispose();
 
     /// <summary>Counted by the detector's outcome sink (the prober need not count outcomes again).</summary>
-    public void ProbeRecorded(ProbeOutcome outcome) => probes.WithLabels(OutcomeLabel(outcome)).Inc();
+    public void ProbeRecorded(ProbeOutcome outcome) => _probes.WithLabels(OutcomeLabel(outcome)).Inc();
 
-    public void DetectorTransition(string toState) => detectorTransitions.WithLabels(toState).Inc();
+    public void DetectorTransition(string toState) => _detectorTransitions.WithLabels(toState).Inc();
 
-    public void ForwardingChanged(bool on, string reason) => forwardingChanges.WithLabels(on ? "on" : "off", reason).Inc();
+    public void ForwardingChanged(bool on, string reason) => _forwardingChanges.WithLabels(on ? "on" : "off", reason).Inc();
 
     /// <summary>Sets the gauges read from the store just before each scrape.</summary>
     public void SetStoreGauges(long normal, long failed, long forwardingOn, long forwardingOff, long pendingMails)
     {
-        detectorContracts.WithLabels("normal").Set(normal);
-        detectorContracts.WithLabels("failed").Set(failed);
-        forwardingContracts.WithLabels("on").Set(forwardingOn);
-        forwardingContracts.WithLabels("off").Set(forwardingOff);
-        outboxPending.Set(pendingMails);
+        _detectorContracts.WithLabels("normal").Set(normal);
+        _detectorContracts.WithLabels("failed").Set(failed);
+        _forwardingContracts.WithLabels("on").Set(forwardingOn);
+        _forwardingContracts.WithLabels("off").Set(forwardingOff);
+        _outboxPending.Set(pendingMails);
     }
 
     private static string OutcomeLabel(ProbeOutcome outcome) => outcome switch

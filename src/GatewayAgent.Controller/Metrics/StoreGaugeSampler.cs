@@ -5,19 +5,19 @@ namespace GatewayAgent.Controller.Metrics;
 /// <summary>Refreshes the store-backed gauges (detector states, switch states, outbox depth) before each scrape.</summary>
 public sealed class StoreGaugeSampler
 {
-    private readonly ControllerDatabase database;
-    private readonly ControllerMetrics metrics;
+    private readonly ControllerDatabase _database;
+    private readonly ControllerMetrics _metrics;
 
     public StoreGaugeSampler(ControllerDatabase database, ControllerMetrics metrics)
     {
-        this.database = database;
-        this.metrics = metrics;
+        _database = database;
+        _metrics = metrics;
         metrics.Registry.AddBeforeCollectCallback(SampleAsync);
     }
 
     public async Task SampleAsync(CancellationToken cancellationToken)
     {
-        var counts = await database.ReadAsync(
+        var counts = await _database.ReadAsync(
             async connection =>
             {
                 await using var command = connection.CreateCommand(null, """
@@ -33,6 +33,6 @@ public sealed class StoreGaugeSampler
                 return (reader.Long(0), reader.Long(1), reader.Long(2), reader.Long(3), reader.Long(4));
             },
             cancellationToken);
-        metrics.SetStoreGauges(counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5);
+        _metrics.SetStoreGauges(counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5);
     }
 }

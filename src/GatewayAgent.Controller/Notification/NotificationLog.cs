@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Notification;
 
 /// <summary>The notification area's log messages with stable event ids (6400–6499).</summary>

@@ -1,7 +1,5 @@
 using GatewayAgent.Controller.Ingest;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Notification;

@@ -1,7 +1,5 @@
 using GatewayAgent.Controller.Ingest;
 using MailKit.Net.Smtp;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Protocol;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Probing;
 
 /// <summary>The prober's log messages with stable event ids (6300–6399).</summary>

@@ -1,6 +1,5 @@
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Transport;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GatewayAgent.Controller.Probing;

@@ -9,7 +9,7 @@ namespace GatewayAgent.Controller.Storage;
 /// </summary>
 public sealed class ControllerDatabase(SqlDialect dialect) : IDisposable
 {
-    private readonly SemaphoreSlim writerGate = new(1, 1);
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
 
     public SqlDialect Dialect => dialect;
 
@@ -25,7 +25,7 @@ public sealed class ControllerDatabase(SqlDialect dialect) : IDisposable
         var gated = dialect.Provider == StorageProvider.Sqlite;
         if (gated)
         {
-            await writerGate.WaitAsync(cancellationToken);
+            await _writerGate.WaitAsync(cancellationToken);
         }
 
         try
@@ -40,7 +40,7 @@ public sealed class ControllerDatabase(SqlDialect dialect) : IDisposable
         {
             if (gated)
             {
-                writerGate.Release();
+                _writerGate.Release();
             }
         }
     }
@@ -64,5 +64,5 @@ public sealed class ControllerDatabase(SqlDialect dialect) : IDisposable
         }
     }
 
-    public void Dispose() => writerGate.Dispose();
+    public void Dispose() => _writerGate.Dispose();
 }

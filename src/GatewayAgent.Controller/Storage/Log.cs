@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Storage;
 
 /// <summary>Storage log messages, event ids 6000-6049.</summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Storage;
 

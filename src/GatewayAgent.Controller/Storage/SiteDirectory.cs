@@ -1,5 +1,4 @@
 using GatewayAgent.Controller.Ingest;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Storage;
 

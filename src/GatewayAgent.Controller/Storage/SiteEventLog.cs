@@ -1,6 +1,5 @@
 using GatewayAgent.Contracts;
 using GatewayAgent.Controller.Ingest;
-using Microsoft.Extensions.Logging;
 
 namespace GatewayAgent.Controller.Storage;
 

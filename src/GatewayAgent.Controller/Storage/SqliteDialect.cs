@@ -7,7 +7,7 @@ namespace GatewayAgent.Controller.Storage;
 /// <summary>SQLite: WAL journal, busy timeout, foreign keys on, BEGIN IMMEDIATE for writers.</summary>
 public sealed class SqliteDialect(string path, TimeSpan busyTimeout) : SqlDialect
 {
-    private readonly string connectionString = new SqliteConnectionStringBuilder
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = path,
         Mode = SqliteOpenMode.ReadWriteCreate,
@@ -27,7 +27,7 @@ public sealed class SqliteDialect(string path, TimeSpan busyTimeout) : SqlDialec
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace GatewayAgent.Controller.Storage;
 
 /// <summary>Brings the schema up to date before any other hosted service starts (IHostedLifecycleService.StartingAsync).</summary>

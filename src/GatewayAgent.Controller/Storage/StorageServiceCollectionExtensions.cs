@@ -1,8 +1,6 @@
 using GatewayAgent.Controller.Hosting;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -60,7 +60,7 @@ public sealed class LedPanel : IDisposable
     {
         lock (_gate)
         {
-            if (_disposed || !_patterns.ContainsKey(led) || _patterns[led] == pattern)
+            if (_disposed || !_patterns.TryGetValue(led, out var current) || current == pattern)
             {
                 return;
             }

@@ -9,15 +9,15 @@ public sealed class DigestAuthenticator
     /// <summary>How many nonces the nonce-count memory holds before it starts over.</summary>
     public const int RememberedNonces = 256;
 
-    private readonly IDigestCnonceGenerator cnonceGenerator;
-    private readonly Lock gate = new();
-    private readonly Dictionary<(string Realm, string Nonce), uint> nonceCounts = [];
+    private readonly IDigestCnonceGenerator _cnonceGenerator;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Realm, string Nonce), uint> _nonceCounts = [];
 
     /// <summary>Creates an authenticator.</summary>
     /// <param name="cnonceGenerator">The cnonce source; <see cref="RandomDigestCnonceGenerator"/> when omitted.</param>
     public DigestAuthenticator(IDigestCnonceGenerator? cnonceGenerator = null)
     {
-        this.cnonceGenerator = cnonceGenerator ?? new RandomDigestCnonceGenerator();
+        _cnonceGenerator = cnonceGenerator ?? new RandomDigestCnonceGenerator();
     }
 
     /// <summary>
@@ -48,19 +48,19 @@ public sealed class DigestAuthenticator
     {
         ArgumentNullException.ThrowIfNull(challenge);
         uint nonceCount;
-        lock (gate)
+        lock (_gate)
         {
             var key = (challenge.Realm, challenge.Nonce);
-            if (!nonceCounts.TryGetValue(key, out nonceCount) && nonceCounts.Count >= RememberedNonces)
+            if (!_nonceCounts.TryGetValue(key, out nonceCount) && _nonceCounts.Count >= RememberedNonces)
             {
-                nonceCounts.Clear();
+                _nonceCounts.Clear();
             }
 
             nonceCount++;
-            nonceCounts[key] = nonceCount;
+            _nonceCounts[key] = nonceCount;
         }
 
         return DigestCredentials.Create(
-            challenge, method, requestUri, username, password, cnonceGenerator.NextCnonce(), nonceCount, body);
+            challenge, method, requestUri, username, password, _cnonceGenerator.NextCnonce(), nonceCount, body);
     }
 }

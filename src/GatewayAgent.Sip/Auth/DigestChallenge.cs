@@ -144,7 +144,7 @@ public sealed record DigestChallenge
         }
 
         var algorithmName = parameters.TryGetValue("algorithm", out var named) ? named : "MD5";
-        DigestAlgorithmNames.TryParse(algorithmName, out var algorithm);
+        _ = DigestAlgorithmNames.TryParse(algorithmName, out var algorithm);
         var qop = parameters.TryGetValue("qop", out var qopValue)
             ? qopValue.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];

@@ -5,7 +5,7 @@ using GatewayAgent.Sip.Messages;
 namespace GatewayAgent.Sip.Parsing;
 
 /// <summary>
-/// Parses one framed SIP message (a datagram, or a message cut from a stream by <see cref="SipStreamFramer"/>).
+/// Parses one framed SIP message (a datagram, or a message cut from a stream by <see cref="Transport.SipStreamFramer"/>).
 /// Never throws for any input: bad input yields <see cref="SipParseStatus.Invalid"/> (answerable with a 4xx/5xx) or
 /// <see cref="SipParseStatus.Unparseable"/> (drop it).
 /// </summary>

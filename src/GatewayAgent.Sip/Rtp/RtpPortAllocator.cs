@@ -13,12 +13,12 @@ namespace GatewayAgent.Sip.Rtp;
 /// </summary>
 public sealed class RtpPortAllocator
 {
-    private readonly Lock gate = new();
-    private readonly HashSet<int> inUse = [];
-    private readonly IPAddress bindAddress;
-    private readonly int firstPort;
-    private readonly int lastPort;
-    private int nextPort;
+    private readonly Lock _gate = new();
+    private readonly HashSet<int> _inUse = [];
+    private readonly IPAddress _bindAddress;
+    private readonly int _firstPort;
+    private readonly int _lastPort;
+    private int _nextPort;
 
     /// <summary>Creates an allocator for the configured range.</summary>
     public RtpPortAllocator(IOptions<RtpPortAllocatorOptions> options)
@@ -32,27 +32,27 @@ public sealed class RtpPortAllocator
                 $"Invalid RTP port options: {string.Join(" ", errors.Select(e => e.ErrorMessage))}", nameof(options));
         }
 
-        bindAddress = IPAddress.Parse(value.BindAddress);
-        if (bindAddress.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
+        _bindAddress = IPAddress.Parse(value.BindAddress);
+        if (_bindAddress.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
         {
-            bindAddress = IPAddress.Any;
+            _bindAddress = IPAddress.Any;
         }
-        firstPort = value.MinPort + (value.MinPort % 2);
-        lastPort = value.MaxPort - (value.MaxPort % 2);
-        nextPort = firstPort;
+        _firstPort = value.MinPort + (value.MinPort % 2);
+        _lastPort = value.MaxPort - (value.MaxPort % 2);
+        _nextPort = _firstPort;
     }
 
     /// <summary>How many even ports the range holds.</summary>
-    public int Capacity => ((lastPort - firstPort) / 2) + 1;
+    public int Capacity => ((_lastPort - _firstPort) / 2) + 1;
 
     /// <summary>How many ports are leased now.</summary>
     public int InUseCount
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return inUse.Count;
+                return _inUse.Count;
             }
         }
     }
@@ -63,18 +63,18 @@ public sealed class RtpPortAllocator
     /// </summary>
     public bool TryAllocate([NotNullWhen(true)] out RtpPortLease? lease)
     {
-        lock (gate)
+        lock (_gate)
         {
             for (var tried = 0; tried < Capacity; tried++)
             {
-                var port = nextPort;
-                nextPort = port + 2 > lastPort ? firstPort : port + 2;
-                if (inUse.Contains(port) || !TryBind(port, out var socket))
+                var port = _nextPort;
+                _nextPort = port + 2 > _lastPort ? _firstPort : port + 2;
+                if (_inUse.Contains(port) || !TryBind(port, out var socket))
                 {
                     continue;
                 }
 
-                inUse.Add(port);
+                _inUse.Add(port);
                 lease = new RtpPortLease(this, socket, port);
                 return true;
             }
@@ -86,23 +86,23 @@ public sealed class RtpPortAllocator
 
     internal void Release(int port)
     {
-        lock (gate)
+        lock (_gate)
         {
-            inUse.Remove(port);
+            _inUse.Remove(port);
         }
     }
 
     private bool TryBind(int port, [NotNullWhen(true)] out Socket? socket)
     {
-        socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket = new Socket(_bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            if (bindAddress.Equals(IPAddress.IPv6Any))
+            if (_bindAddress.Equals(IPAddress.IPv6Any))
             {
                 socket.DualMode = true;
             }
 
-            socket.Bind(new IPEndPoint(bindAddress, port));
+            socket.Bind(new IPEndPoint(_bindAddress, port));
             return true;
         }
         catch (SocketException)

@@ -11,19 +11,19 @@ public sealed class RtpPortLease : IAsyncDisposable
 {
     private const int MaxDatagram = 2048;
 
-    private readonly RtpPortAllocator allocator;
-    private readonly CancellationTokenSource closing = new();
-    private readonly Task drain;
-    private long packetsReceived;
-    private IPEndPoint? lastRemoteEndpoint;
-    private int disposed;
+    private readonly RtpPortAllocator _allocator;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _drain;
+    private long _packetsReceived;
+    private IPEndPoint? _lastRemoteEndpoint;
+    private int _disposed;
 
     internal RtpPortLease(RtpPortAllocator allocator, Socket socket, int port)
     {
-        this.allocator = allocator;
+        _allocator = allocator;
         Socket = socket;
         Port = port;
-        drain = DrainAsync(closing.Token);
+        _drain = DrainAsync(_closing.Token);
     }
 
     /// <summary>The even port leased.</summary>
@@ -36,24 +36,24 @@ public sealed class RtpPortLease : IAsyncDisposable
     public IPEndPoint LocalEndpoint => (IPEndPoint)Socket.LocalEndPoint!;
 
     /// <summary>How many datagrams arrived (and were discarded).</summary>
-    public long PacketsReceived => Interlocked.Read(ref packetsReceived);
+    public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
 
     /// <summary>The source of the last datagram received, for symmetric RTP behind NAT; <see langword="null"/> before any.</summary>
-    public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref lastRemoteEndpoint);
+    public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref _lastRemoteEndpoint);
 
     /// <summary>Stops draining, closes the socket and returns the port to the allocator.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        await closing.CancelAsync().ConfigureAwait(false);
+        await _closing.CancelAsync().ConfigureAwait(false);
         Socket.Dispose();
-        await drain.ConfigureAwait(false);
-        closing.Dispose();
-        allocator.Release(Port);
+        await _drain.ConfigureAwait(false);
+        _closing.Dispose();
+        _allocator.Release(Port);
     }
 
     private async Task DrainAsync(CancellationToken cancellationToken)
@@ -69,8 +69,8 @@ public sealed class RtpPortLease : IAsyncDisposable
             try
             {
                 var result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref packetsReceived);
-                Volatile.Write(ref lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
+                Interlocked.Increment(ref _packetsReceived);
+                Volatile.Write(ref _lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
             }
             catch (OperationCanceledException)
             {

@@ -23,21 +23,21 @@ public sealed class RtpSender : IAsyncDisposable
     /// <summary>The most packets sent back-to-back to catch up after a late wake-up.</summary>
     public const int MaxCatchUpPackets = 5;
 
-    private readonly Socket socket;
-    private readonly RtpSenderOptions options;
-    private readonly TimeProvider timeProvider;
-    private readonly ushort initialSequenceNumber;
-    private readonly uint initialTimestamp;
-    private readonly byte[] packet = new byte[RtpHeader.Size + SamplesPerPacket];
-    private readonly short[] samples = new short[SamplesPerPacket];
-    private readonly Lock gate = new();
-    private CancellationTokenSource? stopping;
-    private PeriodicTimer? activeTimer;
-    private Task? loop;
-    private bool started;
-    private bool disposed;
-    private long packetsSent;
-    private long sendErrors;
+    private readonly Socket _socket;
+    private readonly RtpSenderOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ushort _initialSequenceNumber;
+    private readonly uint _initialTimestamp;
+    private readonly byte[] _packet = new byte[RtpHeader.Size + SamplesPerPacket];
+    private readonly short[] _samples = new short[SamplesPerPacket];
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _stopping;
+    private PeriodicTimer? _activeTimer;
+    private Task? _loop;
+    private bool _started;
+    private bool _disposed;
+    private long _packetsSent;
+    private long _sendErrors;
 
     /// <summary>Creates a sender; nothing is sent until <see cref="StartAsync"/>.</summary>
     /// <param name="socket">A bound UDP socket, typically <see cref="RtpPortLease.Socket"/>.</param>
@@ -54,34 +54,34 @@ public sealed class RtpSender : IAsyncDisposable
         }
 
         options.Validate();
-        this.socket = socket;
-        this.options = options;
-        this.timeProvider = timeProvider;
+        _socket = socket;
+        _options = options;
+        _timeProvider = timeProvider;
 
         Span<byte> random = stackalloc byte[10];
         RandomNumberGenerator.Fill(random);
         Ssrc = BitConverter.ToUInt32(random);
-        initialSequenceNumber = BitConverter.ToUInt16(random[4..]);
-        initialTimestamp = BitConverter.ToUInt32(random[6..]);
+        _initialSequenceNumber = BitConverter.ToUInt16(random[4..]);
+        _initialTimestamp = BitConverter.ToUInt32(random[6..]);
     }
 
     /// <summary>The synchronization source identifier of this stream.</summary>
     public uint Ssrc { get; }
 
     /// <summary>The number of packets handed to the socket.</summary>
-    public long PacketsSent => Interlocked.Read(ref packetsSent);
+    public long PacketsSent => Interlocked.Read(ref _packetsSent);
 
     /// <summary>The number of sends the socket refused (e.g. no route); the stream goes on after one.</summary>
-    public long SendErrors => Interlocked.Read(ref sendErrors);
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
 
     /// <summary>Whether the stream is running.</summary>
     public bool IsRunning
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return loop is { IsCompleted: false };
+                return _loop is { IsCompleted: false };
             }
         }
     }
@@ -90,23 +90,23 @@ public sealed class RtpSender : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        lock (gate)
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            if (started)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_started)
             {
                 throw new InvalidOperationException("This RTP sender has already been started.");
             }
 
-            started = true;
-            stopping = new CancellationTokenSource();
+            _started = true;
+            _stopping = new CancellationTokenSource();
 
             // The timer and the start instant are taken here, not inside the loop, so that time advanced
             // right after StartAsync returns is already counted.
-            var timer = new PeriodicTimer(PacketInterval, timeProvider);
-            activeTimer = timer;
-            var start = timeProvider.GetTimestamp();
-            loop = RunAsync(timer, start, stopping.Token);
+            var timer = new PeriodicTimer(PacketInterval, _timeProvider);
+            _activeTimer = timer;
+            var start = _timeProvider.GetTimestamp();
+            _loop = RunAsync(timer, start, _stopping.Token);
         }
 
         return Task.CompletedTask;
@@ -116,12 +116,12 @@ public sealed class RtpSender : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         Task? running;
-        lock (gate)
+        lock (_gate)
         {
-            running = loop;
+            running = _loop;
 
             // Disposing the timer ends the loop's wait with "false": no OperationCanceledException per call.
-            activeTimer?.Dispose();
+            _activeTimer?.Dispose();
         }
 
         if (running is not null)
@@ -133,18 +133,18 @@ public sealed class RtpSender : IAsyncDisposable
     /// <summary>Stops the stream and releases the timer; the socket stays open.</summary>
     public async ValueTask DisposeAsync()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (disposed)
+            if (_disposed)
             {
                 return;
             }
 
-            disposed = true;
+            _disposed = true;
         }
 
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        stopping?.Dispose();
+        _stopping?.Dispose();
     }
 
     private async Task RunAsync(PeriodicTimer timer, long start, CancellationToken cancellationToken)
@@ -156,7 +156,7 @@ public sealed class RtpSender : IAsyncDisposable
             {
                 while (true)
                 {
-                    var elapsed = timeProvider.GetElapsedTime(start);
+                    var elapsed = _timeProvider.GetElapsedTime(start);
                     var dueIndex = elapsed.Ticks / PacketInterval.Ticks;
                     if (dueIndex - nextIndex >= MaxCatchUpPackets)
                     {
@@ -189,44 +189,44 @@ public sealed class RtpSender : IAsyncDisposable
     {
         var sent = PacketsSent;
         var header = new RtpHeader(
-            (byte)options.EffectivePayloadType,
+            (byte)_options.EffectivePayloadType,
             Marker: sent == 0,
-            SequenceNumber: unchecked((ushort)(initialSequenceNumber + sent)),
-            Timestamp: unchecked((uint)(initialTimestamp + (index * SamplesPerPacket))),
+            SequenceNumber: unchecked((ushort)(_initialSequenceNumber + sent)),
+            Timestamp: unchecked((uint)(_initialTimestamp + (index * SamplesPerPacket))),
             Ssrc);
-        header.WriteTo(packet);
-        FillPayload(index, packet.AsSpan(RtpHeader.Size));
+        header.WriteTo(_packet);
+        FillPayload(index, _packet.AsSpan(RtpHeader.Size));
 
         try
         {
-            await socket.SendToAsync(packet, SocketFlags.None, options.RemoteEndpoint, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref packetsSent);
+            await _socket.SendToAsync(_packet, SocketFlags.None, _options.RemoteEndpoint, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _packetsSent);
         }
         catch (SocketException)
         {
             // An unreachable peer or a full buffer loses this packet, not the stream.
-            Interlocked.Increment(ref sendErrors);
+            Interlocked.Increment(ref _sendErrors);
         }
     }
 
     private void FillPayload(long index, Span<byte> payload)
     {
-        if (options.Content == RtpAudioContent.Silence)
+        if (_options.Content == RtpAudioContent.Silence)
         {
-            payload.Fill(G711.Silence(options.Codec));
+            payload.Fill(G711.Silence(_options.Codec));
             return;
         }
 
         // The phase follows the absolute sample number, so the tone stays continuous across packets and skips.
         var firstSample = index * SamplesPerPacket;
-        var peak = options.ToneAmplitude * short.MaxValue;
+        var peak = _options.ToneAmplitude * short.MaxValue;
         for (var i = 0; i < SamplesPerPacket; i++)
         {
-            var cycles = options.ToneFrequency * (firstSample + i) / G711.SampleRate;
+            var cycles = _options.ToneFrequency * (firstSample + i) / G711.SampleRate;
             cycles -= Math.Floor(cycles);
-            samples[i] = (short)Math.Round(peak * Math.Sin(2 * Math.PI * cycles));
+            _samples[i] = (short)Math.Round(peak * Math.Sin(2 * Math.PI * cycles));
         }
 
-        G711.Encode(options.Codec, samples, payload);
+        G711.Encode(_options.Codec, _samples, payload);
     }
 }

@@ -82,21 +82,21 @@ public static class SdpParser
 
     private sealed class Builder
     {
-        private bool sawVersion;
-        private SdpOrigin? origin;
-        private string? sessionName;
-        private string? information;
-        private SdpConnection? connection;
-        private readonly List<string> bandwidths = [];
-        private readonly List<SdpTiming> timings = [];
-        private readonly List<SdpAttribute> attributes = [];
-        private readonly List<SdpMediaDescription> media = [];
-        private MediaBuilder? current;
+        private bool _sawVersion;
+        private SdpOrigin? _origin;
+        private string? _sessionName;
+        private string? _information;
+        private SdpConnection? _connection;
+        private readonly List<string> _bandwidths = [];
+        private readonly List<SdpTiming> _timings = [];
+        private readonly List<SdpAttribute> _attributes = [];
+        private readonly List<SdpMediaDescription> _media = [];
+        private MediaBuilder? _current;
 
         public bool Add(char type, string value, [NotNullWhen(false)] out string? error)
         {
             error = null;
-            if (!sawVersion)
+            if (!_sawVersion)
             {
                 if (type != 'v')
                 {
@@ -110,14 +110,14 @@ public static class SdpParser
                     return false;
                 }
 
-                sawVersion = true;
+                _sawVersion = true;
                 return true;
             }
 
             if (type == 'm')
             {
                 FlushMedia();
-                if (!TryParseMediaLine(value, out current, out error))
+                if (!TryParseMediaLine(value, out _current, out error))
                 {
                     return false;
                 }
@@ -125,26 +125,26 @@ public static class SdpParser
                 return true;
             }
 
-            return current is null ? AddSessionLine(type, value, out error) : current.Add(type, value, out error);
+            return _current is null ? AddSessionLine(type, value, out error) : _current.Add(type, value, out error);
         }
 
         public bool TryBuild([NotNullWhen(true)] out SdpSession? session, [NotNullWhen(false)] out string? error)
         {
             session = null;
             FlushMedia();
-            if (!sawVersion)
+            if (!_sawVersion)
             {
                 error = "missing v= line";
                 return false;
             }
 
-            if (origin is null)
+            if (_origin is null)
             {
                 error = "missing o= line";
                 return false;
             }
 
-            if (sessionName is null)
+            if (_sessionName is null)
             {
                 error = "missing s= line";
                 return false;
@@ -152,14 +152,14 @@ public static class SdpParser
 
             session = new SdpSession
             {
-                Origin = origin,
-                SessionName = sessionName,
-                Information = information,
-                Connection = connection,
-                Bandwidths = bandwidths,
-                Timings = timings.Count == 0 ? [SdpTiming.Unbounded] : timings,
-                Attributes = attributes,
-                MediaDescriptions = media,
+                Origin = _origin,
+                SessionName = _sessionName,
+                Information = _information,
+                Connection = _connection,
+                Bandwidths = _bandwidths,
+                Timings = _timings.Count == 0 ? [SdpTiming.Unbounded] : _timings,
+                Attributes = _attributes,
+                MediaDescriptions = _media,
             };
             error = null;
             return true;
@@ -167,10 +167,10 @@ public static class SdpParser
 
         private void FlushMedia()
         {
-            if (current is not null)
+            if (_current is not null)
             {
-                media.Add(current.Build());
-                current = null;
+                _media.Add(_current.Build());
+                _current = null;
             }
         }
 
@@ -183,35 +183,35 @@ public static class SdpParser
                     error = "duplicate v= line";
                     return false;
                 case 'o':
-                    if (origin is not null)
+                    if (_origin is not null)
                     {
                         error = "duplicate o= line";
                         return false;
                     }
 
-                    return TryParseOrigin(value, out origin, out error);
+                    return TryParseOrigin(value, out _origin, out error);
                 case 's':
-                    if (sessionName is not null)
+                    if (_sessionName is not null)
                     {
                         error = "duplicate s= line";
                         return false;
                     }
 
-                    sessionName = value;
+                    _sessionName = value;
                     return true;
                 case 'i':
-                    information ??= value;
+                    _information ??= value;
                     return true;
                 case 'c':
-                    if (connection is not null)
+                    if (_connection is not null)
                     {
                         error = "duplicate session-level c= line";
                         return false;
                     }
 
-                    return TryParseConnection(value, out connection, out error);
+                    return TryParseConnection(value, out _connection, out error);
                 case 'b':
-                    bandwidths.Add(value);
+                    _bandwidths.Add(value);
                     return true;
                 case 't':
                     if (!TryParseTiming(value, out var timing, out error))
@@ -219,7 +219,7 @@ public static class SdpParser
                         return false;
                     }
 
-                    timings.Add(timing);
+                    _timings.Add(timing);
                     return true;
                 case 'a':
                     if (!TryParseAttribute(value, out var attribute, out error))
@@ -227,7 +227,7 @@ public static class SdpParser
                         return false;
                     }
 
-                    attributes.Add(attribute);
+                    _attributes.Add(attribute);
                     return true;
                 case 'u' or 'e' or 'p' or 'r' or 'z' or 'k':
                     return true; // understood, not needed by a SIP gateway
@@ -240,10 +240,10 @@ public static class SdpParser
         private sealed class MediaBuilder(
             string mediaType, int port, int? portCount, string protocol, IReadOnlyList<string> formats)
         {
-            private string? information;
-            private SdpConnection? connection;
-            private readonly List<string> bandwidths = [];
-            private readonly List<SdpAttribute> attributes = [];
+            private string? _information;
+            private SdpConnection? _connection;
+            private readonly List<string> _bandwidths = [];
+            private readonly List<SdpAttribute> _attributes = [];
 
             public bool Add(char type, string value, [NotNullWhen(false)] out string? error)
             {
@@ -251,7 +251,7 @@ public static class SdpParser
                 switch (type)
                 {
                     case 'i':
-                        information ??= value;
+                        _information ??= value;
                         return true;
                     case 'c':
                         // Several c= lines are legal for layered multicast; the first one is the unicast address we use.
@@ -260,10 +260,10 @@ public static class SdpParser
                             return false;
                         }
 
-                        connection ??= parsed;
+                        _connection ??= parsed;
                         return true;
                     case 'b':
-                        bandwidths.Add(value);
+                        _bandwidths.Add(value);
                         return true;
                     case 'k':
                         return true;
@@ -273,7 +273,7 @@ public static class SdpParser
                             return false;
                         }
 
-                        attributes.Add(attribute);
+                        _attributes.Add(attribute);
                         return true;
                     default:
                         error = "line type not allowed in a media description";
@@ -288,10 +288,10 @@ public static class SdpParser
                 PortCount = portCount,
                 Protocol = protocol,
                 Formats = formats,
-                Information = information,
-                Connection = connection,
-                Bandwidths = bandwidths,
-                Attributes = attributes,
+                Information = _information,
+                Connection = _connection,
+                Bandwidths = _bandwidths,
+                Attributes = _attributes,
             };
         }
 

@@ -10,9 +10,9 @@ namespace GatewayAgent.Sip.Sdp;
 /// </summary>
 public sealed class SdpSessionOrigin
 {
-    private readonly Lock gate = new();
-    private ulong version;
-    private string? lastContent;
+    private readonly Lock _gate = new();
+    private ulong _version;
+    private string? _lastContent;
 
     /// <summary>Creates an origin with the given identifiers.</summary>
     /// <param name="address">Our address, written as <c>IN IP4</c> or <c>IN IP6</c>.</param>
@@ -31,7 +31,7 @@ public sealed class SdpSessionOrigin
         Address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
         SessionId = sessionId.ToString(CultureInfo.InvariantCulture);
         Username = username;
-        version = initialVersion;
+        _version = initialVersion;
     }
 
     /// <summary>Creates an origin with a random session id, the version starting at the same number (a common habit).</summary>
@@ -57,9 +57,9 @@ public sealed class SdpSessionOrigin
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return version;
+                return _version;
             }
         }
     }
@@ -69,9 +69,9 @@ public sealed class SdpSessionOrigin
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return Build(version);
+                return Build(_version);
             }
         }
     }
@@ -84,15 +84,15 @@ public sealed class SdpSessionOrigin
     {
         ArgumentNullException.ThrowIfNull(description);
         var content = SdpSerializer.Serialize(description with { Origin = Build(0) });
-        lock (gate)
+        lock (_gate)
         {
-            if (lastContent is not null && !string.Equals(lastContent, content, StringComparison.Ordinal))
+            if (_lastContent is not null && !string.Equals(_lastContent, content, StringComparison.Ordinal))
             {
-                version++;
+                _version++;
             }
 
-            lastContent = content;
-            return description with { Origin = Build(version) };
+            _lastContent = content;
+            return description with { Origin = Build(_version) };
         }
     }
 

@@ -66,7 +66,7 @@ public sealed class InviteClientTransaction : ClientTransaction
                     _ack = CreateAck(response);
                     Send(_ack);
                     MoveTo(TransactionState.Completed);
-                    var d = Timers.TimerD(Reliable);
+                    var d = SipTimerOptions.TimerD(Reliable);
                     if (d == TimeSpan.Zero)
                     {
                         MoveTo(TransactionState.Terminated);

@@ -3,7 +3,7 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Transactions;
 
-/// <summary>A server transaction: the TU answers <see cref="Request"/> through <see cref="Respond"/>.</summary>
+/// <summary>A server transaction: the TU answers <see cref="SipTransaction.Request"/> through <see cref="Respond"/>.</summary>
 public abstract class ServerTransaction : SipTransaction
 {
     private protected ServerTransaction(SipTransactionLayer layer, string key, IncomingMessage incoming, SipTarget responseTarget, TransactionState initial)

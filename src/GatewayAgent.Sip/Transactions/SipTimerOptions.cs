@@ -21,5 +21,5 @@ public sealed class SipTimerOptions
     public TimeSpan TransactionTimeout => 64 * T1;
 
     /// <summary>Timer D: at least 32 s on unreliable transports, zero on reliable ones.</summary>
-    public TimeSpan TimerD(bool reliable) => reliable ? TimeSpan.Zero : TimeSpan.FromSeconds(32);
+    public static TimeSpan TimerD(bool reliable) => reliable ? TimeSpan.Zero : TimeSpan.FromSeconds(32);
 }

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace GatewayAgent.Sip.UserAgents;
 
 /// <summary>
-/// The UAS that answers probe calls (FN-3): INVITE to a monitoring number → 100, 180, then 200 with an SDP answer
+/// The UAS that answers probe calls (FN-3) at the site end of the monitored span (FN-1).
+/// INVITE to a monitoring number → 100, 180, then 200 with an SDP answer
 /// after the answer delay; RTP flows until the caller's BYE or our BYE at the maximum duration. Channels are limited
 /// (FN-11: 486 beyond them). Everything else gets the answer RFC 3261 §8.2 prescribes (405, 416, 420, 415, 483,
 /// 404, 488, 481).

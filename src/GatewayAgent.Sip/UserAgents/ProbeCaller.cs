@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using GatewayAgent.Sip.Dialogs;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Rtp;

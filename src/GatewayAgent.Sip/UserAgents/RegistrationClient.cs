@@ -213,7 +213,7 @@ public sealed class RegistrationClient
             : null;
     }
 
-    private TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (0.4 * Random.Shared.NextDouble()));
+    private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + (0.4 * Random.Shared.NextDouble()));
 
     private void SetStatus(RegistrationStatus status)
     {

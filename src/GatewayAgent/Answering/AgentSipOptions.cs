@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Answering;

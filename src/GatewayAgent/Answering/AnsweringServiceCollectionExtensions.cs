@@ -15,27 +15,27 @@ public static class AnsweringServiceCollectionExtensions
 {
     public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
     {
-        const string section = AgentSipOptions.SectionName;
-        ConfigurationErrors.Register<AgentSipOptions>(section);
-        ConfigurationErrors.Register<ProbeAnswererOptions>(section);
-        ConfigurationErrors.Register<SourceGuardOptions>(section);
-        ConfigurationErrors.Register<SipTimerOptions>(section + ":Timers");
-        ConfigurationErrors.Register<SipTransactionOptions>(section + ":Transactions");
-        ConfigurationErrors.Register<SipTransportOptions>(section + ":Transport");
-        ConfigurationErrors.Register<RtpPortAllocatorOptions>(section + ":Rtp");
-        ConfigurationErrors.Register<RegistrationOptions>(section + ":Register");
-        services.AddOptions<AgentSipOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ProbeAnswererOptions>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SourceGuardOptions>().BindConfiguration(section).ValidateDataAnnotations()
+        const string Section = AgentSipOptions.SectionName;
+        ConfigurationErrors.Register<AgentSipOptions>(Section);
+        ConfigurationErrors.Register<ProbeAnswererOptions>(Section);
+        ConfigurationErrors.Register<SourceGuardOptions>(Section);
+        ConfigurationErrors.Register<SipTimerOptions>(Section + ":Timers");
+        ConfigurationErrors.Register<SipTransactionOptions>(Section + ":Transactions");
+        ConfigurationErrors.Register<SipTransportOptions>(Section + ":Transport");
+        ConfigurationErrors.Register<RtpPortAllocatorOptions>(Section + ":Rtp");
+        ConfigurationErrors.Register<RegistrationOptions>(Section + ":Register");
+        services.AddOptions<AgentSipOptions>().BindConfiguration(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProbeAnswererOptions>().BindConfiguration(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SourceGuardOptions>().BindConfiguration(Section).ValidateDataAnnotations()
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .ValidateOnStart();
-        services.AddOptions<SipTimerOptions>().BindConfiguration(section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SipTransactionOptions>().BindConfiguration(section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SipTransportOptions>().BindConfiguration(section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SipTimerOptions>().BindConfiguration(Section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SipTransactionOptions>().BindConfiguration(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SipTransportOptions>().BindConfiguration(Section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(Section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddOptions<RegistrationOptions>().BindConfiguration(section + ":Register").ValidateDataAnnotations()
+        services.AddOptions<RegistrationOptions>().BindConfiguration(Section + ":Register").ValidateDataAnnotations()
             .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
             .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
             .ValidateOnStart();

@@ -1,5 +1,4 @@
 using GatewayAgent.Hardware;
-using GatewayAgent.Hardware.PinMaps;
 using GatewayAgent.Hardware.Leds;
 using GatewayAgent.Status;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using GatewayAgent.Contracts;
-using GatewayAgent.Hardware;
 using GatewayAgent.Hardware.Inputs;
 using GatewayAgent.Hardware.PinMaps;
 using GatewayAgent.Status;

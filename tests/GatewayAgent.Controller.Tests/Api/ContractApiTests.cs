@@ -133,7 +133,7 @@ public class ContractApiTests(ControllerApiFactory factory) : IClassFixture<Cont
         using var client = factory.CreateOperatorClient();
         var contract = (await (await client.PostAsJsonAsync(Contracts, ContractSamples.Monitored("06104"))).Content.ReadFromJsonAsync<ContractRecord>())!;
 
-        // Move the monitoring number to the contract number: its destination must go first (BF-14), then the probe follows.
+        // Move the monitoring number to the contract number: its destination must go first (BF-14), then the probe follows (FN-2).
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync(At($"/api/contracts/{contract.Id}/destinations/0610445678"))).StatusCode);
         var moved = await client.PutAsJsonAsync(At($"/api/contracts/{contract.Id}/numbers"), new { monitoringNumber = "061-044-5678" });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
@@ -143,6 +143,7 @@ public class ContractApiTests(ControllerApiFactory factory) : IClassFixture<Cont
         var set = await client.PutAsJsonAsync(At($"/api/contracts/{contract.Id}/destinations/0610445670"), new { destination = "03-9999-0000" });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         var replaced = await client.PutAsJsonAsync(At($"/api/contracts/{contract.Id}/destinations/0610445670"), new { destination = "03-9999-0001" });
+        // BF-16: the answer shows the destination as registered, in its normalised form (03-9999-0001 → 0399990001).
         var final = await replaced.Content.ReadFromJsonAsync<ContractRecord>();
         Assert.Equal(
             [new DestinationEntry("0610445679", "0667891234"), new DestinationEntry("0610445670", "0399990001")],

@@ -138,6 +138,7 @@ public class ContractApiValidationTests(ControllerApiFactory factory) : IClassFi
     [Fact]
     public async Task The_monitoring_number_cannot_have_a_destination_BF_14()
     {
+        // FN-12: the monitoring number cannot be a forward source.
         await AssertRejectedAndNotSavedAsync(
             Sample("05116") with { Destinations = [new DestinationEntry("0511645670", "0312340000")] }, "destinations[0].number", "BF-14");
     }

@@ -3,7 +3,6 @@ using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
-using GatewayAgent.Controller.Storage;
 using GatewayAgent.Controller.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -56,6 +55,7 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
     [MemberData(nameof(Backends))]
     public async Task Fourth_miss_declares_failure_and_queues_one_mail_per_checked_recipient(string backend)
     {
+        // FN-4: the fourth consecutive miss is the failure, and the failure is mailed.
         await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
         var contract = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
 
@@ -91,6 +91,7 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
     [MemberData(nameof(Backends))]
     public async Task Recovery_needs_four_consecutive_reached_and_mails_again(string backend)
     {
+        // FN-5: after the failure, the fourth consecutive reached probe is the recovery, and it is mailed.
         await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
         var contract = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
         await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Missed, 4);

@@ -16,6 +16,7 @@ public class ForwardingSwitchTests(PostgresCluster cluster)
     [MemberData(nameof(Backends))]
     public async Task Auto_start_turns_the_switch_on_at_failure_and_auto_stop_off_at_recovery_FN_6_FN_7(string backend)
     {
+        // BF-1: the switch belongs to the contract, so one change covers all of its numbers at once.
         await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
         var contract = await harness.Contracts.CreateAsync(ContractSamples.Monitored(autoStart: true, autoStop: true), CancellationToken.None);
 

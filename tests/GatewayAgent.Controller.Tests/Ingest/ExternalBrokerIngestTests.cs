@@ -4,7 +4,6 @@ using System.Text.Json;
 using GatewayAgent.Contracts;
 using GatewayAgent.Controller.Ingest;
 using Microsoft.Extensions.DependencyInjection;
-using MQTTnet;
 
 namespace GatewayAgent.Controller.Tests.Ingest;
 

@@ -12,7 +12,7 @@ namespace GatewayAgent.Controller.Tests.Ingest;
 /// <summary>
 /// A real host running AddTelemetryIngest (embedded broker on a free loopback port, or a client of a broker the test
 /// started) with in-memory store doubles and a fake clock. Waits are driven by the ingest meter: every ingested
-/// message wakes <see cref="WaitUntilAsync"/>, which then re-checks its condition.
+/// message wakes <see cref="WaitUntilAsync(Func{bool}, string, TimeSpan?)"/>, which then re-checks its condition.
 /// </summary>
 public sealed class IngestTestHost : IAsyncDisposable
 {

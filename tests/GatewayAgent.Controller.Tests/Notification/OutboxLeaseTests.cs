@@ -25,8 +25,8 @@ public class OutboxLeaseTests(PostgresCluster cluster)
         var mail = new Dictionary<string, string?> { ["Controller:Mail:BatchSize"] = "4" };
         await using var a = await OutboxNode.CreateAsync(backend, cluster, "node-a", relay.Port, mail);
         await using var b = await OutboxNode.JoinAsync(a, cluster, "node-b", relay.Port, mail);
-        const int count = 24;
-        var recipients = Enumerable.Range(0, count).Select(i => $"user{i}@example.jp").ToList();
+        const int Count = 24;
+        var recipients = Enumerable.Range(0, Count).Select(i => $"user{i}@example.jp").ToList();
         var ids = new List<long>();
         foreach (var recipient in recipients)
         {
@@ -42,11 +42,11 @@ public class OutboxLeaseTests(PostgresCluster cluster)
         var claimed = await Task.WhenAll(drainA, drainB);
 
         Assert.All(claimed, n => Assert.True(n > 0, "each node claimed and sent some of the mails"));
-        Assert.Equal(count, claimed.Sum());
-        Assert.Equal(count, relay.Received.Count);
-        Assert.Equal(count, relay.Received.Select(m => m.MessageId).Distinct().Count());
+        Assert.Equal(Count, claimed.Sum());
+        Assert.Equal(Count, relay.Received.Count);
+        Assert.Equal(Count, relay.Received.Select(m => m.MessageId).Distinct().Count());
         Assert.Equal(recipients.Order(), relay.Received.Select(m => m.To.Mailboxes.Single().Address).Order());
-        Assert.Equal(count, a.Logs.WithEventId(6402).Count + b.Logs.WithEventId(6402).Count);
+        Assert.Equal(Count, a.Logs.WithEventId(6402).Count + b.Logs.WithEventId(6402).Count);
         Assert.Equal(claimed[0], a.Logs.WithEventId(6402).Count);
         foreach (var id in ids)
         {

@@ -13,7 +13,7 @@ public sealed class ProbeFarmTests
     [Fact]
     public async Task FiveHundredContracts_AtAFiveSecondInterval_AreAllReached_AndEveryCallEndsCleanly()
     {
-        const int contracts = 500;
+        const int Contracts = 500;
         await using var site = await SippSite.StartAsync("uas", calls: 1_000_000);
         var options = new ProbingOptions
         {
@@ -28,13 +28,13 @@ public sealed class ProbeFarmTests
         await dialer.StartAsync(CancellationToken.None);
         var targets = new FakeTargetSource
         {
-            Targets = Enumerable.Range(1, contracts).Select(i => new ProbeTarget(i, $"sip:03{i:D8}@127.0.0.1:{site.Port}", $"03{i:D8}", null, null, null)).ToList(),
+            Targets = Enumerable.Range(1, Contracts).Select(i => new ProbeTarget(i, $"sip:03{i:D8}@127.0.0.1:{site.Port}", $"03{i:D8}", null, null, null)).ToList(),
         };
         var sink = new RecordingSink();
         using var scheduler = new ProbeScheduler(targets, sink, dialer, Options.Create(options), metrics, TimeProvider.System, NullLogger<ProbeScheduler>.Instance);
 
         await scheduler.StartAsync(CancellationToken.None);
-        await sink.WaitUntilAsync(r => r.Select(x => x.ContractId).Distinct().Count() == contracts && r.Count >= 2 * contracts);
+        await sink.WaitUntilAsync(r => r.Select(x => x.ContractId).Distinct().Count() == Contracts && r.Count >= 2 * Contracts);
         targets.Targets = []; // no new probes from the next round on; the running ones finish
         await sink.WaitUntilAsync(r => metrics.InFlight == 0 && r.Count == metrics.PlacedTotal && metrics.PlacedTotal > 0);
         await Task.Delay(options.Round + options.Timeout); // a probe placed just before the list emptied is recorded too

@@ -18,18 +18,18 @@ namespace GatewayAgent.Controller.Tests.Storage;
 /// </summary>
 public sealed class ControllerHarness : IAsyncDisposable
 {
-    private readonly Dictionary<string, string?> settings;
-    private readonly string? directory;
-    private readonly Action<IServiceCollection>? configure;
-    private ServiceProvider provider;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string? _directory;
+    private readonly Action<IServiceCollection>? _configure;
+    private ServiceProvider _provider;
 
     private ControllerHarness(Dictionary<string, string?> settings, string? directory, Action<IServiceCollection>? configure, FakeTimeProvider? time)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
-        this.settings = settings;
-        this.directory = directory;
-        this.configure = configure;
-        provider = Build();
+        _settings = settings;
+        _directory = directory;
+        _configure = configure;
+        _provider = Build();
     }
 
     /// <summary>The clock of this harness; harnesses sharing one database may share it too (see <see cref="CreateAsync"/>).</summary>
@@ -37,24 +37,24 @@ public sealed class ControllerHarness : IAsyncDisposable
 
     /// <summary>The settings that locate this harness's database, for a second harness on the same database (another controller).</summary>
     public IReadOnlyDictionary<string, string?> DatabaseSettings =>
-        settings.Where(s => s.Key is "Controller:Storage:Provider" or "ConnectionStrings:Controller" or "Controller:DataDirectory")
+        _settings.Where(s => s.Key is "Controller:Storage:Provider" or "ConnectionStrings:Controller" or "Controller:DataDirectory")
             .ToDictionary(s => s.Key, s => s.Value, StringComparer.OrdinalIgnoreCase);
 
     public RecordingMailComposer Composer { get; } = new();
 
     public RecordingStatePublisher Publisher { get; } = new();
 
-    public IServiceProvider Services => provider;
+    public IServiceProvider Services => _provider;
 
-    public ContractStore Contracts => provider.GetRequiredService<ContractStore>();
+    public ContractStore Contracts => _provider.GetRequiredService<ContractStore>();
 
-    public ProbeOutcomeRecorder Recorder => provider.GetRequiredService<ProbeOutcomeRecorder>();
+    public ProbeOutcomeRecorder Recorder => _provider.GetRequiredService<ProbeOutcomeRecorder>();
 
-    public ForwardingSwitch Switch => provider.GetRequiredService<ForwardingSwitch>();
+    public ForwardingSwitch Switch => _provider.GetRequiredService<ForwardingSwitch>();
 
-    public OutboxStore Outbox => provider.GetRequiredService<OutboxStore>();
+    public OutboxStore Outbox => _provider.GetRequiredService<OutboxStore>();
 
-    public ControllerDatabase Database => provider.GetRequiredService<ControllerDatabase>();
+    public ControllerDatabase Database => _provider.GetRequiredService<ControllerDatabase>();
 
     public static async Task<ControllerHarness> CreateAsync(
         string backend,
@@ -92,29 +92,29 @@ public sealed class ControllerHarness : IAsyncDisposable
     }
 
     public async Task<int> MigrateAsync() =>
-        await provider.GetRequiredService<SchemaMigrator>().MigrateAsync(SchemaMigrations.All, CancellationToken.None);
+        await _provider.GetRequiredService<SchemaMigrator>().MigrateAsync(SchemaMigrations.All, CancellationToken.None);
 
     /// <summary>Drops every in-memory object and builds them again on the same database (a controller restart).</summary>
     public async Task RestartAsync()
     {
-        await provider.DisposeAsync();
-        provider = Build();
+        await _provider.DisposeAsync();
+        _provider = Build();
         await MigrateAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await provider.DisposeAsync();
-        if (directory is not null)
+        await _provider.DisposeAsync();
+        if (_directory is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
     }
 
     private ServiceProvider Build()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
@@ -122,7 +122,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         services.AddSingleton<IMailComposer>(Composer);
         services.AddSingleton<IContractStatePublisher>(Publisher);
         services.AddControllerMetrics().AddControllerStorage().AddContracts().AddForwarding().AddDetection();
-        configure?.Invoke(services);
+        _configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 }

@@ -12,10 +12,10 @@ namespace GatewayAgent.Controller.Tests.Storage;
 /// </summary>
 public sealed class PostgresCluster : IAsyncLifetime
 {
-    private readonly SemaphoreSlim startGate = new(1, 1);
-    private string? directory;
-    private int port;
-    private int databases;
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private string? _directory;
+    private int _port;
+    private int _databases;
 
     /// <summary>The bin directory holding initdb and pg_ctl, or null when PostgreSQL is not installed.</summary>
     public static string? BinDirectory { get; } = FindBinDirectory();
@@ -28,7 +28,7 @@ public sealed class PostgresCluster : IAsyncLifetime
     public async Task<string> CreateDatabaseAsync()
     {
         await EnsureStartedAsync();
-        var name = $"controller_test_{Interlocked.Increment(ref databases)}_{Guid.NewGuid():N}"[..40];
+        var name = $"controller_test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40];
         await using (var admin = new NpgsqlConnection(ConnectionString("postgres")))
         {
             await admin.OpenAsync();
@@ -44,25 +44,25 @@ public sealed class PostgresCluster : IAsyncLifetime
     /// <summary>Stops the cluster and removes its directory (xunit calls this after the collection's last test).</summary>
     public async Task DisposeAsync()
     {
-        if (directory is not null)
+        if (_directory is not null)
         {
-            await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"), "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w", "stop");
+            await RunAsync(Path.Combine(BinDirectory!, "pg_ctl"), "-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop");
             NpgsqlConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(_directory, recursive: true);
         }
 
-        startGate.Dispose();
+        _startGate.Dispose();
     }
 
     private string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";
+        $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=20";
 
     private async Task EnsureStartedAsync()
     {
-        await startGate.WaitAsync();
+        await _startGate.WaitAsync();
         try
         {
-            if (directory is not null)
+            if (_directory is not null)
             {
                 return;
             }
@@ -80,15 +80,15 @@ public sealed class PostgresCluster : IAsyncLifetime
 
             var data = Path.Combine(root, "data");
             await RunAsync(Path.Combine(BinDirectory, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-            port = FreePort();
+            _port = FreePort();
             await RunAsync(
                 Path.Combine(BinDirectory, "pg_ctl"), "-D", data, "-w", "-t", "60", "-l", Path.Combine(root, "server.log"),
-                "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
-            directory = root;
+                "-o", $"-p {_port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+            _directory = root;
         }
         finally
         {
-            startGate.Release();
+            _startGate.Release();
         }
     }
 
@@ -139,13 +139,13 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     private static string? FindBinDirectory()
     {
-        const string root = "/usr/lib/postgresql";
-        if (!Directory.Exists(root))
+        const string Root = "/usr/lib/postgresql";
+        if (!Directory.Exists(Root))
         {
             return null;
         }
 
-        return Directory.GetDirectories(root)
+        return Directory.GetDirectories(Root)
             .Select(version => Path.Combine(version, "bin"))
             .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
             .OrderByDescending(bin => bin, StringComparer.Ordinal)

@@ -6,24 +6,24 @@ namespace GatewayAgent.Controller.Tests.Storage;
 /// <summary>Stands in for the MQTT publisher: remembers every published contract state.</summary>
 public sealed class RecordingStatePublisher : IContractStatePublisher
 {
-    private readonly List<ContractState> published = [];
+    private readonly List<ContractState> _published = [];
 
     public IReadOnlyList<ContractState> Published
     {
         get
         {
-            lock (published)
+            lock (_published)
             {
-                return [.. published];
+                return [.. _published];
             }
         }
     }
 
     public Task PublishAsync(ContractState state, CancellationToken cancellationToken)
     {
-        lock (published)
+        lock (_published)
         {
-            published.Add(state);
+            _published.Add(state);
         }
 
         return Task.CompletedTask;

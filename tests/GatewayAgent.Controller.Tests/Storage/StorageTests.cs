@@ -164,21 +164,21 @@ public class StorageTests(PostgresCluster cluster)
         var second = await outbox.EnqueueAsync(null, MailKind.Test, "b@example.jp", new ComposedMail("s2", "b2"), now, CancellationToken.None);
         Assert.Equal(2, await outbox.CountPendingAsync(CancellationToken.None));
 
-        const string node = "node-a";
+        const string Node = "node-a";
         var lease = now.AddSeconds(30);
-        Assert.Equal([first, second], (await outbox.ClaimDueAsync(node, now, lease, 10, CancellationToken.None)).Select(m => m.Id));
-        Assert.True((await outbox.MarkAttemptFailedAsync(first, node, now, "451 try later", now.AddMinutes(5), alertDue: false, CancellationToken.None)).Recorded);
-        Assert.True(await outbox.ReleaseLeasesAsync(node, CancellationToken.None) == 1); // second, claimed but not sent
-        var due = await outbox.ClaimDueAsync(node, now, lease, 10, CancellationToken.None);
+        Assert.Equal([first, second], (await outbox.ClaimDueAsync(Node, now, lease, 10, CancellationToken.None)).Select(m => m.Id));
+        Assert.True((await outbox.MarkAttemptFailedAsync(first, Node, now, "451 try later", now.AddMinutes(5), alertDue: false, CancellationToken.None)).Recorded);
+        Assert.True(await outbox.ReleaseLeasesAsync(Node, CancellationToken.None) == 1); // second, claimed but not sent
+        var due = await outbox.ClaimDueAsync(Node, now, lease, 10, CancellationToken.None);
         Assert.Equal([second], due.Select(m => m.Id));
         Assert.Equal(new OutboxMail(second, null, MailKind.Test, "b@example.jp", "s2", "b2", now, 0), due[0]);
 
-        Assert.True((await outbox.MarkDeliveredAsync(second, node, now, "250 ok", CancellationToken.None)) is { Recorded: true, LeaseHeld: true });
-        var later = await outbox.ClaimDueAsync(node, now.AddMinutes(5), now.AddMinutes(6), 10, CancellationToken.None);
+        Assert.True((await outbox.MarkDeliveredAsync(second, Node, now, "250 ok", CancellationToken.None)) is { Recorded: true, LeaseHeld: true });
+        var later = await outbox.ClaimDueAsync(Node, now.AddMinutes(5), now.AddMinutes(6), 10, CancellationToken.None);
         Assert.Equal([(first, 1)], later.Select(m => (m.Id, m.Attempts)));
 
-        Assert.True((await outbox.MarkAttemptFailedAsync(first, node, now.AddMinutes(5), "550 no such user", null, alertDue: false, CancellationToken.None)).Recorded);
-        Assert.Empty(await outbox.ClaimDueAsync(node, now.AddDays(1), now.AddDays(2), 10, CancellationToken.None));
+        Assert.True((await outbox.MarkAttemptFailedAsync(first, Node, now.AddMinutes(5), "550 no such user", null, alertDue: false, CancellationToken.None)).Recorded);
+        Assert.Empty(await outbox.ClaimDueAsync(Node, now.AddDays(1), now.AddDays(2), 10, CancellationToken.None));
         Assert.Equal(0, await outbox.CountPendingAsync(CancellationToken.None));
 
         var entry = Assert.Single(await outbox.ListForContractAsync(created.Id, 10, CancellationToken.None));

@@ -7,11 +7,11 @@ public sealed class DigestChallengeTests
     [Fact]
     public void TryParse_Rfc2617Example_ReadsEveryParameter()
     {
-        const string value =
+        const string Value =
             "Digest\r\n realm=\"testrealm@host.com\",\r\n qop=\"auth,auth-int\",\r\n" +
             " nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\",\r\n opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
 
-        Assert.True(DigestChallenge.TryParse(value, out var challenge, out var error), error);
+        Assert.True(DigestChallenge.TryParse(Value, out var challenge, out var error), error);
 
         Assert.Equal("testrealm@host.com", challenge.Realm);
         Assert.Equal("dcd98b7102dd2f0e8b11d0f600bfb0c093", challenge.Nonce);
@@ -27,11 +27,11 @@ public sealed class DigestChallengeTests
     public void TryParse_SipChallenge_ReadsAlgorithmStaleAndDomain()
     {
         // RFC 3665-style 407.
-        const string value =
+        const string Value =
             "Digest realm=\"atlanta.com\", domain=\"sip:ss1.carrier.com\", qop=\"auth\", " +
             "nonce=\"f84f1cec41e6cbe5aea9c8e88d359\", opaque=\"\", stale=TRUE, algorithm=SHA-256-sess";
 
-        Assert.True(DigestChallenge.TryParse(value, out var challenge, out _));
+        Assert.True(DigestChallenge.TryParse(Value, out var challenge, out _));
 
         Assert.Equal(DigestAlgorithm.Sha256Sess, challenge.Algorithm);
         Assert.Equal("sip:ss1.carrier.com", challenge.Domain);
@@ -42,10 +42,10 @@ public sealed class DigestChallengeTests
     [Fact]
     public void TryParse_CaseInsensitiveNamesUnknownParamsAndUnquotedValues_AreTolerated()
     {
-        const string value =
+        const string Value =
             "digest REALM=\"r\" , Nonce=abc/def+==,ALGORITHM=md5 ,qop=auth, charset=UTF-8, userhash=false,,x-vendor=\"1\"";
 
-        Assert.True(DigestChallenge.TryParse(value, out var challenge, out var error), error);
+        Assert.True(DigestChallenge.TryParse(Value, out var challenge, out var error), error);
 
         Assert.Equal("r", challenge.Realm);
         Assert.Equal("abc/def+==", challenge.Nonce);
@@ -59,9 +59,9 @@ public sealed class DigestChallengeTests
     [Fact]
     public void TryParse_QuotedStringEscapes_AreUnescaped()
     {
-        const string value = """Digest realm="a \"quoted\" realm, with a comma \\ and backslash", nonce="n" """;
+        const string Value = """Digest realm="a \"quoted\" realm, with a comma \\ and backslash", nonce="n" """;
 
-        Assert.True(DigestChallenge.TryParse(value, out var challenge, out _));
+        Assert.True(DigestChallenge.TryParse(Value, out var challenge, out _));
 
         Assert.Equal("""a "quoted" realm, with a comma \ and backslash""", challenge.Realm);
     }
@@ -87,9 +87,9 @@ public sealed class DigestChallengeTests
     [Fact]
     public void TryParse_SeveralSchemesInOneValue_FindsTheDigestOne()
     {
-        const string value = "Basic realm=\"basic\", Digest realm=\"digest\", nonce=\"n\", Newauth realm=\"x\"";
+        const string Value = "Basic realm=\"basic\", Digest realm=\"digest\", nonce=\"n\", Newauth realm=\"x\"";
 
-        Assert.True(DigestChallenge.TryParse(value, out var challenge, out var error), error);
+        Assert.True(DigestChallenge.TryParse(Value, out var challenge, out var error), error);
 
         Assert.Equal("digest", challenge.Realm);
         Assert.Equal(2, challenge.Parameters.Count);
@@ -123,13 +123,13 @@ public sealed class DigestChallengeTests
     public void TryParse_RandomInput_NeverThrows()
     {
         var random = new Random(2617);
-        const string alphabet = "Digest realm=\"nonce,qop\\ \t\r\n=,\"auth-int";
+        const string Alphabet = "Digest realm=\"nonce,qop\\ \t\r\n=,\"auth-int";
         for (var round = 0; round < 5000; round++)
         {
             var chars = new char[random.Next(0, 80)];
             for (var i = 0; i < chars.Length; i++)
             {
-                chars[i] = round % 3 == 0 ? (char)random.Next(0, 0x250) : alphabet[random.Next(alphabet.Length)];
+                chars[i] = round % 3 == 0 ? (char)random.Next(0, 0x250) : Alphabet[random.Next(Alphabet.Length)];
             }
 
             var parsed = DigestChallenge.TryParse(new string(chars), out var challenge, out var error);

@@ -5,7 +5,7 @@ namespace GatewayAgent.Sip.Tests.Auth;
 /// <summary>Hands out given cnonces in turn, so credentials are reproducible.</summary>
 internal sealed class FixedCnonceGenerator(params string[] cnonces) : IDigestCnonceGenerator
 {
-    private int next;
+    private int _next;
 
-    public string NextCnonce() => cnonces[next++ % cnonces.Length];
+    public string NextCnonce() => cnonces[_next++ % cnonces.Length];
 }

@@ -1,7 +1,5 @@
-using GatewayAgent.Testing;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
-using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Parsing;
 
@@ -56,9 +54,9 @@ public sealed class ParserRobustnessTests
         _ = message.GetOptionTags(HeaderNames.Require).ToList();
         foreach (var h in message.Headers)
         {
-            NameAddress.TryParse(h.Value, out _);
-            ViaHeader.TryParse(h.Value, out _);
-            SipUri.TryParse(h.Value, out _);
+            _ = NameAddress.TryParse(h.Value, out _);
+            _ = ViaHeader.TryParse(h.Value, out _);
+            _ = SipUri.TryParse(h.Value, out _);
         }
 
         var bytes = message.ToBytes();

@@ -1,7 +1,5 @@
-using GatewayAgent.Testing;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
-using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Parsing;
 

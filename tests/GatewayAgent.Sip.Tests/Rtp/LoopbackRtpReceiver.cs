@@ -10,22 +10,22 @@ internal sealed class LoopbackRtpReceiver : IDisposable
     // A safety net against a hung test, not a timing assertion.
     private static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Socket socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
     public LoopbackRtpReceiver()
     {
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
     }
 
-    public IPEndPoint Endpoint => (IPEndPoint)socket.LocalEndPoint!;
+    public IPEndPoint Endpoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    public int Pending => socket.Available;
+    public int Pending => _socket.Available;
 
     public async Task<(RtpHeader Header, byte[] Payload)> ReceiveAsync()
     {
         var buffer = new byte[2048];
         using var timeout = new CancellationTokenSource(ReceiveTimeout);
-        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        var length = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
         Assert.True(RtpHeader.TryParse(buffer.AsSpan(0, length), out var header, out var offset, out var payloadLength));
         return (header.Value, buffer.AsSpan(offset, payloadLength).ToArray());
     }
@@ -41,5 +41,5 @@ internal sealed class LoopbackRtpReceiver : IDisposable
         return packets;
     }
 
-    public void Dispose() => socket.Dispose();
+    public void Dispose() => _socket.Dispose();
 }

@@ -9,23 +9,23 @@ public sealed class RtpSenderTests : IDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(20);
 
-    private readonly FakeTimeProvider time = new();
-    private readonly LoopbackRtpReceiver receiver = new();
-    private readonly Socket socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly FakeTimeProvider _time = new();
+    private readonly LoopbackRtpReceiver _receiver = new();
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
     public RtpSenderTests()
     {
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
     }
 
     public void Dispose()
     {
-        socket.Dispose();
-        receiver.Dispose();
+        _socket.Dispose();
+        _receiver.Dispose();
     }
 
     private RtpSender NewSender(G711Codec codec = G711Codec.Pcmu, RtpAudioContent content = RtpAudioContent.Silence, int? payloadType = null) =>
-        new(socket, new RtpSenderOptions { RemoteEndpoint = receiver.Endpoint, Codec = codec, Content = content, PayloadType = payloadType }, time);
+        new(_socket, new RtpSenderOptions { RemoteEndpoint = _receiver.Endpoint, Codec = codec, Content = content, PayloadType = payloadType }, _time);
 
     private static void WaitUntil(Func<bool> condition) =>
         Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)));
@@ -36,11 +36,11 @@ public sealed class RtpSenderTests : IDisposable
         await using var sender = NewSender();
 
         await sender.StartAsync();
-        var packets = new List<(RtpHeader Header, byte[] Payload)> { await receiver.ReceiveAsync() };
+        var packets = new List<(RtpHeader Header, byte[] Payload)> { await _receiver.ReceiveAsync() };
         for (var i = 0; i < 5; i++)
         {
-            time.Advance(Step);
-            packets.Add(await receiver.ReceiveAsync());
+            _time.Advance(Step);
+            packets.Add(await _receiver.ReceiveAsync());
         }
 
         WaitUntil(() => sender.PacketsSent == 6);
@@ -66,7 +66,7 @@ public sealed class RtpSenderTests : IDisposable
         await using var sender = NewSender(G711Codec.Pcma, payloadType: 96);
 
         await sender.StartAsync();
-        var (header, payload) = await receiver.ReceiveAsync();
+        var (header, payload) = await _receiver.ReceiveAsync();
 
         Assert.Equal(96, header.PayloadType);
         Assert.All(payload, b => Assert.Equal(0xD5, b));
@@ -85,10 +85,10 @@ public sealed class RtpSenderTests : IDisposable
         {
             if (i > 0)
             {
-                time.Advance(Step);
+                _time.Advance(Step);
             }
 
-            var (_, payload) = await receiver.ReceiveAsync();
+            var (_, payload) = await _receiver.ReceiveAsync();
             samples.AddRange(payload.Select(b => (double)G711.Decode(codec, b)));
         }
 
@@ -106,10 +106,10 @@ public sealed class RtpSenderTests : IDisposable
     {
         await using var sender = NewSender();
         await sender.StartAsync();
-        var first = (await receiver.ReceiveAsync()).Header;
+        var first = (await _receiver.ReceiveAsync()).Header;
 
-        time.Advance(Step * 3);
-        var caughtUp = await receiver.ReceiveAsync(3);
+        _time.Advance(Step * 3);
+        var caughtUp = await _receiver.ReceiveAsync(3);
 
         Assert.Equal([1, 2, 3], caughtUp.Select(p => (int)(p.Header.Timestamp - first.Timestamp) / 160));
         Assert.Equal([1, 2, 3], caughtUp.Select(p => p.Header.SequenceNumber - first.SequenceNumber));
@@ -120,10 +120,10 @@ public sealed class RtpSenderTests : IDisposable
     {
         await using var sender = NewSender();
         await sender.StartAsync();
-        var first = (await receiver.ReceiveAsync()).Header;
+        var first = (await _receiver.ReceiveAsync()).Header;
 
-        time.Advance(TimeSpan.FromSeconds(1)); // packet 50 is due; at most 5 are sent back-to-back
-        var burst = await receiver.ReceiveAsync(RtpSender.MaxCatchUpPackets);
+        _time.Advance(TimeSpan.FromSeconds(1)); // packet 50 is due; at most 5 are sent back-to-back
+        var burst = await _receiver.ReceiveAsync(RtpSender.MaxCatchUpPackets);
 
         Assert.Equal([46, 47, 48, 49, 50], burst.Select(p => (int)(p.Header.Timestamp - first.Timestamp) / 160));
         Assert.Equal([1, 2, 3, 4, 5], burst.Select(p => p.Header.SequenceNumber - first.SequenceNumber));
@@ -135,15 +135,15 @@ public sealed class RtpSenderTests : IDisposable
     {
         var sender = NewSender();
         await sender.StartAsync();
-        await receiver.ReceiveAsync();
+        await _receiver.ReceiveAsync();
         WaitUntil(() => sender.PacketsSent == 1);
 
         await sender.StopAsync();
-        time.Advance(Step * 10);
+        _time.Advance(Step * 10);
 
         Assert.False(sender.IsRunning);
         Assert.Equal(1, sender.PacketsSent);
-        Assert.Equal(0, receiver.Pending);
+        Assert.Equal(0, _receiver.Pending);
         await sender.DisposeAsync();
     }
 
@@ -152,10 +152,10 @@ public sealed class RtpSenderTests : IDisposable
     {
         await using var sender = NewSender();
         await sender.StartAsync();
-        await receiver.ReceiveAsync();
+        await _receiver.ReceiveAsync();
 
-        socket.Dispose();
-        time.Advance(Step);
+        _socket.Dispose();
+        _time.Advance(Step);
 
         WaitUntil(() => !sender.IsRunning);
         await sender.StopAsync();
@@ -192,12 +192,12 @@ public sealed class RtpSenderTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => NewSender(payloadType: 128));
         Assert.Throws<ArgumentOutOfRangeException>(
-            () => new RtpSender(socket, new RtpSenderOptions { RemoteEndpoint = receiver.Endpoint, ToneFrequency = 4000 }, time));
+            () => new RtpSender(_socket, new RtpSenderOptions { RemoteEndpoint = _receiver.Endpoint, ToneFrequency = 4000 }, _time));
         Assert.Throws<ArgumentOutOfRangeException>(
-            () => new RtpSender(socket, new RtpSenderOptions { RemoteEndpoint = receiver.Endpoint, ToneAmplitude = 1.5 }, time));
+            () => new RtpSender(_socket, new RtpSenderOptions { RemoteEndpoint = _receiver.Endpoint, ToneAmplitude = 1.5 }, _time));
         using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         Assert.Throws<ArgumentException>(
-            () => new RtpSender(tcp, new RtpSenderOptions { RemoteEndpoint = receiver.Endpoint }, time));
+            () => new RtpSender(tcp, new RtpSenderOptions { RemoteEndpoint = _receiver.Endpoint }, _time));
     }
 
     // The amplitude of one frequency component, by correlation with a sine and a cosine.

@@ -74,11 +74,11 @@ public sealed class SdpParserTests
     [Fact]
     public void TryParse_MediaLevelConnection_OverridesSessionLevel()
     {
-        const string text =
+        const string Text =
             "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n" +
             "m=audio 4000 RTP/AVP 0\r\nc=IN IP4 198.51.100.7\r\n";
 
-        Assert.True(SdpParser.TryParse(text, out var session, out _));
+        Assert.True(SdpParser.TryParse(Text, out var session, out _));
 
         var audio = session.MediaDescriptions[0];
         Assert.Equal(new SdpConnection("IN", "IP4", "198.51.100.7"), session.GetConnection(audio));
@@ -103,10 +103,10 @@ public sealed class SdpParserTests
     [Fact]
     public void TryParse_Ipv6Connection_GivesIpv6Endpoint()
     {
-        const string text =
+        const string Text =
             "v=0\r\no=- 1 1 IN IP6 2001:db8::1\r\ns=-\r\nc=IN IP6 2001:db8::1\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0\r\n";
 
-        Assert.True(SdpParser.TryParse(text, out var session, out _));
+        Assert.True(SdpParser.TryParse(Text, out var session, out _));
 
         Assert.Equal(
             new IPEndPoint(IPAddress.Parse("2001:db8::1"), 5004),
@@ -116,11 +116,11 @@ public sealed class SdpParserTests
     [Fact]
     public void TryParse_HoldAddressOrPortZero_GivesNoEndpoint()
     {
-        const string text =
+        const string Text =
             "v=0\r\no=- 1 2 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n" +
             "m=audio 4000 RTP/AVP 0\r\nm=audio 0 RTP/AVP 0\r\nc=IN IP4 192.0.2.1\r\n";
 
-        Assert.True(SdpParser.TryParse(text, out var session, out _));
+        Assert.True(SdpParser.TryParse(Text, out var session, out _));
 
         Assert.Null(session.GetRtpEndpoint(session.MediaDescriptions[0]));
         Assert.True(session.MediaDescriptions[1].IsRejected);
@@ -130,10 +130,10 @@ public sealed class SdpParserTests
     [Fact]
     public void TryParse_HostNameConnection_ParsesButGivesNoEndpoint()
     {
-        const string text =
+        const string Text =
             "v=0\r\no=- 1 1 IN IP4 media.example.com\r\ns=-\r\nc=IN IP4 media.example.com\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
-        Assert.True(SdpParser.TryParse(text, out var session, out var error), error);
+        Assert.True(SdpParser.TryParse(Text, out var session, out var error), error);
 
         Assert.Null(session.GetRtpEndpoint(session.MediaDescriptions[0]));
     }
@@ -141,11 +141,11 @@ public sealed class SdpParserTests
     [Fact]
     public void TryParse_PortCountAndAttributeWithColonsInValue_AreKept()
     {
-        const string text =
+        const string Text =
             "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\n" +
             "m=video 49170/2 RTP/AVP 31\r\nc=IN IP4 192.0.2.1\r\na=fingerprint:sha-256 AB:CD:EF\r\n";
 
-        Assert.True(SdpParser.TryParse(text, out var session, out _));
+        Assert.True(SdpParser.TryParse(Text, out var session, out _));
 
         var video = session.MediaDescriptions[0];
         Assert.Equal(2, video.PortCount);
@@ -155,9 +155,9 @@ public sealed class SdpParserTests
     [Fact]
     public void TryParse_MissingTimeLine_DefaultsToUnbounded()
     {
-        const string text = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nm=audio 4000 RTP/AVP 0\r\n";
+        const string Text = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nm=audio 4000 RTP/AVP 0\r\n";
 
-        Assert.True(SdpParser.TryParse(text, out var session, out _));
+        Assert.True(SdpParser.TryParse(Text, out var session, out _));
 
         Assert.Equal([SdpTiming.Unbounded], session.Timings);
     }

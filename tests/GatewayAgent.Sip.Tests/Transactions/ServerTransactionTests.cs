@@ -190,16 +190,16 @@ public sealed class ServerTransactionTests
     [Fact]
     public void Rfc2543Request_WithoutCookie_MatchesItsRetransmission()
     {
-        const string old = "INVITE sip:0312345678@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.10:5062\nFrom: <sip:a@192.0.2.10>;tag=x\nTo: <sip:0312345678@127.0.0.1>\nCall-ID: old-1\nCSeq: 5 INVITE\nContent-Length: 0\n\n";
-        _layer.OnMessage(Incoming(old));
+        const string Old = "INVITE sip:0312345678@127.0.0.1 SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.10:5062\nFrom: <sip:a@192.0.2.10>;tag=x\nTo: <sip:0312345678@127.0.0.1>\nCall-ID: old-1\nCSeq: 5 INVITE\nContent-Length: 0\n\n";
+        _layer.OnMessage(Incoming(Old));
         var tx = Assert.Single(_user.Requests);
         tx.Respond(tx.CreateResponse(404));
-        _layer.OnMessage(Incoming(old));
+        _layer.OnMessage(Incoming(Old));
 
         Assert.Single(_user.Requests);
         Assert.Equal(2, _sender.Responses.Count);
 
-        _layer.OnMessage(Incoming(old.Replace("INVITE sip", "ACK sip").Replace("5 INVITE", "5 ACK")));
+        _layer.OnMessage(Incoming(Old.Replace("INVITE sip", "ACK sip").Replace("5 INVITE", "5 ACK")));
         Assert.Equal(TransactionState.Confirmed, tx.State);
     }
 

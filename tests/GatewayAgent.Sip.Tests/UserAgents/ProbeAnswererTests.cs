@@ -56,6 +56,7 @@ public sealed class ProbeAnswererTests : IAsyncDisposable
     [InlineData("03-1234-5678")]
     public void MonitoringNumber_MatchesInAnyNotation(string user)
     {
+        // FN-2: the agent answers its monitoring number however the probe writes it.
         _layer.OnMessage(Incoming(WithSdp(Invite(user: user))));
 
         Assert.Contains(200, Codes);

@@ -1,4 +1,4 @@
-using GatewayAgent.Tests.LocalControl;
+using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Board;
 

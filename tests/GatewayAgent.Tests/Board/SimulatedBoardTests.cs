@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GatewayAgent.Tests.LocalControl;
 using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Board;

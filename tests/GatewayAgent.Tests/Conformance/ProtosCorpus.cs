@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using System.Formats.Tar;
 using System.IO.Compression;
 

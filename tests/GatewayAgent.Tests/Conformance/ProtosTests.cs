@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using System.Diagnostics;
 using GatewayAgent.Tests.Support;
 using Xunit.Abstractions;
@@ -105,13 +104,13 @@ public sealed class ProtosTests
     /// <summary>RcvbufErrors from /proc/net/snmp (Linux), 0 elsewhere.</summary>
     private static long UdpReceiveBufferErrors()
     {
-        const string snmp = "/proc/net/snmp";
-        if (!File.Exists(snmp))
+        const string Snmp = "/proc/net/snmp";
+        if (!File.Exists(Snmp))
         {
             return 0;
         }
 
-        var lines = File.ReadAllLines(snmp).Where(l => l.StartsWith("Udp:", StringComparison.Ordinal)).ToList();
+        var lines = File.ReadAllLines(Snmp).Where(l => l.StartsWith("Udp:", StringComparison.Ordinal)).ToList();
         if (lines.Count < 2)
         {
             return 0;

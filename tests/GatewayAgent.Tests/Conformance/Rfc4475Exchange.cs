@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Conformance;

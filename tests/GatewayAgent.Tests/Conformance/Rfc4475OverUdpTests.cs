@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using System.Text;
 using GatewayAgent.Tests.Support;
 using Xunit.Abstractions;
@@ -72,13 +71,13 @@ public sealed class Rfc4475OverUdpTests : IClassFixture<Rfc4475AgentFixture>
     [Fact]
     public async Task Invut_ToTheMonitoringNumber_Gets415WithAccept()
     {
-        const string uri = "INVITE sip:user@example.com SIP/2.0\r\n";
-        const string callId = "Call-ID: invut.0ha0isndaksdjadsfij34n23d\r\n";
+        const string RequestLine = "INVITE sip:user@example.com SIP/2.0\r\n";
+        const string CallId = "Call-ID: invut.0ha0isndaksdjadsfij34n23d\r\n";
         var original = Encoding.Latin1.GetString(ConformanceCorpus.Read("invut"));
-        Assert.StartsWith(uri, original, StringComparison.Ordinal);
-        Assert.Contains(callId, original, StringComparison.Ordinal);
-        var text = $"INVITE sip:{AgentProcess.MonitorNumber}@example.com SIP/2.0\r\n" + original[uri.Length..];
-        var message = Encoding.Latin1.GetBytes(text.Replace(callId, $"Call-ID: invut.monitoring-number.{Guid.NewGuid():N}\r\n", StringComparison.Ordinal));
+        Assert.StartsWith(RequestLine, original, StringComparison.Ordinal);
+        Assert.Contains(CallId, original, StringComparison.Ordinal);
+        var text = $"INVITE sip:{AgentProcess.MonitorNumber}@example.com SIP/2.0\r\n" + original[RequestLine.Length..];
+        var message = Encoding.Latin1.GetBytes(text.Replace(CallId, $"Call-ID: invut.monitoring-number.{Guid.NewGuid():N}\r\n", StringComparison.Ordinal));
 
         await using var peer = LoopbackUdpPeer.Open();
         await peer.SendAsync(TopViaRewriter.Rewrite(message, peer.Port), _fixture.Agent.EndPoint);

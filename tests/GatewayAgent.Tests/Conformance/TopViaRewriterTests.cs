@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using System.Text;
 using System.Text.RegularExpressions;
 

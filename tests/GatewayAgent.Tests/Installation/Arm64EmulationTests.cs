@@ -1,5 +1,4 @@
 using GatewayAgent.Tests.Support;
-using GatewayAgent.Tests.Telemetry;
 
 namespace GatewayAgent.Tests.Installation;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
-using GatewayAgent.Tests.Support;
 using MQTTnet.Server;
 
 namespace GatewayAgent.Tests.Telemetry;

@@ -10,6 +10,8 @@ public sealed class GpioCheck : IDoctorCheck
 {
     public const string Name = "gpio";
 
+    private static readonly string[] RaspberryPiDevices = ["gpiomem", "gpiomem0", "gpiochip0"];
+
     private readonly string _baseDirectory;
     private readonly string _deviceDirectory;
 
@@ -68,7 +70,7 @@ public sealed class GpioCheck : IDoctorCheck
     private DoctorCheckResult CheckRaspberryPi()
     {
         var model = DoctorBoard.Model();
-        var devices = new[] { "gpiomem", "gpiomem0", "gpiochip0" }.Select(d => Path.Combine(_deviceDirectory, d)).Where(File.Exists).ToList();
+        var devices = RaspberryPiDevices.Select(d => Path.Combine(_deviceDirectory, d)).Where(File.Exists).ToList();
         if (devices.Count == 0)
         {
             return DoctorCheckResult.Fail(Name, $"no Raspberry Pi GPIO device ({_deviceDirectory}/gpiomem, {_deviceDirectory}/gpiochip0)");

@@ -1,7 +1,6 @@
 using GatewayAgent.Controller.Probing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Controller.Tests.Probing.Support;
