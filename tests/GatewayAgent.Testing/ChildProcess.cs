@@ -7,13 +7,19 @@ namespace GatewayAgent.Testing;
 /// A long-running program under test (an agent, a lab) as a child process: its stdout and stderr are kept line by line
 /// in a buffer (never forwarded to the console: a failing test attaches <see cref="Output"/> to its message), waits are
 /// woken by each line, and dispose stops it with SIGTERM, then a kill after the grace time (<see cref="ProcessStop"/>).
+/// Each child carries its own <see cref="MarkerVariable"/>, inherited by everything it starts: whatever still carries it
+/// after the stop (a sandbox's PID 1 orphaned when its bwrap was killed) is killed too, so nothing outlives the test.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>The environment variable that marks a child and all its descendants.</summary>
+    public const string MarkerVariable = "GATEWAY_TEST_CHILD";
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly Changes _changes = new();
     private readonly TimeSpan _grace;
+    private readonly string _marker = Guid.NewGuid().ToString("N");
     private int _disposed;
 
     private ChildProcess(Process process, TimeSpan grace)
@@ -43,6 +49,7 @@ public sealed class ChildProcess : IAsyncDisposable
         info.UseShellExecute = false;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process, grace ?? TimeSpan.FromSeconds(10));
+        info.Environment[MarkerVariable] = child._marker;
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
         process.Exited += (_, _) => child._changes.Notify();
@@ -104,8 +111,15 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.WorkingSet64;
     }
 
-    /// <summary>SIGTERM, then a kill of the process and its descendants after the grace time.</summary>
-    public Task StopAsync() => ProcessStop.TerminateAsync(_process, _grace);
+    /// <summary>SIGTERM, then a kill of the process and its descendants after the grace time; then of any process still marked as this child's.</summary>
+    public async Task StopAsync()
+    {
+        await ProcessStop.TerminateAsync(_process, _grace);
+        foreach (var survivor in ProcessTable.WithEnvironment(MarkerVariable, _marker))
+        {
+            await ProcessStop.SignalAsync(survivor.Pid, "KILL");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
