@@ -267,6 +267,8 @@ if [ "${TEST_SH_SKIP_APT:-0}" != 1 ]; then
     ensure_packages || finish
 fi
 
+tests/check-rings.sh >&2 || PROBLEMS+=("a test class has no Ring trait (tests/check-rings.sh)")
+
 # ------------------------------------------------------------------- build ---
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -4,10 +4,17 @@ using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Hosting;
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
-using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Storage;
+using GatewayAgent.Hosting;
+
+if (CommandLineHelp.IsRequested(args))
+{
+    // Before the builder: --help never starts the controller, binds a port or creates its data directory.
+    return CommandLineHelp.Print(ControllerHost.Usage, Console.Out);
+}
 
 // appsettings.json ships beside the binary, whatever the working directory (as for the agent).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }).AddControllerHost(args);

@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using GatewayAgent.Hosting;
 
 namespace GatewayAgent.Lab;
 
 /// <summary>
 /// One process the lab started (the controller or a site's agent): its output goes to a log file in the lab's data
-/// directory, and lines matching a readiness marker complete <see cref="WaitForOutputAsync"/>.
+/// directory, and lines matching a readiness marker complete <see cref="WaitForOutputAsync"/>. Its standard input is a
+/// pipe the lab never writes to: the child runs with Host:StopWhenStdinCloses, so when the lab dies without stopping
+/// it (SIGKILL, a crash) the kernel closes the pipe and the child stops itself.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -33,7 +36,7 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = false,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
@@ -41,6 +44,8 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
+
+        info.ArgumentList.Add($"--{ParentWatch.ConfigurationKey}=true");
 
         info.Environment["DOTNET_gcServer"] = "0";
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
@@ -66,7 +71,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    public async Task WaitForOutputAsync(string marker, TimeSpan timeout)
+    public async Task WaitForOutputAsync(string marker, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -79,12 +84,14 @@ public sealed class ChildProcess : IAsyncDisposable
             _waiters.Add((marker, seen));
         }
 
-        var exited = _process.WaitForExitAsync();
-        var done = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout)).ConfigureAwait(false);
+        var exited = _process.WaitForExitAsync(cancellationToken);
+        var done = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout, cancellationToken)).ConfigureAwait(false);
         if (done == seen.Task)
         {
             return;
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         var why = done == exited ? $"exited with code {_process.ExitCode}" : $"did not print '{marker}' within {timeout.TotalSeconds:F0} s";
         throw new InvalidOperationException($"{Name} {why}; its last output:\n{RecentOutput}");

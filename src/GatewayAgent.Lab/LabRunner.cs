@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using GatewayAgent.Contracts.Api;
 using MimeKit;
 
 namespace GatewayAgent.Lab;
@@ -47,6 +48,11 @@ public sealed class LabRunner : IAsyncDisposable
             {
                 throw new InvalidOperationException($"{dll} is missing: build first (./run.sh builds everything)");
             }
+        }
+
+        if (LabPorts.FirstInUse(_options) is { } busy)
+        {
+            throw new LabStartException(busy);
         }
 
         var data = Path.GetFullPath(_options.DataDirectory);
@@ -117,6 +123,8 @@ public sealed class LabRunner : IAsyncDisposable
             _controller = controller;
         }
 
+        Say($"gateway-controller started, pid {controller.Id}");
+
         _api ??= new ControllerApi(new Uri($"http://127.0.0.1:{_options.HttpPort}"), ApiKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!await _api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
@@ -178,7 +186,8 @@ public sealed class LabRunner : IAsyncDisposable
             _children.Add(agent);
         }
 
-        await agent.WaitForOutputAsync("SIP listening on", TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        Say($"{agent.Name} started, pid {agent.Id}");
+        await agent.WaitForOutputAsync("SIP listening on", TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs the live view and the command loop until "quit", end of input, the duration, or cancellation.</summary>
@@ -341,7 +350,7 @@ public sealed class LabRunner : IAsyncDisposable
         return views;
     }
 
-    private static SiteView ToView(LabSite site, ContractStatusView? status, ProbeView? probe, IReadOnlyList<MailView> mails)
+    private static SiteView ToView(LabSite site, ContractStatus? status, ProbeHistoryEntry? probe, IReadOnlyList<OutboxEntry> mails)
     {
         var live = status?.Live;
         var detector = status?.Detector is { } d
@@ -349,7 +358,7 @@ public sealed class LabRunner : IAsyncDisposable
             : "?";
         var lastProbe = probe is null
             ? "-"
-            : $"{probe.Outcome.ToLowerInvariant()} {(probe.Status?.ToString(CultureInfo.InvariantCulture) ?? probe.Detail)}" +
+            : $"{probe.Outcome.ToString().ToLowerInvariant()} {(probe.Status?.ToString(CultureInfo.InvariantCulture) ?? probe.Detail)}" +
               (probe.SetupTime is { } setup ? $" {setup.TotalMilliseconds:0} ms" : "");
         var forwarding = status?.Forwarding is { } f ? (f.On ? $"ON ({f.Reason})" : "off") : "?";
         return new SiteView(

@@ -1,9 +1,10 @@
+using System.Runtime.InteropServices;
+using GatewayAgent.Hosting;
 using GatewayAgent.Lab;
 
-if (args is ["--help"] or ["-h"])
+if (CommandLineHelp.IsRequested(args))
 {
-    Console.WriteLine(LabOptions.Usage);
-    return 0;
+    return CommandLineHelp.Print(LabOptions.Usage, Console.Out);
 }
 
 LabOptions options;
@@ -13,32 +14,52 @@ try
 }
 catch (ArgumentException ex)
 {
-    Console.Error.WriteLine($"gateway-lab: {ex.Message}");
-    Console.Error.WriteLine(LabOptions.Usage);
-    return 2;
+    return StartupError.InvalidConfiguration($"{ex.Message} (gateway-lab --help lists the options)").Report("gateway-lab", Console.Error);
 }
 
+// SIGTERM (a service manager, timeout, kill), SIGHUP (the terminal closed) and SIGINT (Ctrl+C) all stop the lab the
+// way "quit" does: the sites and the controller get SIGTERM and the lab waits for them before it exits.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+var exitCode = 0;
+await using (var lab = new LabRunner(options, Console.Out))
 {
-    e.Cancel = true;
+    try
+    {
+        await lab.StartAsync(cancel.Token);
+        await lab.RunConsoleAsync(Console.In, cancel.Token);
+    }
+    catch (LabStartException ex)
+    {
+        exitCode = StartupError.CannotStart(ex.Message).Report("gateway-lab", Console.Error);
+    }
+    catch (InvalidOperationException ex)
+    {
+        await Console.Error.WriteLineAsync($"gateway-lab: {ex.Message}");
+        exitCode = StartupError.CannotStartExitCode;
+    }
+    catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+    {
+    }
+
+    if (exitCode == 0)
+    {
+        Console.WriteLine("gateway-lab: stopping the sites and the controller");
+    }
+}
+
+if (exitCode == 0)
+{
+    Console.WriteLine("gateway-lab: stopped");
+}
+
+return exitCode;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true; // the lab stops its children itself, then exits
     cancel.Cancel();
-};
-
-await using var lab = new LabRunner(options, Console.Out);
-try
-{
-    await lab.StartAsync(cancel.Token);
-    await lab.RunConsoleAsync(Console.In, cancel.Token);
 }
-catch (InvalidOperationException ex)
-{
-    Console.Error.WriteLine($"gateway-lab: {ex.Message}");
-    return 1;
-}
-catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-{
-}
-
-Console.WriteLine("gateway-lab: stopping the sites and the controller");
-return 0;

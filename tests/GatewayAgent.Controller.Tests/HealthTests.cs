@@ -3,6 +3,7 @@ using GatewayAgent.Controller.Tests.Api;
 
 namespace GatewayAgent.Controller.Tests;
 
+[Trait("Ring", "integration")]
 public class HealthTests(ControllerApiFactory factory) : IClassFixture<ControllerApiFactory>
 {
     [Fact]

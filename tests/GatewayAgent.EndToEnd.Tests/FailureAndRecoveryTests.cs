@@ -8,6 +8,7 @@ namespace GatewayAgent.EndToEnd.Tests;
 /// processes on simulated boards answering real SIP probes, MQTT telemetry through the embedded broker, and a real SMTP
 /// relay in the test process.
 /// </summary>
+[Trait("Ring", "e2e")]
 public sealed class FailureAndRecoveryTests : IAsyncLifetime
 {
     private const string FailureSubject = "着信異常検知のお知らせです";
@@ -48,9 +49,12 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         Assert.Equal([site.Recipient], failure.To.Mailboxes.Select(m => m.Address));
         Assert.Contains(site.MonitoringNumber, failure.TextBody, StringComparison.Ordinal);
 
-        // Still failed a while later: no second failure mail, nothing for the unchecked address or the other site.
-        await Task.Delay(LabHarness.Interval * 3);
+        // Still failed three probes later: no second failure mail, nothing for the unchecked address or the other site.
+        var queued = await lab.Api.GetMailsAsync(id, default);
+        await WaitForMoreProbesAsync(lab, id, 3);
         Assert.Single(relay.Received);
+        Assert.Equal(queued.Count, (await lab.Api.GetMailsAsync(id, default)).Count);
+        Assert.Empty(await lab.Api.GetMailsAsync(otherId, default));
         Assert.Equal("normal", (await lab.Api.GetStatusAsync(otherId, default))!.Detector.State, ignoreCase: true);
 
         await lab.ExecuteAsync(new LabCommand("power", site.Index, On: true), new CancellationTokenSource());
@@ -60,8 +64,11 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         Assert.Equal([FailureSubject, RecoverySubject], all.Select(m => m.Subject));
         Assert.Equal([site.Recipient], all[1].To.Mailboxes.Select(m => m.Address));
 
-        await Task.Delay(LabHarness.Interval * 3);
+        queued = await lab.Api.GetMailsAsync(id, default);
+        await WaitForMoreProbesAsync(lab, id, 3);
         Assert.Equal(2, relay.Received.Count);
+        Assert.Equal(queued.Count, (await lab.Api.GetMailsAsync(id, default)).Count);
+        Assert.Empty(await lab.Api.GetMailsAsync(otherId, default));
         Assert.DoesNotContain(relay.Received, m => m.To.Mailboxes.Any(a => a.Address == site.BackupRecipient || a.Address == other.Recipient));
     }
 
@@ -76,7 +83,7 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         await lab.ExecuteAsync(new LabCommand("wan", site.Index, On: false), new CancellationTokenSource());
         await WaitForStateAsync(lab, id, s => Is(s, "failed"), "failure detected");
         var pending = await LabHarness.WaitForAsync(() => lab.Api.GetMailsAsync(id, default),
-            mails => mails.Any(m => m.Kind.Equals("failure", StringComparison.OrdinalIgnoreCase) && m.Attempts >= 1), Settle, "a failed delivery attempt");
+            mails => mails.Any(m => m.Kind == MailKind.Failure && m.Attempts >= 1), Settle, "a failed delivery attempt");
         Assert.All(pending, m => Assert.NotEqual("delivered", m.Status, StringComparer.OrdinalIgnoreCase));
 
         // kill -9 between the outbox write and the delivery, then the relay comes back.
@@ -91,10 +98,12 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         Assert.True(afterRestart.Forwarding.On);
 
         // kill -9 again while FAILED, after delivery: the restart sends nothing again.
+        var queued = await lab.Api.GetMailsAsync(id, default);
         await lab.KillControllerAsync();
         await lab.StartControllerAsync(CancellationToken.None);
-        await Task.Delay(LabHarness.Interval * 3);
+        await WaitForMoreProbesAsync(lab, id, 3);
         Assert.Single(relay.Received);
+        Assert.Equal(queued.Count, (await lab.Api.GetMailsAsync(id, default)).Count);
 
         await lab.ExecuteAsync(new LabCommand("wan", site.Index, On: true), new CancellationTokenSource());
         await WaitForStateAsync(lab, id, s => Is(s, "normal"), "recovery detected");
@@ -102,10 +111,27 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
         Assert.Equal([FailureSubject, RecoverySubject], all.Select(m => m.Subject));
     }
 
-    private static bool Is(ContractStatusView status, string detector) => status.Detector.State.Equals(detector, StringComparison.OrdinalIgnoreCase);
+    private static bool Is(ContractStatus status, string detector) => status.Detector.State.Equals(detector, StringComparison.OrdinalIgnoreCase);
 
-    private static Task<ContractStatusView> WaitForStateAsync(LabRunner lab, long id, Func<ContractStatusView, bool> condition, string what) =>
+    private static Task<ContractStatus> WaitForStateAsync(LabRunner lab, long id, Func<ContractStatus, bool> condition, string what) =>
         LabHarness.WaitForAsync(async () => (await lab.Api.GetStatusAsync(id, default))!, condition, Settle, what);
+
+    /// <summary>
+    /// Waits until the controller has recorded <paramref name="count"/> more probes of the contract than it had on the
+    /// call: that many more decisions, any of which would have raised a transition and queued its mails. A "nothing
+    /// more happens" check waits for this, not for a stretch of wall-clock time.
+    /// </summary>
+    private static async Task WaitForMoreProbesAsync(LabRunner lab, long id, int count)
+    {
+        var last = (await lab.Api.GetLastProbeAsync(id, default))?.StartedAt ?? DateTimeOffset.MinValue;
+        for (var probe = 1; probe <= count; probe++)
+        {
+            var seen = last;
+            var next = await LabHarness.WaitForAsync(
+                () => lab.Api.GetLastProbeAsync(id, default), p => p is not null && p.StartedAt > seen, Settle, $"probe {probe} of {count} more");
+            last = next!.StartedAt;
+        }
+    }
 
     private static async Task<IReadOnlyList<MimeMessage>> WaitForMailsAsync(TestSmtpServer relay, int count, string what)
     {

@@ -56,7 +56,7 @@ internal static class LabHarness
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
     /// <summary>A first port such that it and the next <paramref name="count"/> - 1 are free for UDP and TCP now.</summary>
-    private static int FreeRange(int count)
+    internal static int FreeRange(int count)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {

@@ -8,6 +8,7 @@ using GatewayAgent.Hardware.Simulation;
 
 namespace GatewayAgent.Hardware.Tests;
 
+[Trait("Ring", "unit")]
 public sealed class AdapterBoardTests
 {
     [Fact]

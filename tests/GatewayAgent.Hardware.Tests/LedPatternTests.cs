@@ -1,5 +1,6 @@
 namespace GatewayAgent.Hardware.Tests;
 
+[Trait("Ring", "unit")]
 public class LedPatternTests
 {
     [Fact]

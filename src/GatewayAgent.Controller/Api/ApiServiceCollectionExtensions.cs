@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GatewayAgent.Controller.Storage;
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Api;
@@ -9,7 +10,7 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Operator API: API-key options, problem+json errors, JSON with string enums, the OpenAPI document.</summary>
     public static IServiceCollection AddControllerApi(this IServiceCollection services)
     {
-        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddOptionsSection<ApiOptions>(ApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -4,6 +4,7 @@ using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Storage;
+using GatewayAgent.Domain.Mail;
 
 namespace GatewayAgent.Controller.Api;
 
@@ -57,31 +58,14 @@ public static class ContractEndpoints
             return Results.NoContent();
         });
 
-        contracts.MapPut("/{id:long}/numbers", (long id, NumbersRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(
+        contracts.MapPut("/{id:long}/numbers", async (long id, NumbersRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                Changed(
                     id,
-                    current =>
-                    {
-                        var additional = body.AdditionalNumbers ?? current.AdditionalNumbers;
-                        var kept = new HashSet<string>(additional.Select(PhoneNumbers.Normalize).Append(current.ContractNumber!), StringComparer.Ordinal);
-                        var monitoring = body.MonitoringNumber ?? current.MonitoringNumber;
-                        return current with
-                        {
-                            AdditionalNumbers = additional,
-                            MonitoringNumber = monitoring,
-                            // The probe goes to the monitoring number (FN-2): follow it.
-                            ProbeTarget = ContractValidator.RetargetProbe(current.ProbeTarget, monitoring),
-                            Channels = body.Channels ?? current.Channels,
-                            // Removing a number removes its destination with it.
-                            Destinations = current.Destinations.Where(d => kept.Contains(d.Number)).ToList(),
-                        };
-                    },
+                    await store.SetNumbersAsync(id, body.AdditionalNumbers, body.MonitoringNumber, body.Channels, ct),
                     "numbers changed",
-                    store,
                     http,
-                    logs,
-                    ct))
-            .WithSummary("Sets the additional numbers, the monitoring number (FN-2) and the channel count.");
+                    logs))
+            .WithSummary("Sets the additional numbers, the monitoring number (FN-2: the probe follows it) and the channel count.");
 
         contracts.MapGet("/{id:long}/numbers", async (long id, string? search, ContractStore store, CancellationToken ct) =>
             {
@@ -105,31 +89,12 @@ public static class ContractEndpoints
                 UpdateAsync(id, current => current with { Destinations = body }, "destinations replaced", store, http, logs, ct))
             .WithSummary("Replaces the whole destination table (BF-2 at most one per number, BF-9, BF-14).");
 
-        contracts.MapPut("/{id:long}/destinations/{number}", (long id, string number, DestinationRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(
-                    id,
-                    current =>
-                    {
-                        var source = PhoneNumbers.Normalize(number);
-                        var others = current.Destinations.Where(d => d.Number != source);
-                        return current with { Destinations = [.. others, new DestinationEntry(source, body.Destination ?? "")] };
-                    },
-                    "destination set",
-                    store,
-                    http,
-                    logs,
-                    ct))
+        contracts.MapPut("/{id:long}/destinations/{number}", async (long id, string number, DestinationRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                Changed(id, await store.SetDestinationAsync(id, number, body.Destination, ct), "destination set", http, logs))
             .WithSummary("Sets (replaces) the destination of one number (BF-2, BF-9, BF-14).");
 
-        contracts.MapDelete("/{id:long}/destinations/{number}", (long id, string number, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-            UpdateAsync(
-                id,
-                current => current with { Destinations = current.Destinations.Where(d => d.Number != PhoneNumbers.Normalize(number)).ToList() },
-                "destination removed",
-                store,
-                http,
-                logs,
-                ct));
+        contracts.MapDelete("/{id:long}/destinations/{number}", async (long id, string number, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+            Changed(id, await store.RemoveDestinationAsync(id, number, ct), "destination removed", http, logs));
 
         contracts.MapGet("/{id:long}/destinations.csv", async (long id, ContractStore store, CancellationToken ct) =>
                 await store.GetAsync(id, ct) is { } contract
@@ -254,7 +219,7 @@ public static class ContractEndpoints
         long id, TestMailRequest body, ContractStore store, OutboxStore outbox, TimeProvider time, HttpContext http, ILoggerFactory logs, CancellationToken ct)
     {
         var address = body.Address?.Trim();
-        if (MailAddressRule.Check(address) is { } problem)
+        if (MailAddressRule.Check(address) is { } problem) // FN-9
         {
             return ApiProblems.Invalid([new RuleViolation("address", "FN-9", problem)]);
         }
@@ -294,9 +259,13 @@ public static class ContractEndpoints
         ContractStore store,
         HttpContext http,
         ILoggerFactory logs,
-        CancellationToken ct)
+        CancellationToken ct) =>
+        Changed(id, await store.UpdateAsync(id, change, ct), what, http, logs);
+
+    /// <summary>Maps a store update: 404 when the contract does not exist, else the audit log line and 200 with the contract.</summary>
+    private static IResult Changed(long id, ContractRecord? updated, string what, HttpContext http, ILoggerFactory logs)
     {
-        if (await store.UpdateAsync(id, change, ct) is not { } updated)
+        if (updated is null)
         {
             return ApiProblems.NotFound(id);
         }

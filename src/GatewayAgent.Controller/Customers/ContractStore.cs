@@ -108,6 +108,23 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
         return updated;
     }
 
+    /// <summary>
+    /// Sets the additional numbers, the monitoring number and the channel count (null keeps the current value) in one
+    /// transaction. The probe follows the monitoring number (FN-2), and a number that is no longer the contract's takes
+    /// its destination with it (BF-2). Null when the contract does not exist.
+    /// </summary>
+    public Task<ContractRecord?> SetNumbersAsync(
+        long id, IReadOnlyList<string>? additionalNumbers, string? monitoringNumber, int? channels, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.SetNumbers(current, additionalNumbers, monitoringNumber, channels), cancellationToken);
+
+    /// <summary>Sets (replaces) the destination of one of the contract's numbers (BF-2, BF-9, BF-14 checked); null when the contract does not exist.</summary>
+    public Task<ContractRecord?> SetDestinationAsync(long id, string number, string? destination, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.SetDestination(current, number, destination), cancellationToken);
+
+    /// <summary>Removes the destination of one number (none is fine); null when the contract does not exist.</summary>
+    public Task<ContractRecord?> RemoveDestinationAsync(long id, string number, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.RemoveDestination(current, number), cancellationToken);
+
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
         var deleted = await database.WriteAsync(

@@ -1,10 +1,15 @@
 using GatewayAgent.Contracts;
+using GatewayAgent.Domain.Customers;
+using GatewayAgent.Domain.Mail;
+using GatewayAgent.Domain.Numbers;
+using GatewayAgent.Domain.Text;
 
 namespace GatewayAgent.Controller.Customers;
 
 /// <summary>
 /// Checks a whole <see cref="ContractDefinition"/> against the service rules and returns it normalised (numbers as
-/// digits). Field names are the JSON paths of the API body, rules are spec IDs where the spec has one.
+/// digits). Field names are the JSON paths of the API body, rules are spec IDs where the spec has one. The rules
+/// themselves live in GatewayAgent.Domain (numbers, BF-9, FN-9, FN-10, FN-2/BF-2/BF-14); this maps them onto the body.
 /// </summary>
 public static class ContractValidator
 {
@@ -55,10 +60,10 @@ public static class ContractValidator
         string? monitoring = null;
         if (!string.IsNullOrWhiteSpace(definition.MonitoringNumber))
         {
-            monitoring = PhoneNumbers.Normalize(definition.MonitoringNumber);
-            if (!numbers.Contains(monitoring))
+            monitoring = PhoneNumber.Normalize(definition.MonitoringNumber) ?? definition.MonitoringNumber.Trim();
+            if (ContractInvariants.CheckMonitoringNumber(numbers, monitoring) is { } problem)
             {
-                violations.Add(new RuleViolation("monitoringNumber", "FN-2", "the monitoring number must be the contract number or one of its additional numbers"));
+                violations.Add(new RuleViolation("monitoringNumber", "FN-2", problem));
             }
         }
         else if (notification.ServiceOn)
@@ -202,7 +207,7 @@ public static class ContractValidator
             return monitoring is null ? target : string.Concat(target.AsSpan(0, scheme), monitoring, "@", host);
         }
 
-        var user = PhoneNumbers.Normalize(rest[..at]);
+        var user = PhoneNumber.Normalize(rest[..at]);
         if (monitoring is not null && user != monitoring)
         {
             violations.Add(new RuleViolation("probeTarget", "FN-2", "the URI's user part must be the monitoring number"));
@@ -211,62 +216,35 @@ public static class ContractValidator
         return target;
     }
 
-    /// <summary>The probe target with its user part set to <paramref name="monitoringNumber"/> (when the monitoring number changes).</summary>
-    public static string? RetargetProbe(string? probeTarget, string? monitoringNumber)
-    {
-        if (probeTarget is null || string.IsNullOrWhiteSpace(monitoringNumber))
-        {
-            return probeTarget;
-        }
-
-        var scheme = probeTarget.IndexOf(':', StringComparison.Ordinal);
-        var at = probeTarget.IndexOf('@', StringComparison.Ordinal);
-        return scheme < 0 || at < scheme
-            ? probeTarget
-            : string.Concat(probeTarget.AsSpan(0, scheme + 1), PhoneNumbers.Normalize(monitoringNumber), probeTarget.AsSpan(at));
-    }
-
     private static List<DestinationEntry> ValidateDestinations(
         IReadOnlyList<DestinationEntry> entries, List<string> numbers, string? monitoring, List<RuleViolation> violations)
     {
         var result = new List<DestinationEntry>(entries.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sources = entries.Select(e => e?.Number is null ? null : PhoneNumber.Normalize(e.Number)).ToList();
+        var refused = ContractInvariants.CheckDestinationSources(sources, numbers, monitoring).ToDictionary(b => b.Index);
         for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i];
-            var source = entry?.Number is null ? "" : PhoneNumbers.Normalize(entry.Number);
-            if (!numbers.Contains(source))
+            // BF-2 (one of the contract's numbers, at most one destination each), BF-14 (not the monitoring number).
+            if (refused.TryGetValue(i, out var breach))
             {
-                violations.Add(new RuleViolation($"destinations[{i}].number", "BF-2", "a destination is registered for one of this contract's numbers"));
+                violations.Add(new RuleViolation($"destinations[{i}].number", breach.Rule, breach.Message));
                 continue;
             }
 
-            if (!seen.Add(source))
-            {
-                violations.Add(new RuleViolation($"destinations[{i}].number", "BF-2", $"{source} already has a destination: at most one per number"));
-                continue;
-            }
-
-            if (source == monitoring)
-            {
-                violations.Add(new RuleViolation($"destinations[{i}].number", "BF-14", "the monitoring number cannot have a destination"));
-                continue;
-            }
-
-            var destination = entry!.Destination is null ? "" : PhoneNumbers.Normalize(entry.Destination);
-            if (PhoneNumbers.DestinationRestriction(destination) is { } restricted)
+            var destination = entries[i].Destination ?? "";
+            if (RestrictedDestination.Check(destination) is { } restricted)
             {
                 violations.Add(new RuleViolation($"destinations[{i}].destination", "BF-9", restricted));
                 continue;
             }
 
-            if (!PhoneNumbers.IsSubscriberNumber(destination))
+            if (PhoneNumber.Normalize(destination) is not { } normalized || !PhoneNumber.IsSubscriberNumber(normalized))
             {
                 violations.Add(new RuleViolation($"destinations[{i}].destination", "format", "10 or 11 digits starting with 0 (hyphens allowed)"));
                 continue;
             }
 
-            result.Add(new DestinationEntry(source, destination));
+            result.Add(new DestinationEntry(sources[i]!, normalized));
         }
 
         return result;
@@ -284,8 +262,8 @@ public static class ContractValidator
             return null;
         }
 
-        var number = PhoneNumbers.Normalize(value);
-        if (!PhoneNumbers.IsSubscriberNumber(number))
+        var number = PhoneNumber.Normalize(value);
+        if (!PhoneNumber.IsSubscriberNumber(number))
         {
             violations.Add(new RuleViolation(field, "format", "10 or 11 digits starting with 0 (hyphens allowed)"));
             return null;

@@ -1,10 +1,12 @@
 using System.Text.RegularExpressions;
+using GatewayAgent.Domain.Numbers;
 
 namespace GatewayAgent.Controller.Customers;
 
 /// <summary>
 /// BF-13 number search: a part of a number (e.g. the area code) matches anywhere; with <c>*</c> the pattern must
-/// match the whole number, <c>*</c> standing for any run of digits. Hyphens in the pattern are ignored.
+/// match the whole number, <c>*</c> standing for any run of digits. The pattern is folded like a number
+/// (<see cref="PhoneNumber.Fold"/>): hyphens are ignored, full-width digits and "+81" work.
 /// </summary>
 public static class NumberSearch
 {
@@ -15,7 +17,7 @@ public static class NumberSearch
             return true;
         }
 
-        var normalized = PhoneNumbers.Normalize(pattern);
+        var normalized = PhoneNumber.Fold(pattern);
         if (!normalized.Contains('*', StringComparison.Ordinal))
         {
             return number.Contains(normalized, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Storage;
 
 namespace GatewayAgent.Controller.Detection;

@@ -1,4 +1,5 @@
 using GatewayAgent.Controller.Probing;
+using GatewayAgent.Hosting;
 
 namespace GatewayAgent.Controller.Detection;
 
@@ -7,7 +8,7 @@ public static class DetectionServiceCollectionExtensions
     /// <summary>The four-miss detector behind <see cref="IProbeOutcomeSink"/> and the detection history.</summary>
     public static IServiceCollection AddDetection(this IServiceCollection services)
     {
-        services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<DetectionOptions>(DetectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FailureCauseResolver>();
         services.AddSingleton<DetectionHistory>();
         services.AddSingleton<ProbeOutcomeRecorder>();

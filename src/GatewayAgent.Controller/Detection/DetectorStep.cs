@@ -1,5 +1,3 @@
-using GatewayAgent.Controller.Customers;
-
 namespace GatewayAgent.Controller.Detection;
 
 /// <summary>The detector after one outcome; <see cref="TransitionTo"/> is the new state when this outcome changed it.</summary>

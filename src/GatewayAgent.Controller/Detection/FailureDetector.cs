@@ -1,6 +1,3 @@
-using GatewayAgent.Controller.Customers;
-using GatewayAgent.Controller.Probing;
-
 namespace GatewayAgent.Controller.Detection;
 
 /// <summary>

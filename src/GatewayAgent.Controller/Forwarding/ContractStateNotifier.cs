@@ -1,5 +1,4 @@
 using GatewayAgent.Contracts;
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Ingest;
 
 namespace GatewayAgent.Controller.Forwarding;

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using GatewayAgent.Hosting;
 
 namespace GatewayAgent.Controller.Hosting;
 
@@ -7,8 +7,16 @@ public static class ControllerHost
 {
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
-    /// <summary>Exit code when configuration is invalid.</summary>
-    public const int InvalidConfigurationExitCode = 2;
+    public const string Usage = """
+        usage: gateway-controller [--config FILE] [--Section:Key=value ...]
+        Runs the controller: the contract API and health/metrics on Controller:Urls (default http://127.0.0.1:8080),
+        the SIP prober, failure detection, the notification outbox and the telemetry ingest (embedded MQTT broker on
+        Controller:Mqtt:Listen, or an external broker). Configuration: appsettings.json beside the binary, the --config
+        file, GATEWAY_-prefixed environment variables (GATEWAY_Controller__Urls), then --Section:Key=value.
+               gateway-controller --help | -h   this text; starts nothing
+        Exit 0 when stopped (SIGTERM, Ctrl+C); 2 when an option is invalid (one line naming the key); 1 when it
+        cannot start (a listen address in use: one line naming it).
+        """;
 
     /// <summary>
     /// appsettings.json, then the file given by --config, then GATEWAY_-prefixed environment variables, then the
@@ -35,33 +43,14 @@ public static class ControllerHost
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Logging.AddStartupErrorFilter();
+        builder.Services.AddParentWatch(builder.Configuration);
         return builder;
     }
 
-    /// <summary>Runs the host; invalid options print one line per failure (naming the key) and exit 2.</summary>
-    public static async Task<int> RunControllerAsync(this WebApplication app)
-    {
-        try
-        {
-            await app.RunAsync();
-            return 0;
-        }
-        catch (Exception ex) when (OptionsFailures(ex) is { Count: > 0 } failures)
-        {
-            foreach (var failure in failures)
-            {
-                await Console.Error.WriteLineAsync($"gateway-controller: invalid configuration: {failure}");
-            }
-
-            return InvalidConfigurationExitCode;
-        }
-    }
-
-    private static List<string>? OptionsFailures(Exception ex) => ex switch
-    {
-        OptionsValidationException options => [.. options.Failures],
-        AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
-            [.. aggregate.InnerExceptions.SelectMany(e => ((OptionsValidationException)e).Failures)],
-        _ => null,
-    };
+    /// <summary>
+    /// Runs the host. Invalid options print one line per failure naming the key and exit 2; a listen address in use
+    /// (HTTP, MQTT, the SMTP sink) prints one line naming it and exits 1 (<see cref="HostStartup"/>).
+    /// </summary>
+    public static Task<int> RunControllerAsync(this WebApplication app) => HostStartup.RunAsync(app, "gateway-controller", Console.Error);
 }

@@ -67,7 +67,17 @@ internal sealed class EmbeddedMqttBroker(
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         cancellationToken.ThrowIfCancellationRequested();
-        await server.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await server.StartAsync().ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            server.Dispose();
+            // Name the address: the socket error alone does not say which listener failed.
+            throw new IOException($"Controller:Mqtt {string.Join(", ", endpoints)}: {ex.Message}", ex);
+        }
+
         _server = server;
         IngestLog.BrokerStarted(logger, string.Join(", ", endpoints));
     }

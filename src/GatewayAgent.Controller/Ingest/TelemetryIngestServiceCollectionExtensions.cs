@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,8 @@ public static class TelemetryIngestServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTelemetryIngest(this IServiceCollection services)
     {
-        services.AddOptions<ControllerMqttOptions>().BindConfiguration(ControllerMqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TelemetryIngestOptions>().BindConfiguration(TelemetryIngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<ControllerMqttOptions>(ControllerMqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<TelemetryIngestOptions>(TelemetryIngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
 

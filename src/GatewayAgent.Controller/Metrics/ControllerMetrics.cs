@@ -1,4 +1,3 @@
-using GatewayAgent.Controller.Probing;
 using Prometheus;
 
 namespace GatewayAgent.Controller.Metrics;

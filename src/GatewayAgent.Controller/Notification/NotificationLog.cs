@@ -45,6 +45,9 @@ internal static partial class NotificationLog
     [LoggerMessage(6413, LogLevel.Information, "mail.leases_released node={Node} count={Count} when={When}: this controller's claims were dropped, the mails are due again at once")]
     public static partial void LeasesReleased(ILogger logger, string node, int count, string when);
 
+    [LoggerMessage(6415, LogLevel.Debug, "mail.leases_renewed node={Node} count={Count} until={Until}: a pass is still sending; its claims were kept")]
+    public static partial void LeasesRenewed(ILogger logger, string node, int count, DateTimeOffset until);
+
     [LoggerMessage(6414, LogLevel.Warning, "mail.lease_renewal_failed node={Node}: the claims of this pass could not be renewed; they run out after Controller:Mail:LeaseDuration")]
     public static partial void LeaseRenewalFailed(ILogger logger, string node, Exception exception);
 

@@ -1,4 +1,5 @@
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,9 +11,9 @@ public static class NotificationServiceCollectionExtensions
     /// <summary>Registers everything but the <see cref="IOutboxStore"/>, which the controller's database registers.</summary>
     public static IServiceCollection AddNotification(this IServiceCollection services)
     {
-        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SmtpRelayOptions>().BindConfiguration(SmtpRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SmtpSinkOptions>().BindConfiguration(SmtpSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<MailOptions>(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SmtpRelayOptions>(SmtpRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SmtpSinkOptions>(SmtpSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -1,4 +1,5 @@
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Domain.Mail;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -116,7 +117,9 @@ internal sealed class OutboxDispatcher(
             try
             {
                 await Task.Delay(period, time, stop).ConfigureAwait(false);
-                await store.RenewLeasesAsync(node.Id, time.GetUtcNow() + _options.LeaseDuration, stop).ConfigureAwait(false);
+                var until = time.GetUtcNow() + _options.LeaseDuration;
+                var renewed = await store.RenewLeasesAsync(node.Id, until, stop).ConfigureAwait(false);
+                NotificationLog.LeasesRenewed(logger, node.Id, renewed, until);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -158,9 +161,9 @@ internal sealed class OutboxDispatcher(
             foreach (var mail in due)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!MailAddressRules.IsValid(mail.Recipient))
+                if (MailAddressRule.Check(mail.Recipient) is { } problem)
                 {
-                    await FailAsync(mail, "invalid recipient address (FN-9 rules)", permanent: true, cancellationToken).ConfigureAwait(false);
+                    await FailAsync(mail, $"invalid recipient address (FN-9: {problem})", permanent: true, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 

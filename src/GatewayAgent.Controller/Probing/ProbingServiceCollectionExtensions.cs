@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,8 +15,7 @@ public static class ProbingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddProbing(this IServiceCollection services)
     {
-        services.AddOptions<ProbingOptions>()
-            .BindConfiguration(ProbingOptions.SectionName)
+        services.AddOptionsSection<ProbingOptions>(ProbingOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(o => SipListenAddress.TryParse(o.Listen, out _), "Controller:Probing:Listen must look like udp:0.0.0.0:5070 (transport:IP:port)")
             .Validate(o => string.IsNullOrWhiteSpace(o.Canary) || IsProbeUri(o.Canary, o.CanaryNumber),

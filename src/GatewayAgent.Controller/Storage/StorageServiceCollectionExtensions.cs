@@ -1,6 +1,7 @@
 using GatewayAgent.Controller.Hosting;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -11,9 +12,8 @@ public static class StorageServiceCollectionExtensions
     /// <summary>SQLite in Controller:DataDirectory by default, PostgreSQL with Controller:Storage:Provider=postgres; migrations at start.</summary>
     public static IServiceCollection AddControllerStorage(this IServiceCollection services)
     {
-        services.AddOptions<ControllerOptions>().BindConfiguration(ControllerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>()
-            .BindConfiguration(StorageOptions.Section)
+        services.AddOptionsSection<ControllerOptions>(ControllerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<StorageOptions>(StorageOptions.Section)
             .Configure<IConfiguration>((options, configuration) => options.ConnectionString ??= configuration.GetConnectionString("Controller"))
             .ValidateDataAnnotations()
             .ValidateOnStart();

@@ -1,6 +1,6 @@
-using GatewayAgent.Hardware.Leds;
 using System.Globalization;
 using System.Text.Json;
+using GatewayAgent.Hardware.Leds;
 
 namespace GatewayAgent.Hardware.PinMaps;
 
@@ -29,6 +29,13 @@ public sealed record PinMap
     /// <summary>LED (<see cref="LedName"/>) → pin; all four are required.</summary>
     public required IReadOnlyDictionary<LedName, OutputPinDefinition> Leds { get; init; }
     public Ina219Definition? Battery { get; init; }
+
+    /// <summary>Every GPIO line the map uses, inputs then LEDs: "power-good" → 6, ..., "led power" → 17.</summary>
+    public IReadOnlyList<(string Name, int Pin)> Pins() =>
+    [
+        .. Inputs.Select(i => (i.Key, i.Value.Pin)),
+        .. Leds.Select(l => ("led " + l.Key.ToString().ToLowerInvariant(), l.Value.Pin)),
+    ];
 
     public static PinMap Load(string path)
     {

@@ -16,6 +16,7 @@ public sealed class RtpPortLease : IAsyncDisposable
     private readonly Task _drain;
     private long _packetsReceived;
     private IPEndPoint? _lastRemoteEndpoint;
+    private TaskCompletionSource? _nextPacket;
     private int _disposed;
 
     internal RtpPortLease(RtpPortAllocator allocator, Socket socket, int port)
@@ -37,6 +38,16 @@ public sealed class RtpPortLease : IAsyncDisposable
 
     /// <summary>How many datagrams arrived (and were discarded).</summary>
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
+
+    /// <summary>
+    /// Completes when the next datagram has been counted in <see cref="PacketsReceived"/> (take it before reading the
+    /// counter); lets a caller wait for traffic without polling.
+    /// </summary>
+    internal Task NextPacketAsync()
+    {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _nextPacket, next, null) ?? next).Task;
+    }
 
     /// <summary>The source of the last datagram received, for symmetric RTP behind NAT; <see langword="null"/> before any.</summary>
     public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref _lastRemoteEndpoint);
@@ -71,6 +82,7 @@ public sealed class RtpPortLease : IAsyncDisposable
                 var result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _packetsReceived);
                 Volatile.Write(ref _lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
+                Interlocked.Exchange(ref _nextPacket, null)?.TrySetResult();
             }
             catch (OperationCanceledException)
             {

@@ -86,6 +86,18 @@ public sealed class RtpSender : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when the stream has ended: stopped, or its socket closed under it (completed before a start).</summary>
+    internal Task Completion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _loop ?? Task.CompletedTask;
+            }
+        }
+    }
+
     /// <summary>Sends the first packet now and starts the 20 ms loop. A sender starts once.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using GatewayAgent.Domain.Numbers;
 using GatewayAgent.Sip.Dialogs;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Rtp;
@@ -47,7 +48,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         _ports = ports;
         _time = time;
         _logger = logger;
-        _numbers = options.MonitorNumbers.Select(PhoneNumber.Normalize).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        _numbers = options.MonitorNumbers.Select(PhoneNumber.Normalize).OfType<string>().ToHashSet(StringComparer.Ordinal);
         layer.User = this;
     }
 
@@ -141,8 +142,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             return;
         }
 
-        var number = PhoneNumber.Normalize(request.RequestUri.User);
-        if (!_numbers.Contains(number))
+        if (RequestUriNumber.Of(request.RequestUri.User) is not { } number || !_numbers.Contains(number))
         {
             Interlocked.Increment(ref _notFound);
             tx.Respond(tx.CreateResponse(404));

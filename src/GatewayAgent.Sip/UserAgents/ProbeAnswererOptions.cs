@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GatewayAgent.Domain.Numbers;
 using GatewayAgent.Sip.Rtp;
 
 namespace GatewayAgent.Sip.UserAgents;

@@ -1,12 +1,13 @@
+using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Rtp;
 using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
+using GatewayAgent.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using GatewayAgent.Status;
 
 namespace GatewayAgent.Answering;
 
@@ -16,26 +17,18 @@ public static class AnsweringServiceCollectionExtensions
     public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
     {
         const string Section = AgentSipOptions.SectionName;
-        ConfigurationErrors.Register<AgentSipOptions>(Section);
-        ConfigurationErrors.Register<ProbeAnswererOptions>(Section);
-        ConfigurationErrors.Register<SourceGuardOptions>(Section);
-        ConfigurationErrors.Register<SipTimerOptions>(Section + ":Timers");
-        ConfigurationErrors.Register<SipTransactionOptions>(Section + ":Transactions");
-        ConfigurationErrors.Register<SipTransportOptions>(Section + ":Transport");
-        ConfigurationErrors.Register<RtpPortAllocatorOptions>(Section + ":Rtp");
-        ConfigurationErrors.Register<RegistrationOptions>(Section + ":Register");
-        services.AddOptions<AgentSipOptions>().BindConfiguration(Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ProbeAnswererOptions>().BindConfiguration(Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SourceGuardOptions>().BindConfiguration(Section).ValidateDataAnnotations()
+        services.AddOptionsSection<AgentSipOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<ProbeAnswererOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SourceGuardOptions>(Section).ValidateDataAnnotations()
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .ValidateOnStart();
-        services.AddOptions<SipTimerOptions>().BindConfiguration(Section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SipTransactionOptions>().BindConfiguration(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SipTransportOptions>().BindConfiguration(Section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RtpPortAllocatorOptions>().BindConfiguration(Section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTimerOptions>(Section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTransactionOptions>(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<SipTransportOptions>(Section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<RtpPortAllocatorOptions>(Section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddOptions<RegistrationOptions>().BindConfiguration(Section + ":Register").ValidateDataAnnotations()
+        services.AddOptionsSection<RegistrationOptions>(Section + ":Register").ValidateDataAnnotations()
             .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
             .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
             .ValidateOnStart();

@@ -90,7 +90,7 @@ public sealed class AgentBoard : IDisposable
 
                 return new GpioController(SimulatedGpio);
             case BoardSelection.LibGpiod:
-                var chip = _options.Chip ?? pinMap.Chip ?? 0;
+                var chip = BoardSelection.GpioChip(_options, pinMap);
                 return new GpioController(_options.LibGpiodVersion switch
                 {
                     "v1" => new LibGpiodDriver(chip),

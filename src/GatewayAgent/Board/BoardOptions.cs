@@ -51,7 +51,7 @@ public sealed class BoardOptions : IValidatableObject
     {
         if (Kind is { Length: > 0 } kind && !BoardSelection.Kinds.Contains(kind))
         {
-            yield return new ValidationResult($"{SectionName}:Kind '{kind}' must be sim, rpi or libgpiod (or empty: a Raspberry Pi is rpi, anything else sim)", [nameof(Kind)]);
+            yield return new ValidationResult($"{SectionName}:Kind '{kind}' must be {BoardSelection.KindList} (or empty: a Raspberry Pi is rpi, anything else sim)", [nameof(Kind)]);
             yield break;
         }
 

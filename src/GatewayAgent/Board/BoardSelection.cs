@@ -8,7 +8,12 @@ public sealed record BoardSelection(string Kind, bool Automatic, string PinMapPa
     public const string Sim = "sim";
     public const string RaspberryPi = "rpi";
     public const string LibGpiod = "libgpiod";
+
+    /// <summary>Every board kind, the one list the agent, its validation and "provision --board" check against.</summary>
     public static readonly IReadOnlyList<string> Kinds = [Sim, RaspberryPi, LibGpiod];
+
+    /// <summary>"sim, rpi or libgpiod", for messages.</summary>
+    public static string KindList => $"{string.Join(", ", Kinds.Take(Kinds.Count - 1))} or {Kinds[^1]}";
 
     /// <summary>Shown in status and telemetry: "sim (pinmaps/sim.json)".</summary>
     public string Description => $"{Kind} ({DisplayPath})";
@@ -23,6 +28,14 @@ public sealed record BoardSelection(string Kind, bool Automatic, string PinMapPa
     }
 
     public PinMap LoadPinMap() => PinMap.Load(PinMapPath);
+
+    /// <summary>The libgpiod chip: Agent:Board:Chip, else the pin map's "chip", else 0.</summary>
+    public static int GpioChip(BoardOptions options, PinMap pinMap)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pinMap);
+        return options.Chip ?? pinMap.Chip ?? 0;
+    }
 
     public static BoardSelection Resolve(BoardOptions options)
     {

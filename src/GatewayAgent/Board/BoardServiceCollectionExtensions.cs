@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using GatewayAgent.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,8 +10,7 @@ public static class BoardServiceCollectionExtensions
     /// <summary>The board (simulated, Raspberry Pi or libgpiod) from Agent:Board, its monitors and the status LEDs.</summary>
     public static IServiceCollection AddBoard(this IServiceCollection services)
     {
-        ConfigurationErrors.Register<BoardOptions>(BoardOptions.SectionName);
-        services.AddOptions<BoardOptions>().BindConfiguration(BoardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<BoardOptions>(BoardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddAgentStatus();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AgentBoard>();

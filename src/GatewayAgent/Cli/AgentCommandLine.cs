@@ -1,3 +1,4 @@
+using GatewayAgent.Cli.Provisioning;
 using GatewayAgent.Hosting;
 
 namespace GatewayAgent.Cli;
@@ -15,12 +16,21 @@ public static class AgentCommandLine
                gateway-agent status [--socket PATH] show the running agent's LEDs, inputs, SIP, MQTT, last probe, spool
                gateway-agent sim set NAME=VALUE... set simulated inputs (power-good, battery-low, button, wan) on the running agent
                gateway-agent version
+               gateway-agent [VERB] --help | -h    this text, or the verb's; starts nothing
+        run exits 0 when stopped, 2 when an option is invalid (one line naming the key), 1 when it cannot start
+        (a listen address in use, the board missing: one line naming it).
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        if (CommandLineHelp.IsRequested(rest) && VerbUsage(verb) is { } usage)
+        {
+            // Before anything else: --help never starts the agent, opens a port or writes a file.
+            return CommandLineHelp.Print(usage, Console.Out);
+        }
+
         switch (verb)
         {
             case "run":
@@ -45,4 +55,14 @@ public static class AgentCommandLine
                 return 64;
         }
     }
+
+    private static string? VerbUsage(string verb) => verb switch
+    {
+        "run" or "version" or "help" => Usage,
+        "provision" => ProvisionFlags.Help(),
+        "doctor" => DoctorCommand.Usage,
+        "status" => StatusCommand.Usage,
+        "sim" => SimCommand.Usage,
+        _ => null,
+    };
 }

@@ -13,7 +13,8 @@ public static class DoctorCommand
 {
     public const string Usage = """
         usage: gateway-agent doctor [--config FILE] [--Agent:Mqtt:ConnectTimeout=00:00:05] [--Section:Key=value ...]
-        Checks, with the agent's own configuration: gpio (chip and pin map lines), i2c (the pin map's INA219),
+        Checks, with the agent's own configuration: pinmap (the board kind, pin map and every GPIO line the agent
+        opens, read by the agent's own loader), gpio (chip and pin map lines), i2c (the pin map's INA219),
         sip-port (each listen address can be bound or is held by the running agent), broker (connect and
         authorize with Agent:Mqtt), clock (NTP synchronized), spool (free space for Agent:Telemetry:SpoolMaxBytes).
         Exit 0: no failure (warnings allowed); 1: a check failed; 2: the configuration cannot be read.
@@ -21,12 +22,6 @@ public static class DoctorCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-
         IConfiguration configuration;
         string source;
         try
@@ -44,8 +39,9 @@ public static class DoctorCommand
             : TimeSpan.FromSeconds(5);
         IDoctorCheck[] checks =
         [
-            new GpioCheck(AppContext.BaseDirectory),
-            new I2cCheck(AppContext.BaseDirectory),
+            new PinMapCheck(),
+            new GpioCheck(),
+            new I2cCheck(),
             new SipPortCheck(),
             new BrokerCheck(timeout),
             new ClockCheck(),

@@ -1,11 +1,12 @@
+using System.Net.Sockets;
 using GatewayAgent.Answering;
 using GatewayAgent.Board;
 using GatewayAgent.LocalControl;
+using GatewayAgent.Sip.Transport;
 using GatewayAgent.Status;
 using GatewayAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Hosting;
 
@@ -30,40 +31,22 @@ public static class AgentHost
         builder.Services.AddTelemetry();
         builder.Services.AddProbeAnswering();
         builder.Services.AddLocalControl();
+        builder.Services.AddParentWatch(builder.Configuration);
+
+        builder.Logging.AddStartupErrorFilter();
 
         using var host = builder.Build();
-        try
-        {
-            // Validate every option before starting anything: a bad value stops the agent with one line naming the key.
-            host.Services.GetService<IStartupValidator>()?.Validate();
-        }
-        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
-        {
-            var failures = ex is AggregateException aggregate ? aggregate.InnerExceptions.OfType<OptionsValidationException>() : [(OptionsValidationException)ex];
-            foreach (var line in failures.SelectMany(ConfigurationErrors.Describe))
-            {
-                Console.Error.WriteLine($"gateway-agent: invalid configuration: {line}");
-            }
-
-            return 2;
-        }
-
-        try
-        {
-            await host.RunAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is GatewayAgent.Sip.Transport.SipTransportException or System.Net.Sockets.SocketException)
-        {
-            // Typically a listen address already in use or not on this machine.
-            Console.Error.WriteLine($"gateway-agent: cannot start SIP: {ex.Message}{(ex.InnerException is { } inner ? ": " + inner.Message : "")}");
-            return 1;
-        }
-        catch (BoardUnavailableException ex)
-        {
-            Console.Error.WriteLine($"gateway-agent: {ex.Message} (Agent:Board:Kind=sim runs without hardware; `gateway-agent doctor` checks the board)");
-            return 1;
-        }
-
-        return 0;
+        return await HostStartup.RunAsync(host, "gateway-agent", Console.Error, Recognise).ConfigureAwait(false);
     }
+
+    /// <summary>The agent's own reasons not to start; a listen address in use and bad options are recognised by <see cref="StartupErrors"/>.</summary>
+    private static StartupError? Recognise(Exception exception) => exception switch
+    {
+        BoardUnavailableException board =>
+            StartupError.CannotStart($"{board.Message} (Agent:Board:Kind=sim runs without hardware; `gateway-agent doctor` checks the board)"),
+        SipTransportException or SocketException when exception.InnerException is not SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } =>
+            // A listen address not on this machine: the transport's message names it.
+            StartupError.CannotStart($"SIP: {exception.Message}{(exception.InnerException is { } inner ? ": " + inner.Message : "")}"),
+        _ => null,
+    };
 }

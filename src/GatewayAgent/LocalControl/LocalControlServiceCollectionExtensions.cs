@@ -1,3 +1,4 @@
+using GatewayAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.LocalControl;
@@ -7,8 +8,7 @@ public static class LocalControlServiceCollectionExtensions
     /// <summary>The local Unix socket that "gateway-agent status" and "gateway-agent sim" talk to.</summary>
     public static IServiceCollection AddLocalControl(this IServiceCollection services)
     {
-        ConfigurationErrors.Register<LocalControlOptions>(LocalControlOptions.SectionName);
-        services.AddOptions<LocalControlOptions>().BindConfiguration(LocalControlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<LocalControlOptions>(LocalControlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ILocalControlVerb, StatusVerb>();
         services.AddSingleton<ILocalControlVerb, SimSetVerb>();
         services.AddSingleton<ILocalControlVerb, LedTestVerb>();

@@ -1,4 +1,5 @@
 using GatewayAgent.Contracts;
+using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
@@ -15,12 +16,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>MQTT telemetry (birth/will, snapshots, events, spool, commands) from Agent:Mqtt and Agent:Telemetry.</summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
-        ConfigurationErrors.Register<MqttOptions>(MqttOptions.SectionName);
-        ConfigurationErrors.Register<TelemetryOptions>(TelemetryOptions.SectionName);
-        ConfigurationErrors.Register<AgentSiteOptions>(AgentSiteOptions.SectionName);
-        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AgentSiteOptions>().BindConfiguration(AgentSiteOptions.SectionName)
+        services.AddOptionsSection<MqttOptions>(MqttOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<TelemetryOptions>(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<AgentSiteOptions>(AgentSiteOptions.SectionName)
             .Validate<IOptions<MqttOptions>>((site, mqtt) => !mqtt.Value.IsEnabled || Topics.IsValidSiteId(site.SiteId),
                 "Agent:SiteId: required when Agent:Mqtt:Host is set: 1-64 characters of A-Z, a-z, 0-9, '-' and '_'")
             .ValidateOnStart();

@@ -1,14 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GatewayAgent.Controller.Customers;
-using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Controller.Tests.Api;
 
+[Trait("Ring", "integration")]
 public class ContractApiTests(ControllerApiFactory factory) : IClassFixture<ControllerApiFactory>
 {
     private static readonly Uri Contracts = new("/api/contracts", UriKind.Relative);

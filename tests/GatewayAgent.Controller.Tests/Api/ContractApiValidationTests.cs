@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Tests.Storage;
 
 namespace GatewayAgent.Controller.Tests.Api;
 
 /// <summary>Every rule the API enforces answers 400 problem+json naming the field and the rule, and saves nothing.</summary>
+[Trait("Ring", "integration")]
 public class ContractApiValidationTests(ControllerApiFactory factory) : IClassFixture<ControllerApiFactory>
 {
     private static readonly Uri Contracts = new("/api/contracts", UriKind.Relative);

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Tests.Storage;
 
 namespace GatewayAgent.Controller.Tests.Api;
 
 /// <summary>BF-12: the destination table as CSV ("source","destination", CR+LF), round-trip safe.</summary>
+[Trait("Ring", "integration")]
 public class DestinationCsvApiTests(ControllerApiFactory factory) : IClassFixture<ControllerApiFactory>
 {
     private static Uri At(string path) => new(path, UriKind.Relative);

@@ -2,6 +2,7 @@ using GatewayAgent.Controller.Customers;
 
 namespace GatewayAgent.Controller.Tests.Customers;
 
+[Trait("Ring", "unit")]
 public class NumberSearchTests
 {
     [Theory]
@@ -18,11 +19,9 @@ public class NumberSearchTests
         Assert.Equal(expected, NumberSearch.Matches(number, pattern));
 
     [Theory]
-    [InlineData("株式会社テスト", 14)]
-    [InlineData("ABC", 3)]
-    [InlineData("ｶﾌﾞｼｷ", 5)]
-    [InlineData("本社3F", 6)]
-    [InlineData("😀", 2)]
-    public void Half_width_characters_count_one_half_FN_10(string text, int halfWidthUnits) =>
-        Assert.Equal(halfWidthUnits, FullWidthLength.HalfWidthUnits(text));
+    [InlineData("0312345678", "０３－１２３４", true)]
+    [InlineData("0312345678", "+81 3 *", true)]
+    [InlineData("0312345678", "＋８１６*", false)]
+    public void Patterns_fold_like_numbers_full_width_and_plus_81_BF_13(string number, string pattern, bool expected) =>
+        Assert.Equal(expected, NumberSearch.Matches(number, pattern));
 }

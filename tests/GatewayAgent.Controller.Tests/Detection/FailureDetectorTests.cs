@@ -1,9 +1,8 @@
-using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
-using GatewayAgent.Controller.Probing;
 
 namespace GatewayAgent.Controller.Tests.Detection;
 
+[Trait("Ring", "unit")]
 public class FailureDetectorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 4, 1, 9, 0, 0, TimeSpan.Zero);

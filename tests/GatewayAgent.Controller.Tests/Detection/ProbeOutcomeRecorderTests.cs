@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GatewayAgent.Controller.Tests.Detection;
 
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
 {
     public static TheoryData<string> Backends => Storage.Backends.All;
@@ -225,8 +226,8 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
     public async Task An_offline_agent_or_a_recent_wan_down_makes_the_cause_offline(string backend)
     {
         var live = new FixedLiveStatus(
-            new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-03123", Online = false },
-            new GatewayAgent.Controller.Ingest.SiteLiveStatus { SiteId = "site-05123", Online = true });
+            new SiteLiveStatus { SiteId = "site-03123", Online = false },
+            new SiteLiveStatus { SiteId = "site-05123", Online = true });
         await using var harness = await ControllerHarness.CreateAsync(
             backend, cluster, configure: services => services.AddSingleton<ISiteLiveStatusReader>(live));
         var offline = await harness.Contracts.CreateAsync(ContractSamples.Monitored("03123"), CancellationToken.None);

@@ -1,13 +1,13 @@
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
-using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Tests.Detection;
 using GatewayAgent.Controller.Tests.Storage;
 
 namespace GatewayAgent.Controller.Tests.Forwarding;
 
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class ForwardingSwitchTests(PostgresCluster cluster)
 {
     public static TheoryData<string> Backends => Storage.Backends.All;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 namespace GatewayAgent.Controller.Tests.Hosting;
 
 /// <summary>The real gateway-controller executable: configuration layering, listen URL, exit code 2 on bad options.</summary>
+[Trait("Ring", "integration")]
 public partial class ControllerExecutableTests
 {
     private static readonly string ControllerDll = Path.Combine(AppContext.BaseDirectory, "gateway-controller.dll");

@@ -9,6 +9,7 @@ using MQTTnet.Protocol;
 namespace GatewayAgent.Controller.Tests.Ingest;
 
 /// <summary>Telemetry ingest through the embedded MQTTnet broker, with real MQTT clients over loopback TCP.</summary>
+[Trait("Ring", "integration")]
 public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = IngestTestHost.Timeout;
@@ -385,11 +386,13 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
         await using var host = await StartAsync();
         var commander = host.Services.GetRequiredService<ISiteCommander>();
 
+        var timers = host.Clock.TimersCreated;
         var pending = commander.SendAsync("site-a", CommandVerbs.LedTest, TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Task.Yield();
+        await host.Clock.WaitForTimersAsync(timers + 1, Wait); // the wait for the reply is on the clock (advancing before would be lost)
         Assert.False(pending.IsCompleted);
         host.Clock.Advance(TimeSpan.FromSeconds(11));
 
+        Assert.Same(pending, await Task.WhenAny(pending, Task.Delay(Wait))); // a bound for a broken test only
         await Assert.ThrowsAsync<TimeoutException>(() => pending);
     }
 

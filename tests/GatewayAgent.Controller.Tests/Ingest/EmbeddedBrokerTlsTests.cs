@@ -7,6 +7,7 @@ using MQTTnet.Formatter;
 namespace GatewayAgent.Controller.Tests.Ingest;
 
 /// <summary>The embedded broker's TLS endpoint, with a PEM certificate and key as an installer would provide them.</summary>
+[Trait("Ring", "integration")]
 public sealed class EmbeddedBrokerTlsTests
 {
     [Fact]

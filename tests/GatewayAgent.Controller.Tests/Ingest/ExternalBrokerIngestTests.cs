@@ -9,6 +9,7 @@ namespace GatewayAgent.Controller.Tests.Ingest;
 
 /// <summary>External mode: the controller as an MQTT 5 client of a real mosquitto that enforces the documented ACL.</summary>
 [Collection(MosquittoCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class ExternalBrokerIngestTests
 {
     private static readonly TimeSpan Wait = IngestTestHost.Timeout;
@@ -62,10 +63,14 @@ public sealed class ExternalBrokerIngestTests
         await using var siteB = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
 
         await broker.FreezeAsync();
+        var windowA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var windowB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var bursts = Task.WhenAll(
-            Task.Run(() => siteA.PublishEventBurstAsync(PerSite, Window, host.Clock.GetUtcNow(), telemetryPerEvent: 1)),
-            Task.Run(() => siteB.PublishEventBurstAsync(PerSite, Window, host.Clock.GetUtcNow(), telemetryPerEvent: 1)));
-        await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            Task.Run(() => siteA.PublishEventBurstAsync(PerSite, Window, host.Clock.GetUtcNow(), telemetryPerEvent: 1, windowFull: windowA)),
+            Task.Run(() => siteB.PublishEventBurstAsync(PerSite, Window, host.Clock.GetUtcNow(), telemetryPerEvent: 1, windowFull: windowB)));
+
+        // Both sites have a whole window unacknowledged in the frozen broker's socket buffers: the pile it forwards at once.
+        await Task.WhenAll(windowA.Task, windowB.Task).WaitAsync(Wait);
         await broker.ThawAsync();
         Assert.All((await bursts).SelectMany(r => r), r => Assert.True(r.IsSuccess, r.ReasonCode.ToString()));
 
@@ -221,14 +226,10 @@ public sealed class ExternalBrokerIngestTests
 
         await broker.RestartAsync();
 
-        // The retry waits on the injected clock: keep moving it until the second session is up.
-        using var deadline = new CancellationTokenSource(Wait);
-        while (host.Count("gateway.ingest.broker_sessions") < 2)
-        {
-            Assert.False(deadline.IsCancellationRequested, "the controller did not reconnect");
-            host.Clock.Advance(TimeSpan.FromMinutes(1));
-            await Task.Delay(20, CancellationToken.None);
-        }
+        // The retry waits on the injected clock: each time the controller starts a retry wait, move the clock past it
+        // (1 min >= Controller:Mqtt:ReconnectMaxDelay), until the second session is up.
+        await host.AdvanceClockUntilAsync(() => host.Count("gateway.ingest.broker_sessions") >= 2, TimeSpan.FromMinutes(1), "the controller reconnected");
+        Assert.Equal(2, host.Count("gateway.ingest.broker_sessions"));
 
         await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
         await site.PublishEventAsync(SimulatedSite.Event("after-restart", 1, EventTypes.WanDown, host.Clock.GetUtcNow()));

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Controller.Tests.Ingest;
 
@@ -24,7 +23,7 @@ public sealed class IngestTestHost : IAsyncDisposable
     private readonly MeterListener _listener = new();
     private readonly Changes _measured = new();
 
-    private IngestTestHost(IHost host, int port, InMemorySiteDirectory directory, InMemorySiteEventLog eventLog, RecordingFastProbing fastProbing, FakeTimeProvider clock, LogCapture logs)
+    private IngestTestHost(IHost host, int port, InMemorySiteDirectory directory, InMemorySiteEventLog eventLog, RecordingFastProbing fastProbing, WaiterAwareClock clock, LogCapture logs)
     {
         _host = host;
         Port = port;
@@ -63,7 +62,7 @@ public sealed class IngestTestHost : IAsyncDisposable
 
     public RecordingFastProbing FastProbing { get; }
 
-    public FakeTimeProvider Clock { get; }
+    public WaiterAwareClock Clock { get; }
 
     public LogCapture Logs { get; }
 
@@ -114,7 +113,7 @@ public sealed class IngestTestHost : IAsyncDisposable
         sites(directory);
         var eventLog = new InMemorySiteEventLog();
         var fastProbing = new RecordingFastProbing();
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
+        var clock = new WaiterAwareClock(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
         var logs = new LogCapture();
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -147,6 +146,42 @@ public sealed class IngestTestHost : IAsyncDisposable
     public static Task WaitUntilAsync(IReadOnlyList<IngestTestHost> hosts, Func<bool> condition, string what, TimeSpan? timeout = null) =>
         Wait.UntilAsync(condition, [.. hosts.Select(h => h._measured)], what, timeout ?? Timeout);
 
+    /// <summary>
+    /// Until <paramref name="condition"/> holds: each time the host starts waiting on the clock (a timer is created),
+    /// advances the clock by <paramref name="step"/>. Re-checks after every ingest measurement and every new timer.
+    /// </summary>
+    public async Task AdvanceClockUntilAsync(Func<bool> condition, TimeSpan step, string what)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var advancedFor = 0;
+        while (true)
+        {
+            // Take the pulses before checking, so a measurement or timer between the check and the wait is not missed.
+            var measured = _measured.Next;
+            var timer = Clock.NextTimerCreated;
+            if (condition())
+            {
+                return;
+            }
+
+            var created = Clock.TimersCreated;
+            if (created > advancedFor)
+            {
+                advancedFor = created;
+                Clock.Advance(step);
+                continue;
+            }
+
+            try
+            {
+                await Task.WhenAny(measured, timer).WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Timed out waiting until {what}");
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -122,7 +122,8 @@ public sealed class SimulatedSite : IAsyncDisposable
     /// Publishes events {SiteId}-1..{count} (seq 1..count, live) at QoS 1 as fast as the broker acknowledges them,
     /// with up to <paramref name="window"/> publishes awaiting their PUBACK at once (an agent replaying its spool does this).
     /// </summary>
-    public async Task<List<MqttClientPublishResult>> PublishEventBurstAsync(int count, int window, DateTimeOffset ts, int telemetryPerEvent = 0)
+    public async Task<List<MqttClientPublishResult>> PublishEventBurstAsync(
+        int count, int window, DateTimeOffset ts, int telemetryPerEvent = 0, TaskCompletionSource? windowFull = null)
     {
         var results = new List<MqttClientPublishResult>(count);
         var inFlight = new Queue<Task<MqttClientPublishResult>>(window);
@@ -132,6 +133,7 @@ public sealed class SimulatedSite : IAsyncDisposable
             {
                 if (inFlight.Count == window)
                 {
+                    windowFull?.TrySetResult(); // a whole window is out, unacknowledged
                     results.Add(await inFlight.Dequeue());
                 }
 
@@ -141,6 +143,7 @@ public sealed class SimulatedSite : IAsyncDisposable
             }
         }
 
+        windowFull?.TrySetResult(); // everything is out (fewer messages than a window)
         while (inFlight.Count > 0)
         {
             results.Add(await inFlight.Dequeue());

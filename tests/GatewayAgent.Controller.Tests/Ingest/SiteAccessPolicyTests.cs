@@ -2,6 +2,7 @@ using GatewayAgent.Controller.Ingest;
 
 namespace GatewayAgent.Controller.Tests.Ingest;
 
+[Trait("Ring", "unit")]
 public sealed class SiteAccessPolicyTests
 {
     [Theory]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 namespace GatewayAgent.Controller.Tests.Ingest;
 
 /// <summary>Bad settings stop the controller at start with a message naming the key.</summary>
+[Trait("Ring", "unit")]
 public sealed class TelemetryIngestOptionsValidationTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>The Japanese mails against the guide's failure-mail sample (FN-15) and the FN-8 test mail.</summary>
+[Trait("Ring", "unit")]
 public class MailComposerTests
 {
     // The body of "■故障通知メールのイメージ" in seed-service-guide-ja.txt (lines 2432-2444), verbatim: the

@@ -8,6 +8,7 @@ using MimeKit;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>The MIME form of an outbox row: charset (UTF-8, ISO-2022-JP), Message-ID, headers.</summary>
+[Trait("Ring", "unit")]
 public class MailMessageFactoryTests
 {
     private static readonly DateTimeOffset Created = new(2026, 4, 1, 3, 4, 5, TimeSpan.Zero);

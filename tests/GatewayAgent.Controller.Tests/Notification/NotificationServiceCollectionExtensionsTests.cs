@@ -9,6 +9,7 @@ using MimeKit;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>AddNotification in a real host: settings validation, and the dispatcher delivering to the sink when no relay is set.</summary>
+[Trait("Ring", "integration")]
 public sealed class NotificationServiceCollectionExtensionsTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "gateway-notify-" + Guid.NewGuid().ToString("N"));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>The outbox dispatcher against a real SMTP server on loopback, with a fake clock for the backoff (FN-4, FN-5, FN-8).</summary>
+[Trait("Ring", "integration")]
 public class OutboxDispatcherTests
 {
     [Fact]
@@ -253,6 +254,18 @@ public class OutboxDispatcherTests
 
         Assert.Equal(OutboxStatus.Pending, harness.Store.Row(id).Status);
         Assert.Contains("Controller:Mail:Smtp:Host", harness.Store.Row(id).LastError ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recipient_longer_than_254_characters_is_given_up_without_contacting_the_relay_FN_9()
+    {
+        await using var relay = await TestSmtpServer.StartAsync();
+        using var harness = new DispatcherHarness(relay.Port);
+        var id = await harness.EnqueueAsync(new string('a', 255 - "@example.jp".Length) + "@example.jp");
+        Assert.Equal(1, await harness.NewDispatcher().DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(OutboxStatus.GivenUp, harness.Store.Row(id).Status);
+        Assert.Equal("invalid recipient address (FN-9: at most 254 characters)", harness.Store.Row(id).LastError);
+        Assert.Empty(relay.Received);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GatewayAgent.Controller.Storage;
 using GatewayAgent.Controller.Tests.Storage;
 using StoredStatus = GatewayAgent.Controller.Storage.OutboxStatus;
@@ -11,6 +10,7 @@ namespace GatewayAgent.Controller.Tests.Notification;
 /// what arrives, and a fake clock for the lease expiry and the alert limit.
 /// </summary>
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class OutboxLeaseTests(PostgresCluster cluster)
 {
     private static readonly (string? ClaimedBy, DateTimeOffset? LeaseUntil, string Status) Delivered = (null, null, StoredStatus.Delivered);
@@ -135,7 +135,8 @@ public class OutboxLeaseTests(PostgresCluster cluster)
     public async Task A_live_dispatcher_keeps_its_claim_through_a_send_longer_than_the_lease(string backend)
     {
         await using var relay = await TestSmtpServer.StartAsync();
-        await using var a = await OutboxNode.CreateAsync(backend, cluster, "node-a", relay.Port);
+        var clock = new WaiterAwareClock(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var a = await OutboxNode.CreateAsync(backend, cluster, "node-a", relay.Port, time: clock);
         await using var b = await OutboxNode.JoinAsync(a, cluster, "node-b", relay.Port);
         var lease = a.Mail.LeaseDuration;
         var id = await a.EnqueueAsync("holder@example.jp");
@@ -144,10 +145,13 @@ public class OutboxLeaseTests(PostgresCluster cluster)
         relay.Hold();
         var sending = Task.Run(a.DrainAsync);
         await relay.WaitHeldAsync(1);
-        for (var step = 0; step < 6; step++)
+        for (var step = 1; step <= 6; step++)
         {
+            // The heartbeat's only timer on the clock: its wait for the next renewal (one per step) is in place.
+            await clock.WaitForTimersAsync(step, TimeSpan.FromSeconds(10));
             a.Time.Advance(lease / 3);
-            await WaitUntilAsync(async () => (await ClaimOf(a, id)).LeaseUntil > a.Time.GetUtcNow() + lease / 3);
+            await a.Logs.WaitForEventAsync(6415, step, TimeSpan.FromSeconds(10)); // the heartbeat has written its renewal
+            Assert.True((await ClaimOf(a, id)).LeaseUntil > a.Time.GetUtcNow() + lease / 3, $"the claim was renewed at step {step}");
             Assert.Equal(0, await b.Dispatcher.DispatchDueAsync(CancellationToken.None));
         }
 
@@ -247,16 +251,5 @@ public class OutboxLeaseTests(PostgresCluster cluster)
     {
         var row = await node.RowAsync(id);
         return (row.ClaimedBy, row.LeaseUntil, row.Status);
-    }
-
-    /// <summary>Polls a database condition that another task makes true (the heartbeat's renewal), for at most 10 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "condition not met within 10 s");
-            await Task.Delay(10);
-        }
     }
 }

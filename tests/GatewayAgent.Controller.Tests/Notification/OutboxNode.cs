@@ -125,6 +125,7 @@ internal sealed class OutboxNode : IAsyncDisposable
         services.AddNotification();
         services.AddSingleton(new ControllerNode(Options.Create(new ControllerMqttOptions { ClientId = id })));
         services.AddSingleton<ILoggerProvider>(_ => logs.Current.CreateProvider());
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug)); // 6415: the heartbeat's renewals
     }
 
     /// <summary>The capture of the node's current process; each container built after a restart takes the new one.</summary>

@@ -9,6 +9,7 @@ using MimeKit;
 namespace GatewayAgent.Controller.Tests.Notification;
 
 /// <summary>The embedded SMTP sink with a real MailKit client on loopback.</summary>
+[Trait("Ring", "integration")]
 public sealed class SmtpSinkTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "gateway-sink-" + Guid.NewGuid().ToString("N"));

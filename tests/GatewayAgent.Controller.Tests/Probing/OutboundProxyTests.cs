@@ -10,6 +10,7 @@ namespace GatewayAgent.Controller.Tests.Probing;
 /// proxy"): the real dialer, a real kamailio as the proxy (Probing/Kamailio/proxy.cfg) and a sipp site behind it.
 /// </summary>
 [Collection(SippCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class OutboundProxyTests
 {
     private static string ProxyTemplate => Path.Combine(AppContext.BaseDirectory, "Probing", "Kamailio", "proxy.cfg");

@@ -4,6 +4,7 @@ using GatewayAgent.Sip.UserAgents;
 namespace GatewayAgent.Controller.Tests.Probing;
 
 /// <summary>FN-3 and the DESIGN's SIP probe contract: which answers mean the probe arrived.</summary>
+[Trait("Ring", "unit")]
 public sealed class ProbeClassifierTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using GatewayAgent.Controller.Tests.Probing.Support;
 namespace GatewayAgent.Controller.Tests.Probing;
 
 /// <summary>The scheduler on a fake clock (FN-3: one probe per contract per interval; dying gasp; canary self-check).</summary>
+[Trait("Ring", "unit")]
 public sealed class ProbeSchedulerTests
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);

@@ -10,6 +10,7 @@ namespace GatewayAgent.Controller.Tests.Probing;
 
 /// <summary>AddProbing composes a working prober from configuration, and bad settings stop the start naming their key.</summary>
 [Collection(SippCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class ProbingServiceCollectionExtensionsTests
 {
     private static IHost BuildHost(Dictionary<string, string?> settings, IProbeTargetSource targets, IProbeOutcomeSink sink)

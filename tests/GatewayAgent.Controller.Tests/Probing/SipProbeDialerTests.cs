@@ -7,6 +7,7 @@ namespace GatewayAgent.Controller.Tests.Probing;
 
 /// <summary>The real dialer (ProbeCaller over our SIP stack) against sipp sites on loopback: outcome and clean ending.</summary>
 [Collection(SippCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class SipProbeDialerTests
 {
     private static async Task<SipProbeDialer> StartDialerAsync(ProbingOptions? options = null)

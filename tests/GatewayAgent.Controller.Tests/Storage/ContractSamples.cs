@@ -1,5 +1,3 @@
-using GatewayAgent.Controller.Customers;
-
 namespace GatewayAgent.Controller.Tests.Storage;
 
 /// <summary>Valid contract definitions for the tests to start from.</summary>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GatewayAgent.Controller.Tests.Storage;
 
 [Collection(StorageCollection.Name)]
+[Trait("Ring", "integration")]
 public class StorageTests(PostgresCluster cluster)
 {
     public static TheoryData<string> Backends => Storage.Backends.All;

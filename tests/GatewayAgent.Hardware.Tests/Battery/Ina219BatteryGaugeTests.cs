@@ -5,6 +5,7 @@ using GatewayAgent.Hardware.Simulation;
 
 namespace GatewayAgent.Hardware.Tests.Battery;
 
+[Trait("Ring", "unit")]
 public sealed class Ina219BatteryGaugeTests
 {
     private static readonly Ina219Definition TwoCellLithium = new()

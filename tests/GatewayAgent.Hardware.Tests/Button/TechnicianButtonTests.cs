@@ -5,6 +5,7 @@ using GatewayAgent.Hardware.PinMaps;
 
 namespace GatewayAgent.Hardware.Tests.Button;
 
+[Trait("Ring", "unit")]
 public sealed class TechnicianButtonTests
 {
     private static readonly InputPinDefinition Pin = new(26, PinActiveLevel.Low, PinPull.Up, TimeSpan.FromMilliseconds(50));

@@ -4,6 +4,7 @@ using GatewayAgent.Hardware.PinMaps;
 
 namespace GatewayAgent.Hardware.Tests.Inputs;
 
+[Trait("Ring", "unit")]
 public sealed class DebouncedInputTests
 {
     private static readonly InputPinDefinition ActiveHigh = new(5, PinActiveLevel.High, PinPull.None, TimeSpan.FromMilliseconds(50));

@@ -4,6 +4,7 @@ using GatewayAgent.Hardware.PinMaps;
 
 namespace GatewayAgent.Hardware.Tests.Leds;
 
+[Trait("Ring", "unit")]
 public sealed class LedPanelTests
 {
     [Theory]

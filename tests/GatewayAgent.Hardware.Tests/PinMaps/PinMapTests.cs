@@ -3,6 +3,7 @@ using GatewayAgent.Hardware.PinMaps;
 
 namespace GatewayAgent.Hardware.Tests.PinMaps;
 
+[Trait("Ring", "unit")]
 public sealed class PinMapTests
 {
     private const string Valid = """

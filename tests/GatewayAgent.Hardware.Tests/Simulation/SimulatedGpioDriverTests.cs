@@ -2,6 +2,7 @@ using System.Device.Gpio;
 
 namespace GatewayAgent.Hardware.Tests.Simulation;
 
+[Trait("Ring", "unit")]
 public sealed class SimulatedGpioDriverTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Hardware.Tests.Wan;
 
+[Trait("Ring", "integration")]
 public sealed class WanLinkMonitorTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("sysfs-net-").FullName;

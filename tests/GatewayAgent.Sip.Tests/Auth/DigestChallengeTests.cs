@@ -2,6 +2,7 @@ using GatewayAgent.Sip.Auth;
 
 namespace GatewayAgent.Sip.Tests.Auth;
 
+[Trait("Ring", "unit")]
 public sealed class DigestChallengeTests
 {
     [Fact]

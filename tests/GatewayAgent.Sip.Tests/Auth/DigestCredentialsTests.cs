@@ -3,6 +3,7 @@ using GatewayAgent.Sip.Auth;
 
 namespace GatewayAgent.Sip.Tests.Auth;
 
+[Trait("Ring", "unit")]
 public sealed class DigestCredentialsTests
 {
     private const string Rfc7616Nonce = "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v";

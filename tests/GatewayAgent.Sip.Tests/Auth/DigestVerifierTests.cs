@@ -3,6 +3,7 @@ using GatewayAgent.Sip.Auth;
 
 namespace GatewayAgent.Sip.Tests.Auth;
 
+[Trait("Ring", "unit")]
 public sealed class DigestVerifierTests
 {
     private const string Rfc2617Authorization =

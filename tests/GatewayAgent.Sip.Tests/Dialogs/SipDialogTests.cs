@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Parsing;
 namespace GatewayAgent.Sip.Tests.Dialogs;
 
 /// <summary>RFC 3261 §12: dialog identity, route sets and in-dialog requests.</summary>
+[Trait("Ring", "unit")]
 public sealed class SipDialogTests
 {
     private static SipRequest Invite(string extra = "") => (SipRequest)SipParser.Parse($"""

@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Tests.Support;
 namespace GatewayAgent.Sip.Tests.Messages;
 
 /// <summary>Responses built from requests (RFC 3261 §8.2.6, §12.1.1).</summary>
+[Trait("Ring", "unit")]
 public sealed class SipRequestTests
 {
     private static SipRequest Request(string method = "INVITE") =>

@@ -4,6 +4,7 @@ using GatewayAgent.Sip.Parsing;
 namespace GatewayAgent.Sip.Tests.Parsing;
 
 /// <summary>Never an unhandled exception, for any bytes: mutated corpus messages and random noise through the parser and every typed view.</summary>
+[Trait("Ring", "unit")]
 public sealed class ParserRobustnessTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using GatewayAgent.Sip.Parsing;
 namespace GatewayAgent.Sip.Tests.Parsing;
 
 /// <summary>The RFC 4475 torture messages, with the verdicts MANIFEST.tsv gives.</summary>
+[Trait("Ring", "unit")]
 public sealed class Rfc4475ParserTests
 {
     public static TheoryData<string> Valid() => Names("valid");

@@ -3,6 +3,7 @@ using GatewayAgent.Sip.Rtp;
 
 namespace GatewayAgent.Sip.Tests.Rtp;
 
+[Trait("Ring", "unit")]
 public sealed class G711Tests
 {
     [Fact]

@@ -2,6 +2,7 @@ using GatewayAgent.Sip.Rtp;
 
 namespace GatewayAgent.Sip.Tests.Rtp;
 
+[Trait("Ring", "unit")]
 public sealed class RtpHeaderTests
 {
     [Fact]

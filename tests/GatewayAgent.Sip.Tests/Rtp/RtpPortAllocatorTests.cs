@@ -8,13 +8,29 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Sip.Tests.Rtp;
 
 // Each test uses its own port range so the tests can run in parallel.
+[Trait("Ring", "integration")]
 public sealed class RtpPortAllocatorTests
 {
     private static RtpPortAllocator NewAllocator(int minPort, int maxPort, string bindAddress = "127.0.0.1") =>
         new(Options.Create(new RtpPortAllocatorOptions { MinPort = minPort, MaxPort = maxPort, BindAddress = bindAddress }));
 
-    private static void WaitUntil(Func<bool> condition) =>
-        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)));
+    /// <summary>Waits until the lease has drained <paramref name="count"/> datagrams (woken by each one), then checks it is exactly that many.</summary>
+    private static async Task WaitForPacketsAsync(RtpPortLease lease, long count)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10)); // a hung test's net, not a timing
+        while (true)
+        {
+            var next = lease.NextPacketAsync(); // before reading the counter, so a datagram in between is not missed
+            if (lease.PacketsReceived >= count)
+            {
+                break;
+            }
+
+            await next.WaitAsync(bound.Token);
+        }
+
+        Assert.Equal(count, lease.PacketsReceived);
+    }
 
     [Fact]
     public async Task TryAllocate_HandsOutEachEvenPortOnceThenRunsOut()
@@ -141,7 +157,7 @@ public sealed class RtpPortAllocatorTests
             }
 
             var expected = batch * 100;
-            WaitUntil(() => lease.PacketsReceived == expected);
+            await WaitForPacketsAsync(lease, expected);
         }
 
         Assert.Equal(peer.LocalEndPoint, lease.LastRemoteEndpoint);
@@ -161,7 +177,7 @@ public sealed class RtpPortAllocatorTests
         time.Advance(TimeSpan.FromMilliseconds(20));
         time.Advance(TimeSpan.FromMilliseconds(20));
 
-        WaitUntil(() => theirs.PacketsReceived == 3);
+        await WaitForPacketsAsync(theirs, 3);
         Assert.Equal(ours.LocalEndpoint, theirs.LastRemoteEndpoint);
         await sender.StopAsync();
         await ours.DisposeAsync();
@@ -177,7 +193,7 @@ public sealed class RtpPortAllocatorTests
 
         await peer.SendToAsync(new byte[12], SocketFlags.None, new IPEndPoint(IPAddress.Loopback, lease.Port));
 
-        WaitUntil(() => lease.PacketsReceived == 1);
+        await WaitForPacketsAsync(lease, 1);
         Assert.True(lease.Socket.DualMode);
         await lease.DisposeAsync();
     }

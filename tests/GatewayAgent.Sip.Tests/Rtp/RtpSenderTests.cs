@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Sip.Tests.Rtp;
 
+[Trait("Ring", "integration")]
 public sealed class RtpSenderTests : IDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(20);
@@ -27,8 +28,12 @@ public sealed class RtpSenderTests : IDisposable
     private RtpSender NewSender(G711Codec codec = G711Codec.Pcmu, RtpAudioContent content = RtpAudioContent.Silence, int? payloadType = null) =>
         new(_socket, new RtpSenderOptions { RemoteEndpoint = _receiver.Endpoint, Codec = codec, Content = content, PayloadType = payloadType }, _time);
 
-    private static void WaitUntil(Func<bool> condition) =>
-        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)));
+    /// <summary>Stops the sender and checks how many packets it sent: once the loop has ended, every send it made is counted.</summary>
+    private static async Task AssertSentAsync(RtpSender sender, int count)
+    {
+        await sender.StopAsync();
+        Assert.Equal(count, sender.PacketsSent);
+    }
 
     [Fact]
     public async Task StartAsync_SendsAPacketEvery20Milliseconds_WithConsecutiveSequenceAndTimestamp()
@@ -43,7 +48,7 @@ public sealed class RtpSenderTests : IDisposable
             packets.Add(await _receiver.ReceiveAsync());
         }
 
-        WaitUntil(() => sender.PacketsSent == 6);
+        await AssertSentAsync(sender, 6);
         var first = packets[0].Header;
         Assert.True(first.Marker);
         Assert.Equal(0, first.PayloadType);
@@ -127,7 +132,7 @@ public sealed class RtpSenderTests : IDisposable
 
         Assert.Equal([46, 47, 48, 49, 50], burst.Select(p => (int)(p.Header.Timestamp - first.Timestamp) / 160));
         Assert.Equal([1, 2, 3, 4, 5], burst.Select(p => p.Header.SequenceNumber - first.SequenceNumber));
-        WaitUntil(() => sender.PacketsSent == 6);
+        await AssertSentAsync(sender, 6);
     }
 
     [Fact]
@@ -136,7 +141,6 @@ public sealed class RtpSenderTests : IDisposable
         var sender = NewSender();
         await sender.StartAsync();
         await _receiver.ReceiveAsync();
-        WaitUntil(() => sender.PacketsSent == 1);
 
         await sender.StopAsync();
         _time.Advance(Step * 10);
@@ -157,7 +161,9 @@ public sealed class RtpSenderTests : IDisposable
         _socket.Dispose();
         _time.Advance(Step);
 
-        WaitUntil(() => !sender.IsRunning);
+        // The loop ends by itself (before StopAsync, which would end it anyway), without throwing.
+        await sender.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(sender.IsRunning);
         await sender.StopAsync();
     }
 

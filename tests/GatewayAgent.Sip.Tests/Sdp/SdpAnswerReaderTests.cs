@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Sdp;
 
 namespace GatewayAgent.Sip.Tests.Sdp;
 
+[Trait("Ring", "unit")]
 public sealed class SdpAnswerReaderTests
 {
     private static byte[] Answer(string media) => Encoding.UTF8.GetBytes(

@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Sdp;
 
 namespace GatewayAgent.Sip.Tests.Sdp;
 
+[Trait("Ring", "unit")]
 public sealed class SdpAnswererTests
 {
     private static readonly IPAddress Local = IPAddress.Parse("203.0.113.20");

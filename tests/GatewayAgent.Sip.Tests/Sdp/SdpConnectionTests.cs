@@ -3,6 +3,7 @@ using GatewayAgent.Sip.Sdp;
 
 namespace GatewayAgent.Sip.Tests.Sdp;
 
+[Trait("Ring", "unit")]
 public sealed class SdpConnectionTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using GatewayAgent.Sip.Sdp;
 
 namespace GatewayAgent.Sip.Tests.Sdp;
 
+[Trait("Ring", "unit")]
 public sealed class SdpDirectionExtensionsTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using GatewayAgent.Sip.Sdp;
 
 namespace GatewayAgent.Sip.Tests.Sdp;
 
+[Trait("Ring", "unit")]
 public sealed class SdpOfferBuilderTests
 {
     private static readonly IPAddress Local = IPAddress.Parse("192.0.2.50");

@@ -3,6 +3,7 @@ using GatewayAgent.Sip.Sdp;
 
 namespace GatewayAgent.Sip.Tests.Sdp;
 
+[Trait("Ring", "unit")]
 public sealed class SdpSessionOriginTests
 {
     private static readonly IPAddress Local = IPAddress.Parse("192.0.2.1");

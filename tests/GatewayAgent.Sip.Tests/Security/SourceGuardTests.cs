@@ -8,6 +8,7 @@ using static GatewayAgent.Sip.Tests.Support.TestMessages;
 
 namespace GatewayAgent.Sip.Tests.Security;
 
+[Trait("Ring", "unit")]
 public sealed class SourceGuardTests
 {
     private readonly FakeTimeProvider _time = new();

@@ -9,6 +9,7 @@ using static GatewayAgent.Sip.Tests.Support.TestMessages;
 namespace GatewayAgent.Sip.Tests.Transactions;
 
 /// <summary>RFC 3261 §17.1 client transactions, timers driven by a fake clock.</summary>
+[Trait("Ring", "unit")]
 public sealed class ClientTransactionTests
 {
     private readonly FakeTimeProvider _time = new();

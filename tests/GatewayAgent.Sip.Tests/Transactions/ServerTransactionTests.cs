@@ -8,6 +8,7 @@ using static GatewayAgent.Sip.Tests.Support.TestMessages;
 namespace GatewayAgent.Sip.Tests.Transactions;
 
 /// <summary>RFC 3261 §17.2 server transactions, timers driven by a fake clock.</summary>
+[Trait("Ring", "unit")]
 public sealed class ServerTransactionTests
 {
     private readonly FakeTimeProvider _time = new();

@@ -4,6 +4,7 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "unit")]
 public sealed class ResponseRoutingTests
 {
     private static readonly SipTarget UdpSource = new(SipTransportKind.Udp, IPEndPoint.Parse("198.51.100.7:40000"));

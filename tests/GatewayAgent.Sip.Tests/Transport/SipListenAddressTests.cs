@@ -3,6 +3,7 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "unit")]
 public sealed class SipListenAddressTests
 {
     [Theory]

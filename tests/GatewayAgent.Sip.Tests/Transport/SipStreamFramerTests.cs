@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "unit")]
 public sealed class SipStreamFramerTests
 {
     private const string Via = "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK74bf9";

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "integration")]
 public sealed class SipTransportLayerTcpTests
 {
     private const string TcpVia = "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bK74b43;rport";

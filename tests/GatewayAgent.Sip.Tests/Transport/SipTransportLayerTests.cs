@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "integration")]
 public sealed class SipTransportLayerTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "integration")]
 public sealed class SipTransportLayerUdpTests
 {
     [Fact]

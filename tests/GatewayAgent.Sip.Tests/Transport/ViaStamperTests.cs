@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
+[Trait("Ring", "unit")]
 public sealed class ViaStamperTests
 {
     private static readonly IPEndPoint Source = IPEndPoint.Parse("198.51.100.7:40000");

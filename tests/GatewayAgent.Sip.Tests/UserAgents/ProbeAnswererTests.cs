@@ -11,6 +11,7 @@ using static GatewayAgent.Sip.Tests.Support.TestMessages;
 namespace GatewayAgent.Sip.Tests.UserAgents;
 
 /// <summary>The probe answerer's decisions (FN-3, FN-11, RFC 3261 §8.2), fed bytes through the transaction layer on a fake clock.</summary>
+[Trait("Ring", "integration")]
 public sealed class ProbeAnswererTests : IAsyncDisposable
 {
     private const string Sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n";

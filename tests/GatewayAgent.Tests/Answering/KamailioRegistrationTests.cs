@@ -10,6 +10,7 @@ namespace GatewayAgent.Tests.Answering;
 /// The agent registers to a real kamailio registrar with digest authentication, and a probe sent to its
 /// address-of-record through kamailio reaches the agent and is answered.
 /// </summary>
+[Trait("Ring", "integration")]
 public sealed class KamailioRegistrationTests
 {
     private const string Password = "s3cret-pw";

@@ -7,6 +7,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Answering;
 
 /// <summary>Our UAC (the controller's prober) against the real agent: answered, cancelled, refused and unreachable probes.</summary>
+[Trait("Ring", "integration")]
 public sealed class ProbeCallerTests
 {
     [Theory]

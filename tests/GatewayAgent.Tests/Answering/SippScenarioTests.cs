@@ -6,6 +6,7 @@ namespace GatewayAgent.Tests.Answering;
 /// Our sipp scenarios (tests/GatewayAgent.Tests/Scenarios) against the real agent, over UDP and TCP. Each scenario
 /// checks the agent's answers itself and fails the call otherwise; sipp exits 0 only when every call passed.
 /// </summary>
+[Trait("Ring", "integration")]
 public sealed class SippScenarioTests
 {
     private static Task<SippResult> Run(AgentProcess agent, string scenario, string transport, params string[] extra) =>

@@ -3,6 +3,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Answering;
 
 /// <summary>sipp's built-in uac scenario against the real agent: every probe call succeeds.</summary>
+[Trait("Ring", "integration")]
 public sealed class SippUacTests
 {
     [Theory]

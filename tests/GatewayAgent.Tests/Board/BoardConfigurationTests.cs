@@ -3,6 +3,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>Bad Agent:Board settings stop the real agent with one line naming the key (and the pin map field).</summary>
+[Trait("Ring", "integration")]
 public sealed class BoardConfigurationTests
 {
     [Theory]

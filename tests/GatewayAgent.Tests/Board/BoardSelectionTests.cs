@@ -3,6 +3,7 @@ using GatewayAgent.Board;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>Which board and pin map the agent picks when Agent:Board:Kind is empty.</summary>
+[Trait("Ring", "integration")]
 public sealed class BoardSelectionTests : IDisposable
 {
     private readonly string _model = Path.GetTempFileName();

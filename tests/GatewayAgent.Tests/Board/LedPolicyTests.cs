@@ -6,6 +6,7 @@ using GatewayAgent.Status;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>The technician's table (hw/LEDS.md) as the code decides it.</summary>
+[Trait("Ring", "unit")]
 public sealed class LedPolicyTests
 {
     private static readonly LedSituation AllGood = new()

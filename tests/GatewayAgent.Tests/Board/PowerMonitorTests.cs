@@ -13,6 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>The power monitor on a simulated chip and INA219 with a fake clock.</summary>
+[Trait("Ring", "unit")]
 public sealed class PowerMonitorTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero));

@@ -4,6 +4,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>The real agent on the simulated board, driven and read through the real CLI.</summary>
+[Trait("Ring", "integration")]
 public sealed class SimulatedBoardTests
 {
     private static async Task<JsonElement> StatusJsonAsync(string socket)

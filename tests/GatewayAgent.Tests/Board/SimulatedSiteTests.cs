@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>The simulated site on the simulated board with a fake clock: WAN gate, events and button timing.</summary>
+[Trait("Ring", "unit")]
 public sealed class SimulatedSiteTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Tests.Board;
 
 /// <summary>The agent's WAN monitor over a fake sysfs directory and a fake clock; the default route lookup.</summary>
+[Trait("Ring", "integration")]
 public sealed class WanMonitorTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("sysfs-").FullName;

@@ -5,6 +5,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Cli;
 
 /// <summary>"gateway-agent doctor" as a technician runs it, against real sockets and a real broker.</summary>
+[Trait("Ring", "integration")]
 public sealed class DoctorCommandTests
 {
     private readonly string _config;
@@ -80,7 +81,8 @@ public sealed class DoctorCommandTests
         var pinMap = Path.Combine(Path.GetDirectoryName(_config)!, "board.json");
         await File.WriteAllTextAsync(pinMap, """
             // a board whose INA219 sits on a bus this machine does not have
-            { "chip": 0, "inputs": { "power-good": { "pin": 6 } }, "leds": { "power": { "pin": 17 } },
+            { "chip": 0, "inputs": { "power-good": { "pin": 6 }, "button": { "pin": 26 } },
+              "leds": { "power": { "pin": 17 }, "line": { "pin": 22 }, "cloud": { "pin": 23 }, "alarm": { "pin": 27 } },
               "battery": { "type": "ina219", "bus": 57, "address": "0x42", "shuntOhms": 0.1, "fullVolts": 8.4, "emptyVolts": 6.0 } }
             """);
 

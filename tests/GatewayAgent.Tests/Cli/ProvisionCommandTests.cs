@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 namespace GatewayAgent.Tests.Cli;
 
 /// <summary>"gateway-agent provision" as an installer runs it: a real process writing a real file.</summary>
+[Trait("Ring", "integration")]
 public sealed class ProvisionCommandTests
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("provision-");
@@ -26,7 +27,7 @@ public sealed class ProvisionCommandTests
             "provision", "--output", Output,
             "--site-id", "osaka-01", "--mqtt-host", "broker.example.net", "--mqtt-port", "8883", "--mqtt-username", "osaka-01",
             "--mqtt-password-file", passwordFile, "--ca-file", ca, "--board", "libgpiod", "--pinmap", pinMap,
-            "--monitor-number", "03-1234-5678", "--monitor-number", "0311112222", $"--listen=udp:127.0.0.1:{port}", "--listen", $"tcp:127.0.0.1:{port}",
+            "--monitor-number", "03-1234-5678", "--monitor-number", "+81 3 1111 2222", $"--listen=udp:127.0.0.1:{port}", "--listen", $"tcp:127.0.0.1:{port}",
             "--channels", "3", "--allowed-source", "127.0.0.0/8", "--registrar", "udp:192.0.2.1:5060", "--register-user", "agent1",
             "--register-password", "pw", "--register-domain", "example.net");
 
@@ -78,7 +79,8 @@ public sealed class ProvisionCommandTests
     [InlineData("Agent:Board:PinMap", "--board", "libgpiod", "--pinmap", "/nonexistent/map.json")]
     [InlineData("Agent:Board:PinMap", "--board", "libgpiod", "--pinmap", "no-such-board")]
     [InlineData("Agent:Sip:MonitorNumbers:1", "--monitor-number", "0312345679", "--monitor-number", "03x1234")]
-    [InlineData("Agent:Sip:MonitorNumbers:0", "--monitor-number", "+81312345678")]
+    [InlineData("Agent:Sip:MonitorNumbers:0", "--monitor-number", "+1-212-555-0100")]
+    [InlineData("Agent:Sip:MonitorNumbers:0", "--monitor-number", "031234")]
     [InlineData("Agent:Sip:Listen:0", "--listen", "udp:999.0.0.1:5060")]
     [InlineData("Agent:Sip:Listen:0", "--listen", "sctp:0.0.0.0:5060")]
     [InlineData("Agent:Sip:Channels", "--channels", "0")]

@@ -4,6 +4,7 @@ namespace GatewayAgent.Tests.Conformance;
 
 /// <summary>Reading and filling in the PROTOS templates, without an agent.</summary>
 [Collection(ProtosCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class ProtosCaseTests
 {
     private static readonly string[] Placeholders =

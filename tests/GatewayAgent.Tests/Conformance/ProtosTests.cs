@@ -10,6 +10,7 @@ namespace GatewayAgent.Tests.Conformance;
 /// its memory stays bounded. What it answered to each case is reported, not judged (but for the valid case 0).
 /// </summary>
 [Collection(ProtosCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class ProtosTests
 {
     private const long Mebibyte = 1024 * 1024;

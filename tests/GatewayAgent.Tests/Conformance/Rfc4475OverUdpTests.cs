@@ -9,6 +9,7 @@ namespace GatewayAgent.Tests.Conformance;
 /// sent over UDP to the real agent: each gets what MANIFEST.tsv says a conforming UAS does, and the agent keeps
 /// answering probe calls after the whole corpus.
 /// </summary>
+[Trait("Ring", "integration")]
 public sealed class Rfc4475OverUdpTests : IClassFixture<Rfc4475AgentFixture>
 {
     private readonly Rfc4475AgentFixture _fixture;

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace GatewayAgent.Tests.Conformance;
 
 /// <summary>The Via rewrite the RFC 4475 tests rely on changes the top Via's sent-by and nothing else.</summary>
+[Trait("Ring", "unit")]
 public sealed class TopViaRewriterTests
 {
     private const int Port = 40123;

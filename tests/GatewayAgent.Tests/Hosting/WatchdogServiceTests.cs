@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Tests.Hosting;
 
 /// <summary>The watchdog vouches for the agent only while its health checks pass in time (the clock is fake).</summary>
+[Trait("Ring", "unit")]
 public sealed class WatchdogServiceTests
 {
     private static readonly TimeSpan WatchdogTimeout = TimeSpan.FromSeconds(30);

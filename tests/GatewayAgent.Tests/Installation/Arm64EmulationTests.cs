@@ -7,6 +7,7 @@ namespace GatewayAgent.Tests.Installation;
 /// and libssl3:arm64 for the runtime): it starts, answers a sipp probe and, once the agent has MQTT telemetry,
 /// publishes its birth to a real broker. JIT under emulation is slow: generous timeouts.
 /// </summary>
+[Trait("Ring", "integration")]
 public sealed class Arm64EmulationTests : IClassFixture<Arm64PublishFixture>
 {
     private const string Qemu = "/usr/bin/qemu-aarch64-static";

@@ -2,6 +2,7 @@ namespace GatewayAgent.Tests.Installation;
 
 /// <summary>The .deb and the tarball install exactly what the installer's guide (systemd/README.md) says.</summary>
 [Collection(AgentPackageCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class PackageTests
 {
     private readonly AgentPackageFixture _package;

@@ -8,6 +8,7 @@ namespace GatewayAgent.Tests.Installation;
 /// The real agent speaks sd_notify the way systemd hears it: a Unix datagram socket named by NOTIFY_SOCKET, READY=1
 /// once SIP listens, then WATCHDOG=1 every WATCHDOG_USEC/2 (the unit's WatchdogSec).
 /// </summary>
+[Trait("Ring", "integration")]
 public sealed class SystemdNotifyTests
 {
     [Fact]

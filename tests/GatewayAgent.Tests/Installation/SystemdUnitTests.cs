@@ -12,6 +12,7 @@ namespace GatewayAgent.Tests.Installation;
 /// ambient capability and no new privileges.
 /// </summary>
 [Collection(AgentPackageCollection.Name)]
+[Trait("Ring", "integration")]
 public sealed class SystemdUnitTests
 {
     private const string Bwrap = "/usr/bin/bwrap";

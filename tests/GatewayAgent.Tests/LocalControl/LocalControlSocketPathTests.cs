@@ -3,6 +3,7 @@ using GatewayAgent.LocalControl;
 namespace GatewayAgent.Tests.LocalControl;
 
 /// <summary>Server and CLI agree on where the socket is, including the fallback when /run is not writable.</summary>
+[Trait("Ring", "integration")]
 public sealed class LocalControlSocketPathTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("ga-paths-").FullName;

@@ -5,6 +5,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.LocalControl;
 
 /// <summary>The control socket and the CLI verbs around it: errors a technician can act on, config sources, protocol.</summary>
+[Trait("Ring", "integration")]
 public sealed class LocalControlTests
 {
     [Theory]

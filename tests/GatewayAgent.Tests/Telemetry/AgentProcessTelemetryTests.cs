@@ -6,6 +6,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Telemetry;
 
 /// <summary>The real gateway-agent executable against Debian's mosquitto with passwords and the per-site ACL.</summary>
+[Trait("Ring", "integration")]
 public sealed class AgentProcessTelemetryTests
 {
     private const string Site = "site-a";

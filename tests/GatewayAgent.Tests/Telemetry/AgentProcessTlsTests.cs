@@ -5,6 +5,7 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Telemetry;
 
 /// <summary>The real agent to mosquitto over TLS: the pinned CA alone validates the broker; the site logs in by client certificate.</summary>
+[Trait("Ring", "integration")]
 public sealed class AgentProcessTlsTests
 {
     private const string Site = "site-a";

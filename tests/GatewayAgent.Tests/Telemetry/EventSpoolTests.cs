@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace GatewayAgent.Tests.Telemetry;
 
 /// <summary>The disk spool on real files with a fake clock: ordering, acknowledged cursor, restart, bounds.</summary>
+[Trait("Ring", "integration")]
 public sealed class EventSpoolTests
 {
     private static readonly SpoolLimits Roomy = new(1024 * 1024, TimeSpan.FromDays(7), TimeSpan.FromSeconds(1), SegmentBytes: 4096);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GatewayAgent.Tests.Telemetry;
 
 /// <summary>The telemetry publisher in process against the embedded MQTTnet broker, with real spool files.</summary>
+[Trait("Ring", "integration")]
 public sealed class MqttTelemetryPublisherTests
 {
     private const string Site = "site-a";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Tests.Telemetry;
 
+[Trait("Ring", "unit")]
 public sealed class ReconnectBackoffTests
 {
     private static readonly TimeSpan Min = TimeSpan.FromSeconds(1);

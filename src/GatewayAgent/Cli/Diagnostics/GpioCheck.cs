@@ -1,3 +1,4 @@
+using GatewayAgent.Board;
 using Microsoft.Extensions.Configuration;
 
 namespace GatewayAgent.Cli.Diagnostics;
@@ -12,37 +13,31 @@ public sealed class GpioCheck : IDoctorCheck
 
     private static readonly string[] RaspberryPiDevices = ["gpiomem", "gpiomem0", "gpiochip0"];
 
-    private readonly string _baseDirectory;
     private readonly string _deviceDirectory;
 
-    public GpioCheck(string baseDirectory, string deviceDirectory = "/dev")
-    {
-        _baseDirectory = baseDirectory;
-        _deviceDirectory = deviceDirectory;
-    }
+    public GpioCheck(string deviceDirectory = "/dev") => _deviceDirectory = deviceDirectory;
 
     public Task<IReadOnlyList<DoctorCheckResult>> RunAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        DoctorBoard board;
+        ConfiguredBoard board;
         try
         {
-            board = DoctorBoard.Resolve(configuration, _baseDirectory);
+            board = ConfiguredBoard.Load(configuration);
         }
         catch (InvalidDataException ex)
         {
             return Result(DoctorCheckResult.Fail(Name, ex.Message));
         }
 
-        return board.Kind switch
+        return board.Selection.Kind switch
         {
-            "sim" => Result(DoctorCheckResult.Pass(Name, $"simulated board ({Path.GetFileName(board.PinMapPath)})")),
-            "libgpiod" => Result(CheckChip(board)),
-            "rpi" => Result(CheckRaspberryPi()),
-            _ => Result(DoctorCheckResult.Fail(Name, $"Agent:Board:Kind '{board.Kind}' is not sim, rpi or libgpiod")),
+            BoardSelection.Sim => Result(DoctorCheckResult.Pass(Name, $"simulated board ({board.PinMap.Name})")),
+            BoardSelection.LibGpiod => Result(CheckChip(board)),
+            _ => Result(CheckRaspberryPi(board.Selection.Model)),
         };
     }
 
-    private DoctorCheckResult CheckChip(DoctorBoard board)
+    private DoctorCheckResult CheckChip(ConfiguredBoard board)
     {
         var device = Path.Combine(_deviceDirectory, $"gpiochip{board.Chip}");
         if (!File.Exists(device))
@@ -56,20 +51,17 @@ public sealed class GpioCheck : IDoctorCheck
             return DoctorCheckResult.Fail(Name, $"{device} cannot be opened: {error} (is the user in group gpio?)");
         }
 
-        var missing = board.Lines.Where(l => l.Line < 0 || l.Line >= chip.Lines).Select(l => $"{l.Name}={l.Line}").ToList();
+        var missing = board.Pins.Where(l => l.Pin >= chip.Lines).Select(l => $"{l.Name}={l.Pin}").ToList();
         if (missing.Count > 0)
         {
             return DoctorCheckResult.Fail(Name, $"{device} ({chip.Label}) has {chip.Lines} lines; the pin map uses {string.Join(", ", missing)}");
         }
 
-        return board.PinMapFound
-            ? DoctorCheckResult.Pass(Name, $"{device} ({chip.Name}, {chip.Label}): {chip.Lines} lines, the pin map's {board.Lines.Count} lines exist")
-            : DoctorCheckResult.Warn(Name, $"{device} ({chip.Name}, {chip.Label}): {chip.Lines} lines; no pin map at {board.PinMapPath}, lines not checked");
+        return DoctorCheckResult.Pass(Name, $"{device} ({chip.Name}, {chip.Label}): {chip.Lines} lines, the pin map's {board.Pins.Count} lines exist");
     }
 
-    private DoctorCheckResult CheckRaspberryPi()
+    private DoctorCheckResult CheckRaspberryPi(string? model)
     {
-        var model = DoctorBoard.Model();
         var devices = RaspberryPiDevices.Select(d => Path.Combine(_deviceDirectory, d)).Where(File.Exists).ToList();
         if (devices.Count == 0)
         {

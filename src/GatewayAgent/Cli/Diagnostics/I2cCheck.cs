@@ -1,4 +1,5 @@
 using System.Device.I2c;
+using GatewayAgent.Board;
 using Microsoft.Extensions.Configuration;
 
 namespace GatewayAgent.Cli.Diagnostics;
@@ -11,35 +12,26 @@ public sealed class I2cCheck : IDoctorCheck
 {
     public const string Name = "i2c";
 
-    private readonly string _baseDirectory;
-
-    public I2cCheck(string baseDirectory) => _baseDirectory = baseDirectory;
-
     public Task<IReadOnlyList<DoctorCheckResult>> RunAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        DoctorBoard board;
+        ConfiguredBoard board;
         try
         {
-            board = DoctorBoard.Resolve(configuration, _baseDirectory);
+            board = ConfiguredBoard.Load(configuration);
         }
         catch (InvalidDataException ex)
         {
             return Result(DoctorCheckResult.Fail(Name, ex.Message));
         }
 
-        if (board.Kind == "sim")
+        if (board.Selection.Kind == BoardSelection.Sim)
         {
             return Result(DoctorCheckResult.Pass(Name, "simulated board: simulated INA219"));
         }
 
-        if (!board.PinMapFound)
+        if (board.PinMap.Battery is not { } ina219)
         {
-            return Result(DoctorCheckResult.Warn(Name, $"no pin map at {board.PinMapPath}: I2C sensor not checked"));
-        }
-
-        if (board.Ina219 is not { } ina219)
-        {
-            return Result(DoctorCheckResult.Pass(Name, $"no I2C sensor in the pin map ({Path.GetFileName(board.PinMapPath)})"));
+            return Result(DoctorCheckResult.Pass(Name, $"no I2C sensor in the pin map ({board.PinMap.Name})"));
         }
 
         var device = $"/dev/i2c-{ina219.Bus}";

@@ -18,7 +18,7 @@ public static class ProvisionFlags
         new("ca-file", "Agent:Mqtt:CaFile", "PATH", false, "PEM file of the CA that signed the broker's certificate (implies --mqtt-tls)"),
         new("board", "Agent:Board:Kind", "KIND", false, "sim | rpi | libgpiod"),
         new("pinmap", "Agent:Board:PinMap", "NAME|PATH", false, "pin map: a name from the pinmaps/ folder beside the binary (rpi4, rpi5, libgpiod-generic...), or a path to a JSON file"),
-        new("monitor-number", "Agent:Sip:MonitorNumbers", "NUMBER", true, "monitoring number to answer, digits (hyphens are dropped); repeatable; at least one"),
+        new("monitor-number", "Agent:Sip:MonitorNumbers", "NUMBER", true, "monitoring number to answer, 10-11 digits from 0 (hyphens, full-width digits, +81 folded); repeatable; at least one"),
         new("listen", "Agent:Sip:Listen", "ADDR", true, "SIP listen address, e.g. udp:0.0.0.0:5060 or tcp:[::]:5060; repeatable (default udp and tcp on 0.0.0.0:5060)"),
         new("channels", "Agent:Sip:Channels", "N", false, "concurrent probe calls answered, 1-1000 (default 2)"),
         new("allowed-source", "Agent:Sip:AllowedSources", "CIDR", true, "address or network allowed to send SIP, e.g. 192.0.2.0/24; repeatable (default: any)"),

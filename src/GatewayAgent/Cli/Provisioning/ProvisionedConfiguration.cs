@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GatewayAgent.Board;
 using GatewayAgent.Contracts;
+using GatewayAgent.Domain.Numbers;
 using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transport;
 
@@ -12,7 +14,6 @@ namespace GatewayAgent.Cli.Provisioning;
 /// </summary>
 public static class ProvisionedConfiguration
 {
-    public static readonly IReadOnlyList<string> BoardKinds = ["sim", "rpi", "libgpiod"];
 
     /// <param name="pinMapDirectory">Where named pin maps live (pinmaps/ beside the binary).</param>
     /// <exception cref="ProvisionException">the first invalid or missing value.</exception>
@@ -29,10 +30,11 @@ public static class ProvisionedConfiguration
         var normalised = new JsonArray();
         for (var i = 0; i < numbers.Count; i++)
         {
-            var digits = numbers[i].Replace("-", "", StringComparison.Ordinal);
-            if (digits.Length is < 1 or > 32 || !digits.All(char.IsAsciiDigit))
+            // FN-2: a monitoring number is one of the contract's numbers, normalised by the one rule the controller uses.
+            var digits = PhoneNumber.Normalize(numbers[i]);
+            if (!PhoneNumber.IsSubscriberNumber(digits))
             {
-                throw Invalid($"Agent:Sip:MonitorNumbers:{i}", numbers[i], "is not a phone number (digits only, e.g. 0312345678)");
+                throw Invalid($"Agent:Sip:MonitorNumbers:{i}", numbers[i], "is not a phone number (10 or 11 digits starting with 0, e.g. 03-1234-5678)");
             }
 
             normalised.Add(digits);
@@ -231,9 +233,9 @@ public static class ProvisionedConfiguration
     {
         if (args.Single("board") is { } board)
         {
-            if (!BoardKinds.Contains(board))
+            if (!BoardSelection.Kinds.Contains(board))
             {
-                throw Invalid("Agent:Board:Kind", board, $"is not a board kind ({string.Join(", ", BoardKinds)})");
+                throw Invalid("Agent:Board:Kind", board, $"is not a board kind ({string.Join(", ", BoardSelection.Kinds)})");
             }
 
             Set(root, "Agent:Board:Kind", board);

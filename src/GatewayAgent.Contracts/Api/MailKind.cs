@@ -1,0 +1,8 @@
+namespace GatewayAgent.Contracts.Api;
+
+public enum MailKind
+{
+    Failure,
+    Recovery,
+    Test,
+}

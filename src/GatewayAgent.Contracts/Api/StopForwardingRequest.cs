@@ -1,0 +1,4 @@
+namespace GatewayAgent.Contracts.Api;
+
+/// <summary>POST /api/contracts/{id}/forwarding/stop; <see cref="OperatorOverride"/> = BF-11 (needs a note).</summary>
+public sealed record StopForwardingRequest(bool OperatorOverride, string? Note);

@@ -1,4 +1,0 @@
-namespace GatewayAgent.Controller.Customers;
-
-/// <summary>One notification address with its "send" checkbox (FN-8).</summary>
-public sealed record RecipientEntry(string Address, bool Send);

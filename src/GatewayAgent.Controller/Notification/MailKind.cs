@@ -1,8 +1,0 @@
-namespace GatewayAgent.Controller.Notification;
-
-public enum MailKind
-{
-    Failure,
-    Recovery,
-    Test,
-}

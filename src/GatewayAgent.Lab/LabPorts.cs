@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace GatewayAgent.Lab;
+
+/// <summary>
+/// The loopback ports the lab's children will listen on, checked before any child starts: a port already in use
+/// (often a lab still running) stops the lab with one line naming the address and its option, instead of a child's
+/// failure and output.
+/// </summary>
+public static class LabPorts
+{
+    /// <summary>"127.0.0.1:8080 (--http-port) is in use", or null when every port can be bound now.</summary>
+    public static string? FirstInUse(LabOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tcp = new List<(int Port, string Option)>
+        {
+            (options.HttpPort, "--http-port"),
+            (options.MqttPort, "--mqtt-port"),
+            (options.SmtpPort, "--smtp-port"),
+        };
+        foreach (var (port, option) in tcp)
+        {
+            if (!CanBind(SocketType.Stream, ProtocolType.Tcp, port))
+            {
+                return $"127.0.0.1:{port} ({option}) is in use";
+            }
+        }
+
+        // The canary on the base port, site n on base + n; each agent listens on UDP and TCP.
+        for (var port = options.SipBasePort; port <= options.SipBasePort + options.Sites; port++)
+        {
+            if (!CanBind(SocketType.Dgram, ProtocolType.Udp, port) || !CanBind(SocketType.Stream, ProtocolType.Tcp, port))
+            {
+                return $"127.0.0.1:{port} (--sip-base-port {options.SipBasePort}: sites use {options.SipBasePort}-{options.SipBasePort + options.Sites}) is in use";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool CanBind(SocketType type, ProtocolType protocol, int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, type, protocol);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            return false;
+        }
+    }
+}
