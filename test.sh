@@ -8,18 +8,35 @@
 #      (REQUIRED below: sipp, kamailio, mosquitto, qemu-user-static with
 #      libc6:arm64, systemd-analyze, bubblewrap, postgresql) and stops their
 #      packaged services: tests start their own peers on loopback ports;
-#   2. builds GatewayAgent.sln in Release;
-#   3. runs every test project under tests/ (continuing past a failing one),
-#      each writing a .trx file into the results directory;
-#   4. adds up the trx counters and ends with one line:
+#   2. builds GatewayAgent.sln in Release (output in RESULTS/build.log; the
+#      errors are shown when it fails);
+#   3. runs every test project tests/*/*.Tests.csproj (continuing past a
+#      failing one; tests/GatewayAgent.Testing is support code, not tests),
+#      each writing RESULTS/<project>.trx (every test's output: the logs of
+#      the hosts under test) and RESULTS/<project>.log (the dotnet test
+#      output). The console shows one line per project with its counts, and
+#      each failed test's name and message;
+#   4. checks that the tests left no process behind: every process started
+#      during the run carries GATEWAY_TEST_RUN_ID (inherited from test.sh);
+#      one still alive at the end that is a program the tests drive
+#      (gateway-agent/-controller/-lab, a test host, sipp, kamailio,
+#      mosquitto, postgres, bwrap, setpriv, qemu-aarch64-static) is reported
+#      with its command line, killed, and fails the run;
+#   5. adds up the trx counters and ends with one line:
 #         N passed, N failed[, N skipped]
-#      exiting non-zero when a test failed, the build failed, or a test project
-#      did not run.
+#      exiting non-zero when a test failed, the build failed, a test project
+#      did not run, or a process was left behind.
 #
-# Usage: ./test.sh [--filter EXPR] [--results DIR]
-#   --filter EXPR   passed to `dotnet test --filter` for every project
-#   --results DIR   where the .trx files go (default: TestResults/test-sh,
-#                   emptied of old .trx files first)
+# Usage: ./test.sh [--ring unit|integration|e2e] [--filter EXPR] [--results DIR]
+#   --ring RING     only the tests of that ring ([Trait("Ring", RING)] on the
+#                   class): unit (no I/O), integration (loopback sockets, real
+#                   peers, files), e2e (the real executables together)
+#   --filter EXPR   passed to `dotnet test --filter` for every project (with
+#                   --ring, both must match: (Ring=RING)&(EXPR))
+#   --results DIR   where the .trx and .log files go (default:
+#                   TestResults/test-sh, emptied of old ones first)
+# Examples: ./test.sh --ring unit
+#           ./test.sh --filter 'FullyQualifiedName~Installation'
 # Environment: TEST_SH_SKIP_APT=1 skips step 1 (packages managed elsewhere).
 set -euo pipefail
 
@@ -27,9 +44,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$ROOT"
 
 FILTER=""
+RING=""
 RESULTS="$ROOT/TestResults/test-sh"
 while [ $# -gt 0 ]; do
     case "$1" in
+        --ring) [ $# -ge 2 ] || { echo "test.sh: --ring needs a value (unit, integration or e2e)" >&2; exit 2; }
+                RING=$2; shift 2 ;;
+        --ring=*) RING=${1#--ring=}; shift ;;
         --filter) [ $# -ge 2 ] || { echo "test.sh: --filter needs a value" >&2; exit 2; }
                   FILTER=$2; shift 2 ;;
         --filter=*) FILTER=${1#--filter=}; shift ;;
@@ -40,6 +61,15 @@ while [ $# -gt 0 ]; do
         *) echo "test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+case "$RING" in
+    ""|unit|integration|e2e) ;;
+    *) echo "test.sh: --ring must be unit, integration or e2e, not '$RING'" >&2; exit 2 ;;
+esac
+if [ -n "$RING" ] && [ -n "$FILTER" ]; then
+    FILTER="(Ring=$RING)&($FILTER)"
+elif [ -n "$RING" ]; then
+    FILTER="Ring=$RING"
+fi
 
 log() { echo "test.sh: $*" >&2; }
 
@@ -172,9 +202,66 @@ ensure_packages() {
     done
 }
 
+# ------------------------------------------------------- left-over processes ---
+
+# Every process the tests start inherits GATEWAY_TEST_RUN_ID from test.sh (dotnet test -> test host -> agents,
+# bwrap, sipp, mosquitto, postgres...), so the check sees only this run's processes, never those of another run
+# on the same machine. Only the programs the tests drive count (not, say, a dotnet build server that a test's
+# `dotnet publish` left for reuse).
+RUN_ID="test-sh-$$-$(date +%s%N)"
+LEFTOVER='gateway-agent|gateway-controller|gateway-lab|testhost|\.Tests\.dll|(^|/)sipp( |$)|kamailio|mosquitto|postgres|(^|/)bwrap( |$)|setpriv|qemu-aarch64-static'
+
+# PIDs of the candidate programs (any run's) that exist now.
+candidates() {
+    local p cmd
+    for p in /proc/[0-9]*; do
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+        [ -n "$cmd" ] || continue
+        if grep -Eq "$LEFTOVER" <<<"$cmd"; then echo "${p#/proc/}"; fi
+    done
+}
+
+# PIDs among the candidates that carry this run's id and were not there before the run.
+ours() {
+    local pid
+    for pid in $(candidates); do
+        grep -qw "$pid" <<<"$BEFORE" && continue
+        [ "$pid" != "$$" ] || continue
+        if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "GATEWAY_TEST_RUN_ID=$RUN_ID"; then echo "$pid"; fi
+    done
+}
+
+check_leftovers() {
+    local left pid cmd i
+    left=$(ours)
+    # a test host may still be on its way out when dotnet test returns: a bound, not a wait for a test
+    for i in 1 2 3 4 5; do
+        [ -n "$left" ] || return 0
+        sleep 1
+        left=$(ours)
+    done
+    [ -n "$left" ] || return 0
+    local count=0
+    for pid in $left; do
+        cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+        log "left behind by the tests: pid $pid: $cmd"
+        count=$((count + 1))
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for i in 1 2 3 4 5; do
+        left=$(ours)
+        [ -n "$left" ] || break
+        sleep 1
+    done
+    for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
+    PROBLEMS+=("the tests left $count process(es) behind (listed above, now killed)")
+}
+
+# ------------------------------------------------------------------- setup ---
+
 mkdir -p "$RESULTS"
 RESULTS=$(cd "$RESULTS" && pwd)
-rm -f "$RESULTS"/*.trx
+rm -f "$RESULTS"/*.trx "$RESULTS"/*.log
 
 if [ "${TEST_SH_SKIP_APT:-0}" != 1 ]; then
     ensure_packages || finish
@@ -186,40 +273,93 @@ tests/check-rings.sh >&2 || PROBLEMS+=("a test class has no Ring trait (tests/ch
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-log "dotnet build GatewayAgent.sln -c Release"
-if ! dotnet build GatewayAgent.sln -c Release -nologo; then
-    PROBLEMS+=("build failed: no test project ran")
+log "dotnet build GatewayAgent.sln -c Release (output: $RESULTS/build.log)"
+if ! dotnet build GatewayAgent.sln -c Release -nologo >"$RESULTS/build.log" 2>&1; then
+    grep -E ': error [A-Z]+[0-9]*:' "$RESULTS/build.log" | sed "s|$ROOT/||g" | LC_ALL=C sort -u | head -n 50 >&2 || true
+    PROBLEMS+=("build failed (see $RESULTS/build.log): no test project ran")
     finish
 fi
 
 # ------------------------------------------------------------------- tests ---
 
-mapfile -t PROJECTS < <(find tests -mindepth 2 -maxdepth 2 -name '*.csproj' | LC_ALL=C sort)
+mapfile -t PROJECTS < <(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | LC_ALL=C sort)
 if [ ${#PROJECTS[@]} -eq 0 ]; then
     PROBLEMS+=("no test project found under tests/")
     finish
 fi
 
+# One trx counter of one file (0 when absent).
+counter() {
+    local v
+    v=$(grep -o '<Counters [^>]*>' "$1" 2>/dev/null | head -n 1 | sed -n "s/.* $2=\"\([0-9][0-9]*\)\".*/\1/p")
+    echo "${v:-0}"
+}
+
+# Each failed test of a trx: its name, then its message (at most 20 lines), XML entities decoded.
+failures() {
+    awk '
+        function unesc(s) {
+            gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s)
+            gsub(/&#xD;/, "", s); gsub(/&#xA;/, " ", s); gsub(/&amp;/, "\\&", s); return s
+        }
+        /<UnitTestResult / {
+            name = ""; failed = ($0 ~ / outcome="Failed"/); shown = 0; inmsg = 0
+            if (match($0, /testName="[^"]*"/)) name = unesc(substr($0, RSTART + 10, RLENGTH - 11))
+        }
+        failed && !shown && !inmsg && /<Message>/ { inmsg = 1; n = 0; print "FAILED " name; sub(/.*<Message>/, "") }
+        inmsg {
+            line = $0; last = sub(/<\/Message>.*/, "", line)
+            if (n < 20) print "    " unesc(line)
+            n++
+            if (last) { inmsg = 0; shown = 1; if (n > 20) print "    ... (" n - 20 " more lines in the trx)" }
+        }
+        /<\/UnitTestResult>/ { if (failed && !shown) print "FAILED " name; failed = 0 }
+    ' "$1"
+}
+
+BEFORE=$(candidates | tr '\n' ' ')
+export GATEWAY_TEST_RUN_ID=$RUN_ID
+[ -z "$FILTER" ] || log "filter: $FILTER"
+
+index=0
 for proj in "${PROJECTS[@]}"; do
+    index=$((index + 1))
     name=$(basename "$proj" .csproj)
     trx="$name.trx"
     args=(test "$proj" --no-build -c Release --results-directory "$RESULTS"
           --logger "trx;LogFileName=$trx" --logger "console;verbosity=normal")
     [ -z "$FILTER" ] || args+=(--filter "$FILTER")
-    log "dotnet ${args[*]}"
+    log "[$index/${#PROJECTS[@]}] $name ..."
+    started=$SECONDS
     set +e
-    dotnet "${args[@]}"
-    rc=$?
+    # the full dotnet test output goes to the project's log; the console shows failures as they happen
+    dotnet "${args[@]}" 2>&1 | tee "$RESULTS/$name.log" | grep --line-buffered -E '^\s+Failed ' | sed -u 's/^\s*/test.sh:   /' >&2
+    rc=${PIPESTATUS[0]}
     set -e
     if [ ! -s "$RESULTS/$trx" ]; then
-        PROBLEMS+=("$name did not run (dotnet test exit $rc, no $trx)")
+        if grep -q 'No test matches the given testcase filter' "$RESULTS/$name.log"; then
+            log "[$index/${#PROJECTS[@]}] $name: no test matches the filter"
+            continue
+        fi
+        tail -n 20 "$RESULTS/$name.log" >&2
+        PROBLEMS+=("$name did not run (dotnet test exit $rc, no $trx; see $RESULTS/$name.log)")
+        continue
+    fi
+    f=$(( $(counter "$RESULTS/$trx" failed) + $(counter "$RESULTS/$trx" error) + $(counter "$RESULTS/$trx" timeout) + $(counter "$RESULTS/$trx" aborted) ))
+    sk=$(( $(counter "$RESULTS/$trx" total) - $(counter "$RESULTS/$trx" executed) ))
+    line="$(counter "$RESULTS/$trx" passed) passed, $f failed"
+    [ "$sk" -le 0 ] || line="$line, $sk skipped"
+    log "[$index/${#PROJECTS[@]}] $name: $line ($((SECONDS - started)) s)"
+    if [ "$f" -ne 0 ]; then
+        failures "$RESULTS/$trx" | sed 's/^/test.sh:   /' >&2
+        log "  (test output and logs: $RESULTS/$trx)"
     elif [ "$rc" -ne 0 ]; then
         # failed tests show in the counters; a non-zero exit without them
         # (test host crash, aborted run) must fail the run too
-        if ! grep -o '<Counters [^>]*>' "$RESULTS/$trx" | grep -Eq ' (failed|error|timeout|aborted)="[1-9]'; then
-            PROBLEMS+=("$name: dotnet test exit $rc without a failed test in $trx")
-        fi
+        tail -n 20 "$RESULTS/$name.log" >&2
+        PROBLEMS+=("$name: dotnet test exit $rc without a failed test in $trx (see $RESULTS/$name.log)")
     fi
 done
 
+check_leftovers
 finish

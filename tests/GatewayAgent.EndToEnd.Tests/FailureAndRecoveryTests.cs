@@ -1,4 +1,3 @@
-using GatewayAgent.Controller.Tests.Notification;
 using GatewayAgent.Lab;
 using MimeKit;
 

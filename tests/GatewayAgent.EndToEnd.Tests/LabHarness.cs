@@ -19,9 +19,9 @@ internal static class LabHarness
             DataDirectory = dataDirectory,
             Fresh = true,
             Plain = true,
-            HttpPort = FreeTcpPort(),
-            MqttPort = FreeTcpPort(),
-            SmtpPort = FreeTcpPort(),
+            HttpPort = FreePort.Next(),
+            MqttPort = FreePort.Next(),
+            SmtpPort = FreePort.Next(),
             SipBasePort = FreeRange(sites + 1),
             ProbeInterval = Interval,
             FastInterval = FastInterval,
@@ -55,13 +55,6 @@ internal static class LabHarness
     private static string Configuration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A first port such that it and the next <paramref name="count"/> - 1 are free for UDP and TCP now.</summary>
     internal static int FreeRange(int count)
     {
@@ -94,25 +87,7 @@ internal static class LabHarness
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 200 ms until it holds or <paramref name="within"/> passes.</summary>
-    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        T value;
-        while (true)
-        {
-            value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not happen within {within.TotalSeconds:F0} s; last seen: {value}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    /// <summary>Re-reads <paramref name="read"/> (another process's state: it cannot signal) until <paramref name="condition"/> holds or <paramref name="within"/> passes.</summary>
+    public static Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan within, string what) =>
+        Wait.PollAsync(read, condition, within, what);
 }

@@ -3,11 +3,15 @@ using GatewayAgent.Controller.Tests.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Controller.Tests.Api;
 
-/// <summary>The real controller host (Program) on a real SQLite file in a temp directory, with a fake clock.</summary>
+/// <summary>
+/// The real controller host (Program) on a real SQLite file in a temp directory, with a fake clock. Its log goes to
+/// <see cref="Logs"/>, not to the console (the prober's transport errors to unreachable test targets are expected).
+/// </summary>
 public sealed class ControllerApiFactory : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-operator-key-0123456789";
@@ -17,6 +21,8 @@ public sealed class ControllerApiFactory : WebApplicationFactory<Program>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.Zero));
 
     public RecordingMailComposer Composer { get; } = new();
+
+    public LogCapture Logs { get; } = new();
 
     public HttpClient CreateOperatorClient()
     {
@@ -30,20 +36,14 @@ public sealed class ControllerApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Controller:DataDirectory", DataDirectory);
         // Test hosts run in parallel: each embedded MQTT broker on its own free port, not the default 1883.
-        builder.UseSetting("Controller:Mqtt:Listen", $"127.0.0.1:{FreeTcpPort()}");
+        builder.UseSetting("Controller:Mqtt:Listen", $"127.0.0.1:{FreePort.Next()}");
         builder.UseSetting("Controller:Api:Keys:0", ApiKey);
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs.CreateProvider()));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IMailComposer>(Composer);
         });
-    }
-
-    internal static int FreeTcpPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     protected override void Dispose(bool disposing)

@@ -21,7 +21,7 @@ public partial class ControllerExecutableTests
         };
         start.ArgumentList.Add(ControllerDll);
         start.ArgumentList.Add($"--Controller:DataDirectory={dataDirectory}");
-        start.ArgumentList.Add($"--Controller:Mqtt:Listen=127.0.0.1:{Api.ControllerApiFactory.FreeTcpPort()}");
+        start.ArgumentList.Add($"--Controller:Mqtt:Listen=127.0.0.1:{FreePort.Next()}");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

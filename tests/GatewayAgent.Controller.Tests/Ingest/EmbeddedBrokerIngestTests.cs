@@ -66,7 +66,7 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
         Assert.Null(host.Status.Get("site-b"));
         Assert.False(host.FastProbing.TryTake(out _));
         Assert.Equal(3, host.Count("gateway.ingest.acl_violations:publish"));
-        Assert.Single(host.Logs.Entries, e => e.Id.Id == 6503);
+        Assert.Single(host.Logs.Records, e => e.Id.Id == 6503);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
         await host.WaitUntilAsync(() => host.Count("gateway.ingest.messages:telemetry") == 1, "the telemetry behind the stale will is ingested");
         Assert.True(host.Status.Get("site-a")!.Online);
         Assert.False(host.FastProbing.TryTake(out _));
-        Assert.Contains(host.Logs.Entries, e => e.Id.Id == 6512);
+        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6512);
     }
 
     [Fact]
@@ -199,7 +199,7 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
         await host.WaitUntilAsync(() => host.Count("gateway.ingest.messages:events") == 1, "the event is ingested");
         Assert.True(host.EventLog.Contains("n1"));
         Assert.False(host.FastProbing.TryTake(out _));
-        Assert.Contains(host.Logs.Entries, e => e.Id.Id == 6518);
+        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6518);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task The_controllers_socket_to_mosquitto_has_buffers_far_above_a_loopback_segment()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker);
 
         using var socket = ConnectedSocketTo(broker.Port);
@@ -57,7 +57,7 @@ public sealed class ExternalBrokerIngestTests
         const int PerSite = 10_000;
         const int Window = 1000;
         var settings = new Dictionary<string, string?> { ["Controller:Ingest:QueueCapacity"] = "100" };
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker, settings);
         await using var siteA = await SimulatedSite.ConnectAsync(broker.Port, "site-a", "pw-a");
         await using var siteB = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
@@ -113,7 +113,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task Birth_events_duplicates_and_the_will_are_ingested_through_mosquitto()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker);
         await using var relay = new TcpRelay(broker.Port);
         await using var site = await SimulatedSite.ConnectAsync(relay.Port, "site-a", "pw-a", bdSeq: 3);
@@ -141,7 +141,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task Mosquitto_drops_a_sites_publish_into_another_sites_tree()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker);
         await using var siteA = await SimulatedSite.ConnectAsync(broker.Port, "site-a", "pw-a");
 
@@ -166,7 +166,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task A_seq_gap_sends_a_rebirth_and_commands_are_answered_through_mosquitto()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker);
         await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
         await site.SubscribeAsync(Topics.CommandFilter("site-b"));
@@ -186,7 +186,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task Contract_state_is_retained_at_mosquitto_for_late_subscribers()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker);
         var state = new ContractState { ContractId = 42, ContractNumber = "0451234567", Detector = "normal", Forwarding = false, Ts = host.Clock.GetUtcNow() };
 
@@ -201,7 +201,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task Two_controllers_in_one_shared_group_split_the_stream()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var first = await StartControllerAsync(broker);
         await using var second = await StartControllerAsync(broker);
         await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-a", "pw-a");
@@ -221,7 +221,7 @@ public sealed class ExternalBrokerIngestTests
     [Fact]
     public async Task The_controller_reconnects_after_the_broker_restarts()
     {
-        await using var broker = await MosquittoBroker.StartAsync(Users);
+        await using var broker = await IngestBroker.StartAsync(Users);
         await using var host = await StartControllerAsync(broker);
 
         await broker.RestartAsync();
@@ -234,6 +234,6 @@ public sealed class ExternalBrokerIngestTests
         await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-b", "pw-b");
         await site.PublishEventAsync(SimulatedSite.Event("after-restart", 1, EventTypes.WanDown, host.Clock.GetUtcNow()));
         Assert.Equal((42L, EventTypes.WanDown), await host.FastProbing.NextAsync(Wait));
-        Assert.Contains(host.Logs.Entries, e => e.Id.Id == 6532);
+        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6532);
     }
 }

@@ -21,9 +21,9 @@ public sealed class IngestTestHost : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly MeterListener _listener = new();
-    private TaskCompletionSource _changed = NewPulse();
+    private readonly Changes _measured = new();
 
-    private IngestTestHost(IHost host, int port, InMemorySiteDirectory directory, InMemorySiteEventLog eventLog, RecordingFastProbing fastProbing, WaiterAwareClock clock, ListLoggerProvider logs)
+    private IngestTestHost(IHost host, int port, InMemorySiteDirectory directory, InMemorySiteEventLog eventLog, RecordingFastProbing fastProbing, WaiterAwareClock clock, LogCapture logs)
     {
         _host = host;
         Port = port;
@@ -48,7 +48,7 @@ public sealed class IngestTestHost : IAsyncDisposable
                 Counts[kind] = Counts.GetValueOrDefault(kind) + value;
             }
 
-            Interlocked.Exchange(ref _changed, NewPulse()).TrySetResult();
+            _measured.Notify();
         });
         _listener.Start();
     }
@@ -64,7 +64,7 @@ public sealed class IngestTestHost : IAsyncDisposable
 
     public WaiterAwareClock Clock { get; }
 
-    public ListLoggerProvider Logs { get; }
+    public LogCapture Logs { get; }
 
     /// <summary>Ingest counters by "instrument" or "instrument:first tag value", summed over the host's life.</summary>
     public Dictionary<string, long> Counts { get; } = [];
@@ -114,11 +114,11 @@ public sealed class IngestTestHost : IAsyncDisposable
         var eventLog = new InMemorySiteEventLog();
         var fastProbing = new RecordingFastProbing();
         var clock = new WaiterAwareClock(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
-        var logs = new ListLoggerProvider();
+        var logs = new LogCapture();
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs.CreateProvider()).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton<ISiteDirectory>(directory);
         builder.Services.AddSingleton<ISiteEventLog>(eventLog);
@@ -143,28 +143,8 @@ public sealed class IngestTestHost : IAsyncDisposable
     public Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => WaitUntilAsync([this], condition, what, timeout);
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking after every measurement of any of the hosts.</summary>
-    public static async Task WaitUntilAsync(IReadOnlyList<IngestTestHost> hosts, Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? Timeout);
-        while (true)
-        {
-            // Take the pulses before checking, so a measurement between the check and the wait is not missed.
-            var pulses = hosts.Select(h => Volatile.Read(ref h._changed).Task).ToArray();
-            if (condition())
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.WhenAny(pulses).WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Timed out waiting until {what}");
-            }
-        }
-    }
+    public static Task WaitUntilAsync(IReadOnlyList<IngestTestHost> hosts, Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Wait.UntilAsync(condition, [.. hosts.Select(h => h._measured)], what, timeout ?? Timeout);
 
     /// <summary>
     /// Until <paramref name="condition"/> holds: each time the host starts waiting on the clock (a timer is created),
@@ -177,7 +157,7 @@ public sealed class IngestTestHost : IAsyncDisposable
         while (true)
         {
             // Take the pulses before checking, so a measurement or timer between the check and the wait is not missed.
-            var measured = Volatile.Read(ref _changed).Task;
+            var measured = _measured.Next;
             var timer = Clock.NextTimerCreated;
             if (condition())
             {
@@ -202,8 +182,6 @@ public sealed class IngestTestHost : IAsyncDisposable
             }
         }
     }
-
-    private static TaskCompletionSource NewPulse() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async ValueTask DisposeAsync()
     {

@@ -18,7 +18,7 @@ internal sealed class DispatcherHarness : IDisposable
     {
         RelayPort = relayPort;
         configure?.Invoke(Mail);
-        _loggers = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        _loggers = LoggerFactory.Create(b => b.AddProvider(Logs.CreateProvider()).SetMinimumLevel(LogLevel.Trace));
         Relay = new SmtpRelayOptions
         {
             Host = "127.0.0.1",
@@ -38,7 +38,7 @@ internal sealed class DispatcherHarness : IDisposable
 
     public InMemoryOutboxStore Store { get; } = new();
 
-    public CapturingLoggerProvider Logs { get; } = new();
+    public LogCapture Logs { get; } = new();
 
     public MailOptions Mail { get; } = new() { MessageIdDomain = "controller1.example.jp" };
 

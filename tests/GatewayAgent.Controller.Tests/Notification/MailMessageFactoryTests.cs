@@ -46,9 +46,8 @@ public class MailMessageFactoryTests
     [Fact]
     public void Text_iso_2022_jp_cannot_carry_is_sent_in_utf8_rather_than_mangled()
     {
-        var logs = new CapturingLoggerProvider();
-        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs));
-        var factory = Factory("iso-2022-jp", loggers.CreateLogger<MailMessageFactory>());
+        var logs = new LogCapture();
+        var factory = Factory("iso-2022-jp", logs.CreateLogger<MailMessageFactory>());
         var composed = new ComposedMail(MailComposer.FailureSubject, "𠮷野家様\n");
 
         var parsed = MimeMessage.Load(new MemoryStream(Serialize(factory.Create(Row(composed)))));

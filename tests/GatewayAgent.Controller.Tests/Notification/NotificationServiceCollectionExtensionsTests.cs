@@ -2,6 +2,7 @@ using GatewayAgent.Controller.Notification;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -96,6 +97,7 @@ public sealed class NotificationServiceCollectionExtensionsTests : IDisposable
     private static IHost Host(InMemoryOutboxStore store, Dictionary<string, string?> settings)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders(); // expected start failures are asserted, not shown on the console
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton<IOutboxStore>(store);

@@ -53,8 +53,8 @@ public class OutboxLeaseTests(PostgresCluster cluster)
             Assert.Equal(Delivered, await ClaimOf(a, id));
         }
 
-        Assert.DoesNotContain(a.Logs.Entries, e => e.EventId is 6410 or 6411 or 6412);
-        Assert.DoesNotContain(b.Logs.Entries, e => e.EventId is 6410 or 6411 or 6412);
+        Assert.DoesNotContain(a.Logs.Records, e => e.Id.Id is 6410 or 6411 or 6412);
+        Assert.DoesNotContain(b.Logs.Records, e => e.Id.Id is 6410 or 6411 or 6412);
         Assert.Equal(0, await a.Store.CountPendingAsync(CancellationToken.None));
     }
 
@@ -150,7 +150,7 @@ public class OutboxLeaseTests(PostgresCluster cluster)
             // The heartbeat's only timer on the clock: its wait for the next renewal (one per step) is in place.
             await clock.WaitForTimersAsync(step, TimeSpan.FromSeconds(10));
             a.Time.Advance(lease / 3);
-            await a.Logs.WaitForAsync(6415, step, TimeSpan.FromSeconds(10)); // the heartbeat has written its renewal
+            await a.Logs.WaitForEventAsync(6415, step, TimeSpan.FromSeconds(10)); // the heartbeat has written its renewal
             Assert.True((await ClaimOf(a, id)).LeaseUntil > a.Time.GetUtcNow() + lease / 3, $"the claim was renewed at step {step}");
             Assert.Equal(0, await b.Dispatcher.DispatchDueAsync(CancellationToken.None));
         }

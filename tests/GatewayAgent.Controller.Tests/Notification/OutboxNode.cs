@@ -18,9 +18,9 @@ namespace GatewayAgent.Controller.Tests.Notification;
 internal sealed class OutboxNode : IAsyncDisposable
 {
     private readonly ControllerHarness _harness;
-    private readonly LogCapture _logs;
+    private readonly LogHolder _logs;
 
-    private OutboxNode(ControllerHarness harness, string id, LogCapture logs)
+    private OutboxNode(ControllerHarness harness, string id, LogHolder logs)
     {
         _harness = harness;
         _logs = logs;
@@ -30,7 +30,7 @@ internal sealed class OutboxNode : IAsyncDisposable
     public string Id { get; }
 
     /// <summary>The log lines of the current process (a new capture after <see cref="RestartAsync"/>).</summary>
-    public CapturingLoggerProvider Logs => _logs.Current;
+    public LogCapture Logs => _logs.Current;
 
     public FakeTimeProvider Time => _harness.Time;
 
@@ -47,7 +47,7 @@ internal sealed class OutboxNode : IAsyncDisposable
     public static async Task<OutboxNode> CreateAsync(
         string backend, PostgresCluster cluster, string id, int relayPort, IDictionary<string, string?>? mail = null, FakeTimeProvider? time = null)
     {
-        var logs = new LogCapture();
+        var logs = new LogHolder();
         var harness = await ControllerHarness.CreateAsync(
             backend, cluster, Settings(relayPort, mail), configure: services => Compose(services, id, logs), time: time);
         return new OutboxNode(harness, id, logs);
@@ -56,7 +56,7 @@ internal sealed class OutboxNode : IAsyncDisposable
     /// <summary>Another controller on the same database and clock as <paramref name="first"/>, with its own node id.</summary>
     public static async Task<OutboxNode> JoinAsync(OutboxNode first, PostgresCluster cluster, string id, int relayPort, IDictionary<string, string?>? mail = null)
     {
-        var logs = new LogCapture();
+        var logs = new LogHolder();
         var settings = Settings(relayPort, mail).Concat(first._harness.DatabaseSettings);
         var harness = await ControllerHarness.CreateAsync(
             Backends.Sqlite, cluster, settings, configure: services => Compose(services, id, logs), time: first.Time);
@@ -66,7 +66,7 @@ internal sealed class OutboxNode : IAsyncDisposable
     /// <summary>A new process of this node: every in-memory object (the dispatcher included) built again, same database and id.</summary>
     public async Task RestartAsync()
     {
-        _logs.Current = new CapturingLoggerProvider();
+        _logs.Current = new LogCapture();
         await _harness.RestartAsync();
     }
 
@@ -120,17 +120,17 @@ internal sealed class OutboxNode : IAsyncDisposable
         return settings;
     }
 
-    private static void Compose(IServiceCollection services, string id, LogCapture logs)
+    private static void Compose(IServiceCollection services, string id, LogHolder logs)
     {
         services.AddNotification();
         services.AddSingleton(new ControllerNode(Options.Create(new ControllerMqttOptions { ClientId = id })));
-        services.AddSingleton<ILoggerProvider>(_ => logs.Current);
+        services.AddSingleton<ILoggerProvider>(_ => logs.Current.CreateProvider());
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug)); // 6415: the heartbeat's renewals
     }
 
     /// <summary>The capture of the node's current process; each container built after a restart takes the new one.</summary>
-    private sealed class LogCapture
+    private sealed class LogHolder
     {
-        public CapturingLoggerProvider Current { get; set; } = new();
+        public LogCapture Current { get; set; } = new();
     }
 }

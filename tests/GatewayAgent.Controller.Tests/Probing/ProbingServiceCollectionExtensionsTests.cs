@@ -3,6 +3,7 @@ using GatewayAgent.Controller.Tests.Probing.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Tests.Probing;
@@ -15,6 +16,7 @@ public sealed class ProbingServiceCollectionExtensionsTests
     private static IHost BuildHost(Dictionary<string, string?> settings, IProbeTargetSource targets, IProbeOutcomeSink sink)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders(); // expected start failures are asserted, not shown on the console
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(targets);
         builder.Services.AddSingleton(sink);

@@ -29,7 +29,7 @@ public sealed class HostStartupErrorTests : IDisposable
         HostExecutables.RunAsync(HostExecutables.Controller,
         [
             $"--Controller:Urls=http://127.0.0.1:{httpPort}",
-            $"--Controller:Mqtt:Listen=127.0.0.1:{LabHarness.FreeTcpPort()}",
+            $"--Controller:Mqtt:Listen=127.0.0.1:{FreePort.Next()}",
             $"--Controller:DataDirectory={Path.Combine(_work.FullName, "controller")}",
             .. settings,
         ], _work.FullName, Bound);
@@ -72,7 +72,7 @@ public sealed class HostStartupErrorTests : IDisposable
     [InlineData("--Controller:Probing:Interval=00:00:00", "Controller:Probing:Interval")]
     public async Task Controller_InvalidOption_Exits2_WithOneLineNamingTheKey(string setting, string key)
     {
-        var run = await ControllerAsync(LabHarness.FreeTcpPort(), setting);
+        var run = await ControllerAsync(FreePort.Next(), setting);
 
         AssertOneLine(run, 2, "gateway-controller: invalid configuration: ", key);
         Assert.False(Directory.Exists(Path.Combine(_work.FullName, "controller")), "an invalid option must stop the controller before it creates its store");
@@ -97,7 +97,7 @@ public sealed class HostStartupErrorTests : IDisposable
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
-        var run = await ControllerAsync(LabHarness.FreeTcpPort(), $"--Controller:Mqtt:Listen=127.0.0.1:{port}");
+        var run = await ControllerAsync(FreePort.Next(), $"--Controller:Mqtt:Listen=127.0.0.1:{port}");
 
         AssertOneLine(run, 1, "gateway-controller: cannot start: ", $"127.0.0.1:{port}");
     }

@@ -66,8 +66,8 @@ public sealed partial class LabSignalTests : IDisposable
         string[] arguments =
         [
             HostExecutables.Lab, "--sites", "1", "--data", Path.Combine(_work.FullName, "lab"), "--fresh", "--plain",
-            "--http-port", Port(LabHarness.FreeTcpPort()), "--mqtt-port", Port(LabHarness.FreeTcpPort()),
-            "--smtp-port", Port(LabHarness.FreeTcpPort()), "--sip-base-port", Port(LabHarness.FreeRange(2)),
+            "--http-port", Port(FreePort.Next()), "--mqtt-port", Port(FreePort.Next()),
+            "--smtp-port", Port(FreePort.Next()), "--sip-base-port", Port(LabHarness.FreeRange(2)),
         ];
         foreach (var argument in arguments)
         {

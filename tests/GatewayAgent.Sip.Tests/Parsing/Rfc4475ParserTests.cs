@@ -1,4 +1,3 @@
-using GatewayAgent.Testing;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
 

@@ -1,11 +1,12 @@
 using System.Net;
+using System.Text;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Tests.Support;
 
-/// <summary>Builds incoming messages from SIP text, as the transport would hand them up.</summary>
+/// <summary>SIP text for tests: requests and responses, and incoming messages as the transport would hand them up.</summary>
 public static class TestMessages
 {
     public static readonly SipTarget UdpPeer = new(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5062));
@@ -34,4 +35,24 @@ public static class TestMessages
         var response = request.CreateResponse(code, null, toTag);
         return response.ToString();
     }
+
+    /// <summary>A well-formed OPTIONS (CRLF line ends, Content-Length of the optional text body).</summary>
+    public static string OptionsRequest(string via, string callId = "a84b4c76e66710", string? body = null)
+    {
+        var content = body ?? "";
+        return "OPTIONS sip:gateway@192.0.2.10 SIP/2.0\r\n" +
+            $"Via: {via}\r\n" +
+            "Max-Forwards: 70\r\n" +
+            "To: <sip:gateway@192.0.2.10>\r\n" +
+            "From: <sip:alice@example.com>;tag=1928301774\r\n" +
+            $"Call-ID: {callId}\r\n" +
+            "CSeq: 63104 OPTIONS\r\n" +
+            (body is null ? "" : "Content-Type: text/plain\r\n") +
+            $"Content-Length: {Encoding.UTF8.GetByteCount(content)}\r\n" +
+            "\r\n" +
+            content;
+    }
+
+    public static byte[] OptionsRequestBytes(string via, string callId = "a84b4c76e66710", string? body = null) =>
+        Encoding.UTF8.GetBytes(OptionsRequest(via, callId, body));
 }

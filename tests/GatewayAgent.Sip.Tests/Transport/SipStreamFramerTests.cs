@@ -1,6 +1,7 @@
 using System.Text;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
@@ -16,7 +17,7 @@ public sealed class SipStreamFramerTests
     [MemberData(nameof(ChunkSizes))]
     public void Append_OneMessageWithBody_FramesItWhole(int chunk)
     {
-        var message = TestMessages.OptionsBytes(Via, body: "hello\r\n\r\nworld");
+        var message = TestMessages.OptionsRequestBytes(Via, body: "hello\r\n\r\nworld");
 
         var (messages, pings, error) = Feed(new SipStreamFramer(65535), message, chunk);
 
@@ -29,11 +30,11 @@ public sealed class SipStreamFramerTests
     [MemberData(nameof(ChunkSizes))]
     public void Append_SeveralMessagesInOneStream_FramesEachInOrder(int chunk)
     {
-        var first = TestMessages.Options(Via, "call-1", body: "v=0\r\n");
-        var compact = TestMessages.Options(Via, "call-2", body: "abc").Replace("Content-Length: 3", "l: 3", StringComparison.Ordinal);
-        var lowerCase = TestMessages.Options(Via, "call-3", body: "12345").Replace("Content-Length:", "content-LENGTH :", StringComparison.Ordinal);
-        var noLength = TestMessages.Options(Via, "call-4").Replace("Content-Length: 0\r\n", "", StringComparison.Ordinal);
-        var last = TestMessages.Options(Via, "call-5");
+        var first = TestMessages.OptionsRequest(Via, "call-1", body: "v=0\r\n");
+        var compact = TestMessages.OptionsRequest(Via, "call-2", body: "abc").Replace("Content-Length: 3", "l: 3", StringComparison.Ordinal);
+        var lowerCase = TestMessages.OptionsRequest(Via, "call-3", body: "12345").Replace("Content-Length:", "content-LENGTH :", StringComparison.Ordinal);
+        var noLength = TestMessages.OptionsRequest(Via, "call-4").Replace("Content-Length: 0\r\n", "", StringComparison.Ordinal);
+        var last = TestMessages.OptionsRequest(Via, "call-5");
         string[] expected = [first, compact, lowerCase, noLength, last];
 
         var (messages, _, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes(string.Concat(expected)), chunk);
@@ -46,7 +47,7 @@ public sealed class SipStreamFramerTests
     [MemberData(nameof(ChunkSizes))]
     public void Append_FramedMessages_ParseAsValid(int chunk)
     {
-        var stream = Encoding.UTF8.GetBytes(TestMessages.Options(Via, "call-1", body: "x") + TestMessages.Options(Via, "call-2"));
+        var stream = Encoding.UTF8.GetBytes(TestMessages.OptionsRequest(Via, "call-1", body: "x") + TestMessages.OptionsRequest(Via, "call-2"));
 
         var (messages, _, _) = Feed(new SipStreamFramer(65535), stream, chunk);
 
@@ -58,7 +59,7 @@ public sealed class SipStreamFramerTests
     [MemberData(nameof(ChunkSizes))]
     public void Append_DoubleCrlfBetweenMessages_IsAPingAndIsSkipped(int chunk)
     {
-        var message = TestMessages.Options(Via);
+        var message = TestMessages.OptionsRequest(Via);
         var stream = Encoding.UTF8.GetBytes("\r\n\r\n" + message + "\r\n\r\n\r\n\r\n" + message);
 
         var (messages, pings, error) = Feed(new SipStreamFramer(65535), stream, chunk);
@@ -72,7 +73,7 @@ public sealed class SipStreamFramerTests
     [MemberData(nameof(ChunkSizes))]
     public void Append_SingleCrlf_IsAPongThatNeedsNoAnswer(int chunk)
     {
-        var message = TestMessages.Options(Via);
+        var message = TestMessages.OptionsRequest(Via);
 
         var (messages, pings, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes("\r\n" + message + "\r\n"), chunk);
 
@@ -96,7 +97,7 @@ public sealed class SipStreamFramerTests
     [Fact]
     public void Append_IncompleteMessage_IsHeldUntilTheRestArrives()
     {
-        var message = TestMessages.OptionsBytes(Via, body: "0123456789");
+        var message = TestMessages.OptionsRequestBytes(Via, body: "0123456789");
         var framer = new SipStreamFramer(65535);
         var messages = new List<byte[]>();
 
@@ -115,9 +116,9 @@ public sealed class SipStreamFramerTests
     [InlineData("Content-Length: 0007")]
     public void Append_ContentLengthWithLwsOrFolding_IsRead(string header)
     {
-        var text = TestMessages.Options(Via, body: "payload").Replace("Content-Length: 7", header, StringComparison.Ordinal);
+        var text = TestMessages.OptionsRequest(Via, body: "payload").Replace("Content-Length: 7", header, StringComparison.Ordinal);
 
-        var (messages, _, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes(text + TestMessages.Options(Via)), 1);
+        var (messages, _, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes(text + TestMessages.OptionsRequest(Via)), 1);
 
         Assert.Null(error);
         Assert.Equal(2, messages.Count);
@@ -127,7 +128,7 @@ public sealed class SipStreamFramerTests
     [Fact]
     public void Append_BareLfLineEnds_AreFramedLikeTheParserReadsThem()
     {
-        var text = TestMessages.Options(Via, body: "abc").Replace("\r\n", "\n", StringComparison.Ordinal);
+        var text = TestMessages.OptionsRequest(Via, body: "abc").Replace("\r\n", "\n", StringComparison.Ordinal);
 
         var (messages, _, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes(text + text), 3);
 
@@ -138,7 +139,7 @@ public sealed class SipStreamFramerTests
     [Fact]
     public void Append_RepeatedEqualContentLength_IsAccepted()
     {
-        var text = TestMessages.Options(Via, body: "abc").Replace("Content-Length: 3", "Content-Length: 3\r\nl: 3", StringComparison.Ordinal);
+        var text = TestMessages.OptionsRequest(Via, body: "abc").Replace("Content-Length: 3", "Content-Length: 3\r\nl: 3", StringComparison.Ordinal);
 
         var (messages, _, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes(text), 7);
 
@@ -155,8 +156,8 @@ public sealed class SipStreamFramerTests
     [InlineData("Content-Length: 0\r\nContent-Length: 5", "conflicting Content-Length")]
     public void Append_UnreadableContentLength_IsAFramingError(string header, string expected)
     {
-        var good = TestMessages.Options(Via, "good");
-        var bad = TestMessages.Options(Via, "bad").Replace("Content-Length: 0", header, StringComparison.Ordinal);
+        var good = TestMessages.OptionsRequest(Via, "good");
+        var bad = TestMessages.OptionsRequest(Via, "bad").Replace("Content-Length: 0", header, StringComparison.Ordinal);
 
         var (messages, _, error) = Feed(new SipStreamFramer(65535), Encoding.UTF8.GetBytes(good + bad), 4096);
 
@@ -181,7 +182,7 @@ public sealed class SipStreamFramerTests
     [Fact]
     public void Append_ContentLengthBeyondTheLimit_FailsBeforeTheBodyArrives()
     {
-        var headers = TestMessages.Options(Via).Replace("Content-Length: 0", "Content-Length: 70000", StringComparison.Ordinal);
+        var headers = TestMessages.OptionsRequest(Via).Replace("Content-Length: 0", "Content-Length: 70000", StringComparison.Ordinal);
         var framer = new SipStreamFramer(65535);
 
         var result = framer.Append(Encoding.UTF8.GetBytes(headers), new List<byte[]>());
@@ -195,10 +196,10 @@ public sealed class SipStreamFramerTests
     [InlineData(1, false)]
     public void Append_MessageOfExactlyTheLimit_IsAcceptedAndOneMoreByteIsNot(int extra, bool accepted)
     {
-        var headerLength = TestMessages.OptionsBytes(Via, body: "").Length;
+        var headerLength = TestMessages.OptionsRequestBytes(Via, body: "").Length;
         var max = 2048;
         var bodyLength = max + extra - headerLength - 3; // "0" becomes a 4-digit length
-        var message = TestMessages.OptionsBytes(Via, body: new string('b', bodyLength));
+        var message = TestMessages.OptionsRequestBytes(Via, body: new string('b', bodyLength));
         Assert.Equal(max + extra, message.Length);
 
         var (messages, _, error) = Feed(new SipStreamFramer(max), message, 1);
@@ -212,10 +213,10 @@ public sealed class SipStreamFramerTests
     {
         var framer = new SipStreamFramer(65535);
         var messages = new List<byte[]>();
-        var bad = TestMessages.Options(Via).Replace("Content-Length: 0", "Content-Length: x", StringComparison.Ordinal);
+        var bad = TestMessages.OptionsRequest(Via).Replace("Content-Length: 0", "Content-Length: x", StringComparison.Ordinal);
         var first = framer.Append(Encoding.UTF8.GetBytes(bad), messages);
 
-        var again = framer.Append(TestMessages.OptionsBytes(Via), messages);
+        var again = framer.Append(TestMessages.OptionsRequestBytes(Via), messages);
 
         Assert.True(first.IsError);
         Assert.Equal(first.Error, again.Error);
@@ -226,7 +227,7 @@ public sealed class SipStreamFramerTests
     [Fact]
     public void Append_ManyMessagesThroughASmallLimit_ReusesTheBuffer()
     {
-        var message = TestMessages.OptionsBytes(Via, body: new string('z', 300));
+        var message = TestMessages.OptionsRequestBytes(Via, body: new string('z', 300));
         var stream = Enumerable.Repeat(message, 50).SelectMany(m => m).ToArray();
 
         var (messages, _, error) = Feed(new SipStreamFramer(1024), stream, 700);

@@ -4,6 +4,7 @@ using System.Text;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GatewayAgent.Sip.Tests.Transport;
@@ -21,7 +22,7 @@ public sealed class SipTransportLayerTcpTests
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
         var clientEndPoint = (IPEndPoint)client.Client.LocalEndPoint!;
 
-        var both = Encoding.UTF8.GetBytes(TestMessages.Options(TcpVia, "one", body: "first body") + TestMessages.Options(TcpVia, "two"));
+        var both = Encoding.UTF8.GetBytes(TestMessages.OptionsRequest(TcpVia, "one", body: "first body") + TestMessages.OptionsRequest(TcpVia, "two"));
         await client.GetStream().WriteAsync(both);
         var first = await handler.NextAsync();
         var second = await handler.NextAsync();
@@ -42,7 +43,7 @@ public sealed class SipTransportLayerTcpTests
         await using var layer = await TestLayers.StartAsync(handler, ["tcp:127.0.0.1:0"]);
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
         var stream = client.GetStream();
-        var message = TestMessages.OptionsBytes(TcpVia, "split", body: "a body\r\n\r\nwith a blank line");
+        var message = TestMessages.OptionsRequestBytes(TcpVia, "split", body: "a body\r\n\r\nwith a blank line");
 
         for (var i = 0; i < message.Length; i += 7)
         {
@@ -65,7 +66,7 @@ public sealed class SipTransportLayerTcpTests
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
         var stream = client.GetStream();
 
-        await stream.WriteAsync(TestMessages.OptionsBytes(TcpVia, "answer-me"));
+        await stream.WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "answer-me"));
         var request = await handler.NextAsync();
         var target = ResponseRouting.GetResponseTarget(request);
         await layer.SendAsync(TestLayers.OkTo(request.Message!), target);
@@ -87,7 +88,7 @@ public sealed class SipTransportLayerTcpTests
         await using var serverLayer = await TestLayers.StartAsync(serverHandler, ["tcp:127.0.0.1:0"]);
         var server = new SipTarget(SipTransportKind.Tcp, serverLayer.Bound(SipTransportKind.Tcp));
         var local = clientLayer.GetLocalEndPoint(server);
-        var request = SipParser.Parse(TestMessages.Options($"SIP/2.0/TCP {local};branch=z9hG4bKout")).Message!;
+        var request = SipParser.Parse(TestMessages.OptionsRequest($"SIP/2.0/TCP {local};branch=z9hG4bKout")).Message!;
 
         await clientLayer.SendAsync(request, server);
         var received = await serverHandler.NextAsync();
@@ -113,7 +114,7 @@ public sealed class SipTransportLayerTcpTests
         var server = new SipTarget(SipTransportKind.Tcp, serverLayer.Bound(SipTransportKind.Tcp));
 
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            clientLayer.SendAsync(SipParser.Parse(TestMessages.Options("SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK" + i, "c" + i)).Message!, server).AsTask()));
+            clientLayer.SendAsync(SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK" + i, "c" + i)).Message!, server).AsTask()));
         var callIds = new List<string>();
         for (var i = 0; i < 10; i++)
         {
@@ -129,8 +130,8 @@ public sealed class SipTransportLayerTcpTests
     public async Task Send_ToAPortNobodyListensOn_ThrowsSipTransportException()
     {
         await using var layer = await TestLayers.StartAsync(new RecordingHandler(), ["tcp:127.0.0.1:0"]);
-        var nowhere = new SipTarget(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, TestLayers.FreeTcpPort(IPAddress.Loopback)));
-        var request = SipParser.Parse(TestMessages.Options("SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK1")).Message!;
+        var nowhere = new SipTarget(SipTransportKind.Tcp, new IPEndPoint(IPAddress.Loopback, FreePort.Next()));
+        var request = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/TCP 127.0.0.1;branch=z9hG4bK1")).Message!;
 
         var ex = await Assert.ThrowsAsync<SipTransportException>(() => layer.SendAsync(request, nowhere).AsTask());
 
@@ -151,7 +152,7 @@ public sealed class SipTransportLayerTcpTests
         var pong = new byte[2];
         using var timeout = new CancellationTokenSource(TestLayers.Timeout);
         await stream.ReadExactlyAsync(pong, timeout.Token);
-        await stream.WriteAsync(TestMessages.OptionsBytes(TcpVia, "after-ping"));
+        await stream.WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "after-ping"));
 
         Assert.Equal("\r\n"u8.ToArray(), pong);
         Assert.Equal("after-ping", (await handler.NextAsync()).Message!.CallId);
@@ -165,9 +166,9 @@ public sealed class SipTransportLayerTcpTests
         await using var layer = await TestLayers.StartAsync(handler, ["tcp:127.0.0.1:0"]);
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
         var stream = client.GetStream();
-        var bad = TestMessages.Options(TcpVia, "bad").Replace("Content-Length: 0", "Content-Length: lots", StringComparison.Ordinal);
+        var bad = TestMessages.OptionsRequest(TcpVia, "bad").Replace("Content-Length: 0", "Content-Length: lots", StringComparison.Ordinal);
 
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(TestMessages.Options(TcpVia, "good") + bad));
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(TestMessages.OptionsRequest(TcpVia, "good") + bad));
         var good = await handler.NextAsync();
         await stream.AssertClosedByPeerAsync();
 
@@ -184,7 +185,7 @@ public sealed class SipTransportLayerTcpTests
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
         var stream = client.GetStream();
 
-        await stream.WriteAsync(TestMessages.OptionsBytes(TcpVia, "huge", new string('x', 4000)));
+        await stream.WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "huge", new string('x', 4000)));
         await stream.AssertClosedByPeerAsync();
 
         Assert.Equal(1, layer.Statistics.FramingErrors);
@@ -200,11 +201,11 @@ public sealed class SipTransportLayerTcpTests
         await using var layer = await TestLayers.StartAsync(handler, ["tcp:127.0.0.1:0"], options, time);
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
         var stream = client.GetStream();
-        await stream.WriteAsync(TestMessages.OptionsBytes(TcpVia, "hello"));
+        await stream.WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "hello"));
         await handler.NextAsync();
 
         time.Advance(TimeSpan.FromMinutes(4));
-        await stream.WriteAsync(TestMessages.OptionsBytes(TcpVia, "still-here"));
+        await stream.WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "still-here"));
         await handler.NextAsync();
         time.Advance(TimeSpan.FromMinutes(4));
         var openAfterEightMinutesWithTraffic = layer.Statistics.TcpConnectionsOpen;
@@ -222,12 +223,12 @@ public sealed class SipTransportLayerTcpTests
         await using var layer = await TestLayers.StartAsync(handler, ["tcp:127.0.0.1:0"], new SipTransportOptions { MaxTcpConnections = 1 });
         var server = layer.Bound(SipTransportKind.Tcp);
         using var first = await ConnectAsync(server);
-        await first.GetStream().WriteAsync(TestMessages.OptionsBytes(TcpVia, "first"));
+        await first.GetStream().WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "first"));
         await handler.NextAsync();
 
         using var second = await ConnectAsync(server);
         await second.GetStream().AssertClosedByPeerAsync();
-        await first.GetStream().WriteAsync(TestMessages.OptionsBytes(TcpVia, "first-again"));
+        await first.GetStream().WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "first-again"));
 
         Assert.Equal("first-again", (await handler.NextAsync()).Message!.CallId);
         Assert.Equal(1, layer.Statistics.TcpConnectionsRejected);
@@ -240,7 +241,7 @@ public sealed class SipTransportLayerTcpTests
         var handler = new RecordingHandler();
         await using var layer = await TestLayers.StartAsync(handler, ["tcp:127.0.0.1:0"]);
         var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp));
-        await client.GetStream().WriteAsync(TestMessages.OptionsBytes(TcpVia, "bye"));
+        await client.GetStream().WriteAsync(TestMessages.OptionsRequestBytes(TcpVia, "bye"));
         var request = await handler.NextAsync();
 
         client.Dispose();
@@ -266,7 +267,7 @@ public sealed class SipTransportLayerTcpTests
         using var client = await ConnectAsync(layer.Bound(SipTransportKind.Tcp, AddressFamily.InterNetworkV6));
         var stream = client.GetStream();
 
-        await stream.WriteAsync(TestMessages.OptionsBytes("SIP/2.0/TCP [2001:db8::1];branch=z9hG4bK6;rport", "v6"));
+        await stream.WriteAsync(TestMessages.OptionsRequestBytes("SIP/2.0/TCP [2001:db8::1];branch=z9hG4bK6;rport", "v6"));
         var request = await handler.NextAsync();
         await layer.SendAsync(TestLayers.OkTo(request.Message!), ResponseRouting.GetResponseTarget(request));
         var response = await stream.ReadMessageAsync(new SipStreamFramer(65535), new Queue<byte[]>());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ public sealed class SipTransportLayerTests
         using var squatter = TestLayers.UdpPeer(IPAddress.Loopback);
         var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
         var layer = new SipTransportLayer(Options.Create(new SipTransportOptions()), TimeProvider.System, NullLogger<SipTransportLayer>.Instance);
-        var tcpPort = TestLayers.FreeTcpPort(IPAddress.Loopback);
+        var tcpPort = FreePort.Next();
 
         var ex = await Assert.ThrowsAsync<SipTransportException>(() => layer.StartAsync(
             [SipListenAddress.Parse($"tcp:127.0.0.1:{tcpPort}"), SipListenAddress.Parse($"udp:127.0.0.1:{taken}")],
@@ -72,7 +73,7 @@ public sealed class SipTransportLayerTests
     public async Task SendAsync_NotRunning_ThrowsSipTransportException()
     {
         var layer = new SipTransportLayer(Options.Create(new SipTransportOptions()), TimeProvider.System, NullLogger<SipTransportLayer>.Instance);
-        var message = SipParser.Parse(TestMessages.Options("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")).Message!;
+        var message = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")).Message!;
 
         await Assert.ThrowsAsync<SipTransportException>(() =>
             layer.SendAsync(message, new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, 5060))).AsTask());
@@ -83,7 +84,7 @@ public sealed class SipTransportLayerTests
     {
         await using var layer = await TestLayers.StartAsync(new RecordingHandler(), ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 1024 });
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
-        var message = SipParser.Parse(TestMessages.Options("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', 2000))).Message!;
+        var message = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', 2000))).Message!;
 
         var ex = await Assert.ThrowsAsync<SipTransportException>(() =>
             layer.SendAsync(message, new SipTarget(SipTransportKind.Udp, (IPEndPoint)peer.LocalEndPoint!)).AsTask());

@@ -4,6 +4,7 @@ using System.Text;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Parsing;
 using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
@@ -18,7 +19,7 @@ public sealed class SipTransportLayerUdpTests
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
         var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
 
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bK776asdhds"), layer.Bound(SipTransportKind.Udp));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 192.0.2.1:5060;rport;branch=z9hG4bK776asdhds"), layer.Bound(SipTransportKind.Udp));
         var incoming = await handler.NextAsync();
 
         Assert.Equal(SipParseStatus.Valid, incoming.Parse.Status);
@@ -39,7 +40,7 @@ public sealed class SipTransportLayerUdpTests
         var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
 
         // The sent-by names a port nobody listens on: only rport gets the response back through a NAT.
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKnashds8;rport"), layer.Bound(SipTransportKind.Udp));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKnashds8;rport"), layer.Bound(SipTransportKind.Udp));
         var request = await handler.NextAsync();
         var target = ResponseRouting.GetResponseTarget(request);
         await layer.SendAsync(TestLayers.OkTo(request.Message!), target);
@@ -56,19 +57,20 @@ public sealed class SipTransportLayerUdpTests
     public async Task OversizedDatagram_IsDroppedLoggedAndCounted_AndTheNextMessageArrives()
     {
         var handler = new RecordingHandler();
-        var logger = new CapturingLogger<SipTransportLayer>();
+        var logs = new LogCapture();
+        var logger = logs.CreateLogger<SipTransportLayer>();
         await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 2048 }, logger: logger);
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
         var server = layer.Bound(SipTransportKind.Udp);
 
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKbig", "too-big", new string('x', 3000)), server);
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKsmall", "small"), server);
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKbig", "too-big", new string('x', 3000)), server);
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKsmall", "small"), server);
         var incoming = await handler.NextAsync();
 
         Assert.Equal("small", incoming.Message!.CallId);
         Assert.Equal(1, layer.Statistics.OversizedDropped);
         Assert.Equal(1, layer.Statistics.MessagesReceived);
-        Assert.True(logger.Has(1002), "the drop was not logged");
+        Assert.True(logs.Has(1002), "the drop was not logged");
     }
 
     [Fact]
@@ -77,8 +79,8 @@ public sealed class SipTransportLayerUdpTests
         var handler = new RecordingHandler();
         await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 2048 });
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
-        var padding = 2048 - TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: "").Length - 3;
-        var datagram = TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', padding));
+        var padding = 2048 - TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: "").Length - 3;
+        var datagram = TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', padding));
         Assert.Equal(2048, datagram.Length);
 
         await peer.SendToAsync(datagram, layer.Bound(SipTransportKind.Udp));
@@ -98,7 +100,7 @@ public sealed class SipTransportLayerUdpTests
 
         await peer.SendToAsync("GET / HTTP/1.1 this is not sip"u8.ToArray(), server);
         await peer.SendToAsync(new byte[] { 0xff, 0xfe, 0x00, 0x13, 0x37 }, server);
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKok", "after-garbage"), server);
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKok", "after-garbage"), server);
         var incoming = await handler.NextAsync();
 
         Assert.Equal("after-garbage", incoming.Message!.CallId);
@@ -112,7 +114,7 @@ public sealed class SipTransportLayerUdpTests
         var handler = new RecordingHandler();
         await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"]);
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
-        var noCallId = TestMessages.Options("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKbad;rport").Replace("Call-ID: a84b4c76e66710\r\n", "", StringComparison.Ordinal);
+        var noCallId = TestMessages.OptionsRequest("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKbad;rport").Replace("Call-ID: a84b4c76e66710\r\n", "", StringComparison.Ordinal);
 
         await peer.SendToAsync(Encoding.UTF8.GetBytes(noCallId), layer.Bound(SipTransportKind.Udp));
         var incoming = await handler.NextAsync();
@@ -129,7 +131,7 @@ public sealed class SipTransportLayerUdpTests
         var handler = new RecordingHandler();
         await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"]);
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
-        var request = SipParser.Parse(TestMessages.Options("SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bKother")).Message!;
+        var request = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/UDP 203.0.113.9:5060;branch=z9hG4bKother")).Message!;
 
         await peer.SendToAsync(TestLayers.OkTo(request).ToBytes(), layer.Bound(SipTransportKind.Udp));
         var incoming = await handler.NextAsync();
@@ -145,18 +147,19 @@ public sealed class SipTransportLayerUdpTests
         {
             After = m => throw new InvalidOperationException("handler bug for " + m.Message!.CallId),
         };
-        var logger = new CapturingLogger<SipTransportLayer>();
+        var logs = new LogCapture();
+        var logger = logs.CreateLogger<SipTransportLayer>();
         await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], logger: logger);
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
         var server = layer.Bound(SipTransportKind.Udp);
 
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", "first"), server);
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", "first"), server);
         await handler.NextAsync();
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK2", "second"), server);
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK2", "second"), server);
         var second = await handler.NextAsync();
 
         Assert.Equal("second", second.Message!.CallId);
-        Assert.True(logger.Has(1004), "the handler failure was not logged");
+        Assert.True(logs.Has(1004), "the handler failure was not logged");
     }
 
     [Fact]
@@ -168,7 +171,7 @@ public sealed class SipTransportLayerUdpTests
         var server = layer.Bound(SipTransportKind.Udp);
 
         await peer.SendToAsync("\r\n\r\n"u8.ToArray(), server);
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", "real"), server);
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", "real"), server);
         var incoming = await handler.NextAsync();
 
         Assert.Equal("real", incoming.Message!.CallId);
@@ -191,10 +194,10 @@ public sealed class SipTransportLayerUdpTests
             closedPort = ((IPEndPoint)gone.LocalEndPoint!).Port;
         }
 
-        var request = SipParser.Parse(TestMessages.Options("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")).Message!;
+        var request = SipParser.Parse(TestMessages.OptionsRequest("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")).Message!;
         await layer.SendAsync(request, new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, closedPort)));
         await layer.SendAsync(request, new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, closedPort)));
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK2", "still-alive"), layer.Bound(SipTransportKind.Udp));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK2", "still-alive"), layer.Bound(SipTransportKind.Udp));
 
         Assert.Equal("still-alive", (await handler.NextAsync()).Message!.CallId);
     }
@@ -207,7 +210,7 @@ public sealed class SipTransportLayerUdpTests
         using var peer = TestLayers.UdpPeer(IPAddress.IPv6Loopback);
         var peerEndPoint = (IPEndPoint)peer.LocalEndPoint!;
 
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK6;rport"), layer.Bound(SipTransportKind.Udp, AddressFamily.InterNetworkV6));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK6;rport"), layer.Bound(SipTransportKind.Udp, AddressFamily.InterNetworkV6));
         var request = await handler.NextAsync();
         await layer.SendAsync(TestLayers.OkTo(request.Message!), ResponseRouting.GetResponseTarget(request));
         var (response, _) = await peer.ReceiveAsync();
@@ -226,7 +229,7 @@ public sealed class SipTransportLayerUdpTests
 
         await using var v6 = await TestLayers.StartAsync(handler, [$"udp:[::]:{port}"]);
         using var peer = TestLayers.UdpPeer(IPAddress.IPv6Loopback);
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP [::1];branch=z9hG4bK1", "over-v6"), new IPEndPoint(IPAddress.IPv6Loopback, port));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP [::1];branch=z9hG4bK1", "over-v6"), new IPEndPoint(IPAddress.IPv6Loopback, port));
 
         Assert.Equal("over-v6", (await handler.NextAsync()).Message!.CallId);
         Assert.Equal(0, v4.Statistics.MessagesReceived);

@@ -1,5 +1,6 @@
 using System.Net;
 using GatewayAgent.Sip.Transport;
+using GatewayAgent.Sip.Tests.Support;
 
 namespace GatewayAgent.Sip.Tests.Transport;
 
@@ -23,11 +24,11 @@ public sealed class SourceAdmissionTests
         await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], admission: admission);
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
 
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-a1;rport"), layer.Bound(SipTransportKind.Udp));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-a1;rport"), layer.Bound(SipTransportKind.Udp));
         await handler.NextAsync();
         await peer.SendToAsync("not sip at all"u8.ToArray(), layer.Bound(SipTransportKind.Udp));
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-a2;rport"), layer.Bound(SipTransportKind.Udp));
-        await peer.SendToAsync(TestMessages.OptionsBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-a3;rport"), layer.Bound(SipTransportKind.Udp));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-a2;rport"), layer.Bound(SipTransportKind.Udp));
+        await peer.SendToAsync(TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-a3;rport"), layer.Bound(SipTransportKind.Udp));
 
         // The transport handles its datagrams one after the other: when the fourth (admitted) reaches the handler, the
         // two refused before it have been counted, and neither reached the handler.

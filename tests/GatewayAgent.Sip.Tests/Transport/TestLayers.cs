@@ -104,12 +104,4 @@ internal static class TestLayers
 
         return response;
     }
-
-    /// <summary>A loopback port nothing listens on (bound, read, released).</summary>
-    public static int FreeTcpPort(IPAddress loopback)
-    {
-        using var socket = new Socket(loopback.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

@@ -1,4 +1,4 @@
-using GatewayAgent.Tests.LocalControl;
+using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Board;
 
@@ -17,7 +17,7 @@ public sealed class BoardConfigurationTests
         var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(), setting);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("gateway-agent: invalid configuration: " + message, result.Error);
+        Assert.Contains("gateway-agent: invalid configuration: " + message, result.Stderr);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class BoardConfigurationTests
             var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:Board:Kind=sim", "--Agent:Board:PinMap=" + path);
 
             Assert.Equal(2, result.ExitCode);
-            Assert.Contains($"Agent:Board:PinMap: pinmap {Path.GetFileName(path)}: leds.alarm.pin: 17 is used twice (also leds.power)", result.Error);
+            Assert.Contains($"Agent:Board:PinMap: pinmap {Path.GetFileName(path)}: leds.alarm.pin: 17 is used twice (also leds.power)", result.Stderr);
         }
         finally
         {

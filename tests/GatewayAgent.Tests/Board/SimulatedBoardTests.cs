@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GatewayAgent.Tests.LocalControl;
 using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Board;
@@ -11,8 +10,8 @@ public sealed class SimulatedBoardTests
     private static async Task<JsonElement> StatusJsonAsync(string socket)
     {
         var status = await AgentCli.RunAsync("status", "--socket", socket, "--json");
-        Assert.True(status.ExitCode == 0, status.Error);
-        return JsonDocument.Parse(status.Output).RootElement.Clone();
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        return JsonDocument.Parse(status.Stdout).RootElement.Clone();
     }
 
     [Fact]
@@ -24,11 +23,11 @@ public sealed class SimulatedBoardTests
 
         var status = await AgentCli.RunAsync("status", "--socket", socket);
 
-        Assert.True(status.ExitCode == 0, status.Error);
-        Assert.Contains("on sim (pinmaps/sim.json)", status.Output);
-        Assert.Contains("POWER   steady", status.Output);
-        Assert.Contains("ALARM   off", status.Output);
-        Assert.Contains("power-good=1", status.Output);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        Assert.Contains("on sim (pinmaps/sim.json)", status.Stdout);
+        Assert.Contains("POWER   steady", status.Stdout);
+        Assert.Contains("ALARM   off", status.Stdout);
+        Assert.Contains("power-good=1", status.Stdout);
         var json = await StatusJsonAsync(socket);
         Assert.Equal("sim (pinmaps/sim.json)", json.GetProperty("board").GetString());
         Assert.Equal("mains", json.GetProperty("power").GetString());
@@ -43,13 +42,13 @@ public sealed class SimulatedBoardTests
         await agent.WaitForLogAsync("local control listening on " + socket);
 
         var set = await AgentCli.RunAsync("sim", "set", "power-good=0", "--socket", socket);
-        Assert.True(set.ExitCode == 0, set.Error);
+        Assert.True(set.ExitCode == 0, set.Stderr);
         await agent.WaitForLogAsync("power.lost");
 
         var status = await AgentCli.RunAsync("status", "--socket", socket);
-        Assert.Contains("power    battery", status.Output);
-        Assert.Contains("ALARM   steady", status.Output);
-        Assert.Contains("POWER   slow-blink", status.Output);
+        Assert.Contains("power    battery", status.Stdout);
+        Assert.Contains("ALARM   steady", status.Stdout);
+        Assert.Contains("POWER   slow-blink", status.Stdout);
         var json = await StatusJsonAsync(socket);
         Assert.Equal("battery", json.GetProperty("power").GetString());
         Assert.Equal("steady", json.GetProperty("leds").GetProperty("alarm").GetString());
@@ -72,7 +71,7 @@ public sealed class SimulatedBoardTests
         Assert.Equal(200, (await stack.CallAsync(agent)).FinalStatus);
 
         var cut = await AgentCli.RunAsync("sim", "set", "wan=0", "--socket", socket);
-        Assert.True(cut.ExitCode == 0, cut.Error);
+        Assert.True(cut.ExitCode == 0, cut.Stderr);
         await agent.WaitForLogAsync("wan.down");
 
         var silent = await stack.CallAsync(agent, timeout: TimeSpan.FromSeconds(2));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using GatewayAgent.Tests.Telemetry;
 using GatewayAgent.Tests.Support;
 
 namespace GatewayAgent.Tests.Cli;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using GatewayAgent.Board;
 using GatewayAgent.Tests.Installation;
+using GatewayAgent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using GatewayAgent.Tests.Installation;
+using GatewayAgent.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
 namespace GatewayAgent.Tests.Cli;
@@ -57,7 +58,7 @@ public sealed class ProvisionCommandTests
         var sipOnly = Path.Combine(_dir.FullName, "sip.json");
         var written = await AgentCli.RunAsync("provision", "--output", sipOnly, "--monitor-number", "0312345678", "--listen", $"udp:127.0.0.1:{port}", "--channels", "3");
         Assert.True(written.ExitCode == 0, written.ToString());
-        await using var agent = await LaunchedAgent.StartAsync(LaunchedAgent.DotnetAgent("run", "--config", sipOnly), TimeSpan.FromSeconds(30));
+        await using var agent = await AgentProcess.LaunchAsync(AgentProcess.DotnetAgent("run", "--config", sipOnly), TimeSpan.FromSeconds(30));
         var ready = Assert.Single(agent.Output.Split('\n'), l => l.Contains("SIP listening on", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal));
         Assert.Contains($"udp:127.0.0.1:{port}", ready);
         Assert.Contains("[0312345678], 3 channels", ready);

@@ -1,5 +1,4 @@
 using GatewayAgent.Tests.Support;
-using GatewayAgent.Tests.Telemetry;
 
 namespace GatewayAgent.Tests.Installation;
 
@@ -58,12 +57,12 @@ public sealed class Arm64EmulationTests : IClassFixture<Arm64PublishFixture>
             info.ArgumentList.Add(a);
         }
 
-        await using var agent = await LaunchedAgent.StartAsync(info, TimeSpan.FromSeconds(180));
+        await using var agent = await AgentProcess.LaunchAsync(info, TimeSpan.FromSeconds(180));
 
         var probe = await Sipp.RunAsync(["-sn", "uac", "-s", AgentProcess.MonitorNumber, $"127.0.0.1:{port}", "-m", "1", "-l", "1",
             "-timeout", "120", "-recv_timeout", "60000"], TimeSpan.FromMinutes(3));
         Assert.True(probe.ExitCode == 0 && probe.Successful == 1, probe + "\nagent:\n" + agent.Output);
-        await agent.WaitForLogAsync("probe.answered", TimeSpan.FromSeconds(30));
+        await agent.WaitForLogAsync("probe.answered", timeout: TimeSpan.FromSeconds(30));
 
         if (broker is not null)
         {

@@ -49,12 +49,12 @@ public sealed class SystemdNotifyTests
         reader.Start();
 
         var port = FreePort.Next();
-        var info = LaunchedAgent.DotnetAgent($"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}", $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}");
+        var info = AgentProcess.DotnetAgent($"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}", $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}");
         info.Environment["NOTIFY_SOCKET"] = path;
         info.Environment["WATCHDOG_USEC"] = ((long)WatchdogSec.TotalMicroseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var interval = WatchdogSec / 2;
 
-        await using var agent = await LaunchedAgent.StartAsync(info, TimeSpan.FromSeconds(30));
+        await using var agent = await AgentProcess.LaunchAsync(info, TimeSpan.FromSeconds(30));
 
         var messages = new List<(string Text, TimeSpan At)>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));

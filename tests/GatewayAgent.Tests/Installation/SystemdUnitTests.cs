@@ -18,6 +18,9 @@ public sealed class SystemdUnitTests
     private const string Bwrap = "/usr/bin/bwrap";
     private const string Nobody = "65534";
 
+    /// <summary>Set on each sandbox (bwrap passes it to the agent): finds every process of one sandbox in /proc.</summary>
+    private const string SandboxMarker = "GATEWAY_TEST_SANDBOX";
+
     private readonly AgentPackageFixture _package;
 
     public SystemdUnitTests(AgentPackageFixture package) => _package = package;
@@ -74,13 +77,18 @@ public sealed class SystemdUnitTests
         var (state, runtime, config) = await PrepareDirectoriesAsync(sandbox);
         var port = FreePrivilegedPort();
 
-        await using var agent = await LaunchedAgent.StartAsync(Sandboxed(state, runtime, config, port, ambientCapability: true), TimeSpan.FromSeconds(60));
+        var sandboxId = Guid.NewGuid().ToString("N");
+        await using var agent = await AgentProcess.LaunchAsync(Sandboxed(state, runtime, config, port, ambientCapability: true, sandboxId), TimeSpan.FromSeconds(60));
 
         var probe = await Sipp.RunAsync(["-sn", "uac", "-s", AgentProcess.MonitorNumber, $"127.0.0.1:{port}", "-m", "1", "-l", "1", "-timeout", "30"]);
         Assert.True(probe.ExitCode == 0 && probe.Successful == 1, probe + "\nagent:\n" + agent.Output);
-        await agent.WaitForLogAsync("probe.answered", TimeSpan.FromSeconds(10));
+        await agent.WaitForLogAsync("probe.answered", timeout: TimeSpan.FromSeconds(10));
         var before = await SnapshotAsync(state, runtime);
+        // The marker finds the sandboxed agent while it runs (so the check below can fail)...
+        Assert.Contains(ProcessTable.WithEnvironment(SandboxMarker, sandboxId), p => p.CommandLine.Contains("gateway-agent run", StringComparison.Ordinal));
         await agent.DisposeAsync();
+        // ...and nothing of the sandbox (bwrap, its pid 1, the agent) is left once the test has stopped it.
+        Assert.Empty(ProcessTable.WithEnvironment(SandboxMarker, sandboxId));
 
         Assert.DoesNotContain("Read-only file system", agent.Output);
         Assert.DoesNotContain("Permission denied", agent.Output);
@@ -101,15 +109,43 @@ public sealed class SystemdUnitTests
         var (state, runtime, config) = await PrepareDirectoriesAsync(sandbox);
         var port = FreePrivilegedPort();
 
-        var (code, output) = await Tool.RunAsync(Bwrap, Sandboxed(state, runtime, config, port, ambientCapability: false).ArgumentList, TimeSpan.FromMinutes(1));
+        var sandboxId = Guid.NewGuid().ToString("N");
+        var (code, output) = await Tool.RunAsync(Bwrap, Sandboxed(state, runtime, config, port, ambientCapability: false, sandboxId).ArgumentList,
+            TimeSpan.FromMinutes(1), environment: new Dictionary<string, string> { [SandboxMarker] = sandboxId });
 
         Assert.Equal(1, code);
-        Assert.Contains("cannot start SIP", output);
+        // The startup error names the refused bind: the privileged port without CAP_NET_BIND_SERVICE.
+        Assert.Contains($"cannot bind udp:127.0.0.1:{port}: AccessDenied", output);
+        Assert.Empty(ProcessTable.WithEnvironment(SandboxMarker, sandboxId));
     }
 
-    private System.Diagnostics.ProcessStartInfo Sandboxed(string state, string runtime, string config, int port, bool ambientCapability)
+    /// <summary>
+    /// The sandbox dies with whatever started it, even when that is killed without a chance to stop it (a test host
+    /// killed at the end of a run): bwrap's --die-with-parent and its own PID namespace take the agent down with it.
+    /// </summary>
+    [ToolFact(Bwrap, "bubblewrap")]
+    public async Task SandboxedAgent_DiesWithItsLauncher_WhenTheLauncherIsKilled()
+    {
+        var sandbox = Directory.CreateTempSubdirectory("sandbox-").FullName;
+        var (state, runtime, config) = await PrepareDirectoriesAsync(sandbox);
+        var sandboxId = Guid.NewGuid().ToString("N");
+        await using var agent = await AgentProcess.LaunchAsync(
+            Sandboxed(state, runtime, config, FreePrivilegedPort(), ambientCapability: true, sandboxId), TimeSpan.FromSeconds(60));
+        Assert.Contains(ProcessTable.WithEnvironment(SandboxMarker, sandboxId), p => p.CommandLine.Contains("gateway-agent run", StringComparison.Ordinal));
+
+        // SIGKILL to bwrap alone (no SIGTERM, no tree kill): what a launcher's sudden death leaves to the sandbox itself.
+        Assert.True(await ProcessStop.SignalAsync(agent.ProcessId, "KILL"));
+
+        // /proc cannot announce a process's end: re-read, with a bound.
+        var left = await Wait.PollAsync(() => Task.FromResult(ProcessTable.WithEnvironment(SandboxMarker, sandboxId)), l => l.Count == 0,
+            TimeSpan.FromSeconds(10), "the sandboxed agent gone after its bwrap was killed");
+        Assert.Empty(left);
+    }
+
+    private System.Diagnostics.ProcessStartInfo Sandboxed(string state, string runtime, string config, int port, bool ambientCapability, string sandboxId)
     {
         var info = new System.Diagnostics.ProcessStartInfo(Bwrap);
+        info.Environment[SandboxMarker] = sandboxId;
         string[] args =
         [
             "--ro-bind", "/", "/",                                   // ProtectSystem=strict
@@ -177,7 +213,7 @@ public sealed class SystemdUnitTests
         var state = Directory.CreateDirectory(Path.Combine(sandbox, "state")).FullName;
         var runtime = Directory.CreateDirectory(Path.Combine(sandbox, "runtime")).FullName;
         var config = Directory.CreateDirectory(Path.Combine(sandbox, "config")).FullName;
-        var provisioned = await Cli.AgentCli.RunAsync("provision", "--output", Path.Combine(config, "agent.json"), "--monitor-number", AgentProcess.MonitorNumber, "--group", "nogroup");
+        var provisioned = await AgentCli.RunAsync("provision", "--output", Path.Combine(config, "agent.json"), "--monitor-number", AgentProcess.MonitorNumber, "--group", "nogroup");
         Assert.True(provisioned.ExitCode == 0, provisioned.ToString());
         await Tool.CheckedAsync("chown", [$"{Nobody}:{Nobody}", state, runtime]);
         await Tool.CheckedAsync("chmod", ["0750", state, runtime]);

@@ -18,7 +18,7 @@ public sealed class LocalControlTests
         var result = await AgentCli.RunAsync("sim", "set", pair, "--socket", AgentCli.TempSocketPath());
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains(message, result.Error);
+        Assert.Contains(message, result.Stderr);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class LocalControlTests
         var result = await AgentCli.RunAsync("status", "--socket", socket);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"gateway-agent: cannot reach the agent at {socket}: is it running?", result.Error);
+        Assert.Contains($"gateway-agent: cannot reach the agent at {socket}: is it running?", result.Stderr);
     }
 
     [Fact]
@@ -46,16 +46,16 @@ public sealed class LocalControlTests
         {
             await File.WriteAllTextAsync(configFile, $$"""{ "Agent": { "LocalControl": { "Socket": "{{socket}}" } } }""");
             var fromFile = await AgentCli.RunAsync("status", "--config", configFile);
-            Assert.True(fromFile.ExitCode == 0, fromFile.Error);
+            Assert.True(fromFile.ExitCode == 0, fromFile.Stderr);
         }
         finally
         {
             File.Delete(configFile);
         }
 
-        Assert.True(fromArgument.ExitCode == 0, fromArgument.Error);
-        Assert.True(fromEnvironment.ExitCode == 0, fromEnvironment.Error);
-        Assert.Contains("on sim", fromEnvironment.Output);
+        Assert.True(fromArgument.ExitCode == 0, fromArgument.Stderr);
+        Assert.True(fromEnvironment.ExitCode == 0, fromEnvironment.Stderr);
+        Assert.Contains("on sim", fromEnvironment.Stdout);
     }
 
     [Fact]

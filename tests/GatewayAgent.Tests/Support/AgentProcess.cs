@@ -1,43 +1,56 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 
 namespace GatewayAgent.Tests.Support;
 
 /// <summary>
-/// The real gateway-agent executable, started on loopback ports with settings given as --Key=value overrides.
-/// Ready when it logs that it listens; stopped with SIGTERM (then killed) on dispose.
+/// The real gateway-agent executable as a child process: started with test defaults on loopback ports
+/// (<see cref="StartAsync"/>) or by any command line (<see cref="LaunchAsync"/>: dotnet, bwrap, qemu-aarch64-static...).
+/// Ready when it logs that it listens; its output is kept (<see cref="Output"/>), not shown; stopped with SIGTERM
+/// (then killed) on dispose.
 /// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     public const string MonitorNumber = "0312345678";
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SemaphoreSlim _lineArrived = new(0);
+    private readonly ChildProcess _process;
 
-    private AgentProcess(Process process, int port)
+    private AgentProcess(ChildProcess process, int port)
     {
         _process = process;
         Port = port;
     }
 
-    /// <summary>The port the agent listens on, for both UDP and TCP, on 127.0.0.1.</summary>
+    /// <summary>The port the agent listens on, for both UDP and TCP, on 127.0.0.1 (0 when launched by a command line).</summary>
     public int Port { get; }
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Everything the agent wrote so far (stdout and stderr).</summary>
-    public string Output => string.Join('\n', _lines);
+    public int ExitCode => _process.ExitCode;
 
-    public IEnumerable<string> Lines => _lines;
+    /// <summary>Everything the agent wrote so far (stdout and stderr).</summary>
+    public string Output => _process.Output;
+
+    public IEnumerable<string> Lines => _process.Lines;
 
     public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "gateway-agent.dll");
+
+    /// <summary>dotnet gateway-agent.dll ARGS, for <see cref="LaunchAsync"/> or a wrapper's command line.</summary>
+    public static ProcessStartInfo DotnetAgent(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet");
+        info.ArgumentList.Add(AgentDll);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return info;
+    }
 
     /// <summary>Starts the agent with defaults for tests (one monitoring number, no rate limit) and the given overrides.</summary>
     public static async Task<AgentProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, string? configFile = null)
@@ -65,92 +78,36 @@ public sealed class AgentProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(AgentDll);
-        if (configFile is not null)
-        {
-            info.ArgumentList.Add("--config");
-            info.ArgumentList.Add(configFile);
-        }
-
+        var info = DotnetAgent(configFile is null ? [] : ["--config", configFile]);
         foreach (var (key, value) in all)
         {
             info.ArgumentList.Add($"--{key}={value}");
         }
 
+        return new AgentProcess(await StartChildAsync(info, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10)), sipPort);
+    }
+
+    /// <summary>Starts <paramref name="info"/> and waits until the agent reports it listens (or throws with its output).</summary>
+    public static async Task<AgentProcess> LaunchAsync(ProcessStartInfo info, TimeSpan readyTimeout) =>
+        new(await StartChildAsync(info, readyTimeout, TimeSpan.FromSeconds(30)), 0);
+
+    private static Task<ChildProcess> StartChildAsync(ProcessStartInfo info, TimeSpan readyTimeout, TimeSpan grace)
+    {
         info.Environment["DOTNET_gcServer"] = "0";
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var agent = new AgentProcess(process, sipPort);
-        process.OutputDataReceived += (_, e) => agent.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => agent.OnLine(e.Data);
-        process.Exited += (_, _) => agent._ready.TrySetException(new InvalidOperationException("gateway-agent exited during start:\n" + agent.Output));
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await agent._ready.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        catch
-        {
-            await agent.DisposeAsync();
-            throw;
-        }
-
-        return agent;
+        return ChildProcess.StartAsync(info, IsReady, readyTimeout, grace);
     }
 
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
+    private static bool IsReady(string line) =>
+        line.Contains("ready", StringComparison.Ordinal) && line.Contains("SIP listening on", StringComparison.Ordinal);
 
-        _lines.Enqueue(line);
-        _lineArrived.Release();
-        if (line.Contains("ready", StringComparison.Ordinal) && line.Contains("SIP listening on", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult();
-        }
-    }
+    /// <summary>Waits until a line containing <paramref name="text"/> has been logged <paramref name="count"/> times (woken by each line).</summary>
+    public Task WaitForLogAsync(string text, int count = 1, TimeSpan? timeout = null) =>
+        _process.WaitForLineAsync(text, count, timeout ?? TimeSpan.FromSeconds(10));
 
-    /// <summary>Waits until a line containing <paramref name="text"/> has been logged <paramref name="count"/> times.</summary>
-    public async Task WaitForLogAsync(string text, int count = 1, TimeSpan? timeout = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
-        while (CountLog(text) < count)
-        {
-            try
-            {
-                // Woken by each new line the agent writes, not by a clock.
-                await _lineArrived.WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"'{text}' not logged {count} times; output:\n{Output}");
-            }
-        }
-    }
-
-    public int CountLog(string text) => _lines.Count(l => l.Contains(text, StringComparison.Ordinal));
+    public int CountLog(string text) => _process.Count(text);
 
     /// <summary>Resident memory of the agent process, in bytes (from /proc).</summary>
-    public long ResidentBytes()
-    {
-        _process.Refresh();
-        return _process.WorkingSet64;
-    }
+    public long ResidentBytes() => _process.ResidentBytes();
 
-    public async ValueTask DisposeAsync()
-    {
-        await ProcessStop.TerminateAsync(_process, TimeSpan.FromSeconds(10));
-        _process.Dispose();
-        _lineArrived.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

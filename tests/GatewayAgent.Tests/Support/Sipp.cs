@@ -1,6 +1,6 @@
 namespace GatewayAgent.Tests.Support;
 
-/// <summary>Runs the real sipp (Debian sip-tester) against a target and reads its verdict (tests/Shared/SippProcess.cs).</summary>
+/// <summary>Runs the real sipp (Debian sip-tester) against a target and reads its verdict (GatewayAgent.Testing's SippProcess).</summary>
 public static class Sipp
 {
     public static string ScenarioPath(string name) => Path.Combine(AppContext.BaseDirectory, "Scenarios", name);

@@ -17,7 +17,7 @@ public sealed class AgentProcessTelemetryTests
         ["Agent:Mqtt:Host"] = "127.0.0.1",
         ["Agent:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
         ["Agent:Mqtt:Username"] = user,
-        ["Agent:Mqtt:Password"] = MosquittoBroker.Password,
+        ["Agent:Mqtt:Password"] = TelemetryBroker.Password,
         ["Agent:Mqtt:ReconnectMin"] = "00:00:00.100",
         ["Agent:Mqtt:ReconnectMax"] = "00:00:01",
         ["Agent:Telemetry:SpoolDirectory"] = spool,
@@ -25,7 +25,7 @@ public sealed class AgentProcessTelemetryTests
     };
 
     private static Task<MqttTestClient> ControllerAsync(MosquittoBroker broker, string clientId = "controller", bool persistent = false, params string[] filters) =>
-        MqttTestClient.ConnectAsync(broker.Port, clientId, MosquittoBroker.ControllerUser, MosquittoBroker.Password, persistent, filters);
+        MqttTestClient.ConnectAsync(broker.Port, clientId, TelemetryBroker.ControllerUser, TelemetryBroker.Password, persistent, filters);
 
     private static bool IsState(ReceivedMessage m, bool online, string site = Site) =>
         m.Topic == Topics.State(site) && m.Json.GetProperty("online").GetBoolean() == online;
@@ -34,7 +34,7 @@ public sealed class AgentProcessTelemetryTests
     public async Task Birth_ThenLastWill_WhenTheAgentIsKilled()
     {
         using var spool = new TempDirectory();
-        await using var broker = await MosquittoBroker.StartAsync(Site);
+        await using var broker = await TelemetryBroker.StartAsync(Site);
         await using var controller = await ControllerAsync(broker, filters: "gw/v1/#");
         await using var agent = await AgentProcess.StartAsync(AgentSettings(broker, spool.Path));
 
@@ -60,7 +60,7 @@ public sealed class AgentProcessTelemetryTests
     public async Task ProbesThroughTheSipLeg_AreEvents_AndCommandsAreAnswered()
     {
         using var spool = new TempDirectory();
-        await using var broker = await MosquittoBroker.StartAsync(Site);
+        await using var broker = await TelemetryBroker.StartAsync(Site);
         var replies = Topics.Reply(Site, "controller");
         await using var controller = await ControllerAsync(broker, filters: ["gw/v1/#"]);
         await using var agent = await AgentProcess.StartAsync(AgentSettings(broker, spool.Path));
@@ -101,11 +101,11 @@ public sealed class AgentProcessTelemetryTests
     public async Task SimulatedBoard_ButtonAndPowerCut_AreEvents()
     {
         using var spool = new TempDirectory();
-        var socket = GatewayAgent.Tests.LocalControl.AgentCli.TempSocketPath();
-        await using var broker = await MosquittoBroker.StartAsync(Site);
+        var socket = AgentCli.TempSocketPath();
+        await using var broker = await TelemetryBroker.StartAsync(Site);
         await using var controller = await ControllerAsync(broker, filters: Topics.Events(Site));
         var settings = AgentSettings(broker, spool.Path);
-        foreach (var (key, value) in GatewayAgent.Tests.LocalControl.AgentCli.SimulatedAgent(socket))
+        foreach (var (key, value) in AgentCli.SimulatedAgent(socket))
         {
             settings[key] = value;
         }
@@ -114,12 +114,12 @@ public sealed class AgentProcessTelemetryTests
         await agent.WaitForLogAsync("birth published");
 
         // The real CLI, through the local control socket, as a technician would.
-        Assert.Equal(0, (await GatewayAgent.Tests.LocalControl.AgentCli.RunAsync("sim", "set", "button=long", "--socket", socket)).ExitCode);
+        Assert.Equal(0, (await AgentCli.RunAsync("sim", "set", "button=long", "--socket", socket)).ExitCode);
         await controller.WaitForAsync(m => m.Json.GetProperty("type").GetString() == EventTypes.TechnicianOnSite, "technician.on-site");
-        Assert.Equal(0, (await GatewayAgent.Tests.LocalControl.AgentCli.RunAsync("sim", "set", "power-good=0", "--socket", socket)).ExitCode);
+        Assert.Equal(0, (await AgentCli.RunAsync("sim", "set", "power-good=0", "--socket", socket)).ExitCode);
         var lost = await controller.WaitForAsync(m => m.Json.GetProperty("type").GetString() == EventTypes.PowerLost, "power.lost");
         Assert.False(lost.Json.GetProperty("historical").GetBoolean());
-        Assert.Equal(0, (await GatewayAgent.Tests.LocalControl.AgentCli.RunAsync("sim", "set", "power-good=1", "--socket", socket)).ExitCode);
+        Assert.Equal(0, (await AgentCli.RunAsync("sim", "set", "power-good=1", "--socket", socket)).ExitCode);
         await controller.WaitForAsync(m => m.Json.GetProperty("type").GetString() == EventTypes.PowerRestored, "power.restored");
     }
 
@@ -127,7 +127,7 @@ public sealed class AgentProcessTelemetryTests
     public async Task Acl_RefusesAnAgentPublishingOutsideItsOwnTree()
     {
         using var spool = new TempDirectory();
-        await using var broker = await MosquittoBroker.StartAsync(Site);
+        await using var broker = await TelemetryBroker.StartAsync(Site);
         await using var controller = await ControllerAsync(broker, filters: "gw/v1/#");
         // Logs in as site-a but claims to be site-b.
         await using var agent = await AgentProcess.StartAsync(AgentSettings(broker, spool.Path, site: "site-b", user: Site));
@@ -147,7 +147,7 @@ public sealed class AgentProcessTelemetryTests
     public async Task Spool_BrokerDown_1000ProbeEvents_AgentRestart_AllArriveOnceInOrderAsHistorical()
     {
         using var spool = new TempDirectory();
-        await using var broker = await MosquittoBroker.StartAsync(Site);
+        await using var broker = await TelemetryBroker.StartAsync(Site);
         var settings = AgentSettings(broker, spool.Path);
         // A persistent session: mosquitto queues the events for it while it is away.
         await using (var early = await ControllerAsync(broker, "ingest", persistent: true, filters: Topics.Events(Site)))
@@ -201,12 +201,12 @@ public sealed class AgentProcessTelemetryTests
     [InlineData("--Agent:Telemetry:Interval=00:00:00", "Agent:Telemetry:Interval")]
     public async Task BadTelemetrySetting_StopsTheAgent_NamingTheKey(string setting, string message)
     {
-        var result = await GatewayAgent.Tests.LocalControl.AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0",
-            "--Agent:LocalControl:Socket=" + GatewayAgent.Tests.LocalControl.AgentCli.TempSocketPath(),
+        var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0",
+            "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(),
             "--Agent:SiteId=" + Site, "--Agent:Mqtt:Host=127.0.0.1", "--Agent:Mqtt:UseTls=true", setting);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("gateway-agent: invalid configuration: " + message, result.Error, StringComparison.Ordinal);
+        Assert.Contains("gateway-agent: invalid configuration: " + message, result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

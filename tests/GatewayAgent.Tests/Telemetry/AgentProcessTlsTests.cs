@@ -29,8 +29,8 @@ public sealed class AgentProcessTlsTests
     {
         using var dir = new TempDirectory();
         var pki = TestCertificates.Create(dir.Path, "good", Site);
-        await using var broker = await MosquittoBroker.StartWithTlsAsync(pki);
-        await using var controller = await MqttTestClient.ConnectAsync(broker.Port, "controller", MosquittoBroker.ControllerUser, MosquittoBroker.Password,
+        await using var broker = await TelemetryBroker.StartWithTlsAsync(pki);
+        await using var controller = await MqttTestClient.ConnectAsync(broker.Port, "controller", TelemetryBroker.ControllerUser, TelemetryBroker.Password,
             filters: "gw/v1/#");
         await using var agent = await AgentProcess.StartAsync(TlsSettings(broker, Path.Combine(dir.Path, "spool"), pki.CaFile, pki));
 
@@ -44,8 +44,8 @@ public sealed class AgentProcessTlsTests
         using var dir = new TempDirectory();
         var pki = TestCertificates.Create(dir.Path, "good", Site);
         var other = TestCertificates.Create(dir.Path, "other", Site);
-        await using var broker = await MosquittoBroker.StartWithTlsAsync(pki);
-        await using var controller = await MqttTestClient.ConnectAsync(broker.Port, "controller", MosquittoBroker.ControllerUser, MosquittoBroker.Password,
+        await using var broker = await TelemetryBroker.StartWithTlsAsync(pki);
+        await using var controller = await MqttTestClient.ConnectAsync(broker.Port, "controller", TelemetryBroker.ControllerUser, TelemetryBroker.Password,
             filters: "gw/v1/#");
         // The agent pins "other" CA: the broker's chain to "good" must not validate.
         await using var agent = await AgentProcess.StartAsync(TlsSettings(broker, Path.Combine(dir.Path, "spool"), other.CaFile, pki));

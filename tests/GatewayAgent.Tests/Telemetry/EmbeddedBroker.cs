@@ -12,7 +12,7 @@ namespace GatewayAgent.Tests.Telemetry;
 public sealed class EmbeddedBroker : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedMessage> _published = new();
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly Changes _arrived = new();
     private MqttServer? _server;
 
     public EmbeddedBroker(int? port = null) => Port = port ?? FreePort.Next();
@@ -40,7 +40,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         {
             var m = e.ApplicationMessage;
             _published.Enqueue(new ReceivedMessage(m.Topic, Encoding.UTF8.GetString(m.Payload.ToArray()), m.Retain, m.CorrelationData?.ToArray(), m.ResponseTopic));
-            _arrived.Release();
+            _arrived.Notify();
             return Task.CompletedTask;
         };
         await server.StartAsync();
@@ -57,32 +57,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         }
     }
 
-    public async Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan? timeout = null, string? what = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var snapshot = Published;
-            if (condition(snapshot))
-            {
-                return snapshot;
-            }
-
-            try
-            {
-                await _arrived.WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"not seen: {what ?? "condition"}; {snapshot.Count} publishes:\n" +
-                    string.Join('\n', snapshot.TakeLast(20).Select(m => $"{m.Topic} {m.Payload}")));
-            }
-        }
-    }
+    public Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan? timeout = null, string? what = null)
+        => Wait.ForAsync(() => Published, condition, _arrived, $"published: {what ?? "condition"}", timeout, ReceivedMessage.Describe);
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        _arrived.Dispose();
     }
 }

@@ -16,13 +16,13 @@ public sealed class InProcessTelemetryAgent : IAsyncDisposable
     private readonly IHost _host;
     private bool _stopped;
 
-    private InProcessTelemetryAgent(IHost host, LogSink log)
+    private InProcessTelemetryAgent(IHost host, LogCapture log)
     {
         _host = host;
         Log = log;
     }
 
-    public LogSink Log { get; }
+    public LogCapture Log { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -48,8 +48,8 @@ public sealed class InProcessTelemetryAgent : IAsyncDisposable
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        var log = new LogSink();
-        builder.Logging.AddProvider(log);
+        var log = new LogCapture();
+        builder.Logging.AddProvider(log.CreateProvider());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddTelemetry();
         configure?.Invoke(builder.Services);

@@ -15,7 +15,7 @@ public sealed class MqttTestClient : IAsyncDisposable
 {
     private readonly IMqttClient _client;
     private readonly ConcurrentQueue<ReceivedMessage> _messages = new();
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly Changes _arrived = new();
 
     private MqttTestClient(IMqttClient client)
     {
@@ -24,7 +24,7 @@ public sealed class MqttTestClient : IAsyncDisposable
         {
             var m = e.ApplicationMessage;
             _messages.Enqueue(new ReceivedMessage(m.Topic, Encoding.UTF8.GetString(m.Payload.ToArray()), m.Retain, m.CorrelationData?.ToArray(), m.ResponseTopic));
-            _arrived.Release();
+            _arrived.Notify();
             return Task.CompletedTask;
         };
     }
@@ -61,29 +61,9 @@ public sealed class MqttTestClient : IAsyncDisposable
     }
 
     /// <summary>Waits until the messages seen so far satisfy <paramref name="condition"/>.</summary>
-    public async Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan? timeout = null,
+    public Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan? timeout = null,
         string? what = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            var snapshot = Messages;
-            if (condition(snapshot))
-            {
-                return snapshot;
-            }
-
-            try
-            {
-                await _arrived.WaitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"not seen: {what ?? "condition"}; {snapshot.Count} messages:\n" +
-                    string.Join('\n', snapshot.TakeLast(20).Select(m => $"{m.Topic} {m.Payload}")));
-            }
-        }
-    }
+        => Wait.ForAsync(() => Messages, condition, _arrived, $"seen: {what ?? "condition"}", timeout, ReceivedMessage.Describe);
 
     public async Task<ReceivedMessage> WaitForAsync(Func<ReceivedMessage, bool> match, string what, TimeSpan? timeout = null) =>
         (await WaitForAsync(all => all.Any(match), timeout, what)).First(match);
@@ -112,6 +92,5 @@ public sealed class MqttTestClient : IAsyncDisposable
         }
 
         _client.Dispose();
-        _arrived.Dispose();
     }
 }

@@ -7,8 +7,8 @@ namespace GatewayAgent.Controller.Tests.Probing.Support;
 internal sealed class FakeProbeDialer : IProbeDialer
 {
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _called = new(0);
-    private readonly SemaphoreSlim _canaryCalled = new(0);
+    private readonly Changes _called = new();
+    private readonly Changes _canaryCalled = new();
     private int _inFlight;
     private int _maxInFlight;
     private int _canaryInFlight;
@@ -45,24 +45,12 @@ internal sealed class FakeProbeDialer : IProbeDialer
     public IReadOnlyList<DateTimeOffset> CallsOf(long contractId) => Calls.Where(c => c.ContractId == contractId).Select(c => c.At).ToList();
 
     /// <summary>Waits (event-driven; the bound only stops a broken test) until this many contract probes were placed.</summary>
-    public async Task WaitForCallsAsync(int count)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (Calls.Count < count)
-        {
-            await _called.WaitAsync(bound.Token);
-        }
-    }
+    public Task WaitForCallsAsync(int count) =>
+        _called.UntilAsync(() => Calls.Count >= count, $"{count} contract probes placed", TimeSpan.FromSeconds(20), () => $"{Calls.Count} placed");
 
     /// <summary>Waits (event-driven; the bound only stops a broken test) until this many canary calls were placed.</summary>
-    public async Task WaitForCanaryCallsAsync(int count)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (CanaryCalls.Count < count)
-        {
-            await _canaryCalled.WaitAsync(bound.Token);
-        }
-    }
+    public Task WaitForCanaryCallsAsync(int count) =>
+        _canaryCalled.UntilAsync(() => CanaryCalls.Count >= count, $"{count} canary calls placed", TimeSpan.FromSeconds(20), () => $"{CanaryCalls.Count} placed");
 
     public async Task<ProbeDialResult> DialAsync(ProbeTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -72,7 +60,7 @@ internal sealed class FakeProbeDialer : IProbeDialer
         }
 
         Calls.Enqueue((target.ContractId, _time.GetUtcNow()));
-        _called.Release();
+        _called.Notify();
         var now = Interlocked.Increment(ref _inFlight);
         int seen;
         while ((seen = Volatile.Read(ref _maxInFlight)) < now && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
@@ -100,7 +88,7 @@ internal sealed class FakeProbeDialer : IProbeDialer
         {
         }
 
-        _canaryCalled.Release();
+        _canaryCalled.Notify();
         try
         {
             return CanaryAnswer is { } answer

@@ -6,7 +6,7 @@ namespace GatewayAgent.Controller.Tests.Probing.Support;
 /// <summary>The detector's side, recorded: every ProbeRecord in arrival order; "settled" as the test decides.</summary>
 internal sealed class RecordingSink : IProbeOutcomeSink
 {
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly Changes _arrived = new();
 
     public ConcurrentQueue<ProbeRecord> Records { get; } = new();
 
@@ -16,17 +16,12 @@ internal sealed class RecordingSink : IProbeOutcomeSink
     {
         Records.Enqueue(record);
         var settled = Settled(record, Records);
-        _arrived.Release();
+        _arrived.Notify();
         return Task.FromResult(settled);
     }
 
     /// <summary>Waits (event-driven; the bound only stops a broken test) until the condition holds over the records.</summary>
-    public async Task WaitUntilAsync(Func<IReadOnlyCollection<ProbeRecord>, bool> condition)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!condition(Records))
-        {
-            await _arrived.WaitAsync(bound.Token);
-        }
-    }
+    public Task WaitUntilAsync(Func<IReadOnlyCollection<ProbeRecord>, bool> condition) =>
+        _arrived.UntilAsync(() => condition(Records), "the probe records satisfy the condition", TimeSpan.FromSeconds(20),
+            () => $"{Records.Count} records");
 }

@@ -7,7 +7,7 @@ namespace GatewayAgent.Controller.Tests.Probing.Support;
 /// <summary>
 /// The real sipp (Debian sip-tester) as a site: a UAS on a loopback UDP port running a scenario (the built-in
 /// "uas", or an XML file from Probing/Scenarios) for a given number of calls, with its verdict read at the end
-/// (process handling: tests/Shared/SippProcess.cs).
+/// (process handling: GatewayAgent.Testing's SippProcess).
 /// </summary>
 internal sealed class SippSite : IAsyncDisposable
 {

@@ -2,7 +2,7 @@ namespace GatewayAgent.Testing;
 
 /// <summary>
 /// Finds ../shared/conformance (beside the repository) from the test's output folder, or GATEWAY_CONFORMANCE_DIR.
-/// Compiled into every test project that reads the corpora (tests/Shared is linked, not referenced).
+/// Part of the test-support project (tests/GatewayAgent.Testing) that every test project references.
 /// </summary>
 public static class ConformanceCorpus
 {

@@ -7,10 +7,10 @@ using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace GatewayAgent.Controller.Tests.Notification;
+namespace GatewayAgent.Testing;
 
 /// <summary>A real SMTP server (SmtpServer package) on loopback that keeps what it receives; it can refuse with 451.</summary>
-internal sealed class TestSmtpServer : IAsyncDisposable
+public sealed class TestSmtpServer : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
@@ -163,8 +163,9 @@ internal sealed class TestSmtpServer : IAsyncDisposable
                 return new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 try again later");
             }
 
-            // As the sink does: restore the last line's CRLF that SmtpServer takes as part of the "." terminator.
-            using var stream = new MemoryStream(GatewayAgent.Controller.Notification.SinkMessageStore.WithFinalLineBreak(buffer.ToArray()));
+            // SmtpServer takes the last line's CRLF as part of the "." terminator (RFC 5321 4.1.1.4): put it back.
+            var data = buffer.ToArray();
+            using var stream = new MemoryStream(data.AsSpan().EndsWith("\r\n"u8) ? data : [.. data, (byte)'\r', (byte)'\n']);
             Messages.Enqueue(MimeMessage.Load(stream, cancellationToken));
             Count.Add(1);
             return SmtpResponse.Ok;

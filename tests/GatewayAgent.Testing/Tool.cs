@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace GatewayAgent.Testing;
 
-/// <summary>Runs a command to completion and returns its exit code and output (stdout then stderr).</summary>
+/// <summary>
+/// The one command-line runner of the tests: runs a command to completion with its output captured (never on the
+/// console), killed with its descendants and reported with that output when it overruns its bound.
+/// </summary>
 public static class Tool
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null,
@@ -13,7 +16,7 @@ public static class Tool
     }
 
     /// <summary>Runs <paramref name="file"/> to completion (killed and reported after <paramref name="timeout"/>); stdout and stderr apart.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCapturedAsync(string file, IEnumerable<string> args, TimeSpan timeout,
+    public static async Task<CliResult> RunCapturedAsync(string file, IEnumerable<string> args, TimeSpan timeout,
         string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
@@ -33,7 +36,8 @@ public static class Tool
             info.Environment[key] = value;
         }
 
-        using var process = Process.Start(info)!;
+        using var process = new Process { StartInfo = info };
+        await ProcessLauncher.StartAsync(process);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
@@ -43,11 +47,11 @@ public static class Tool
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            await ProcessStop.KillAsync(process);
             throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish:\n{await stdout}{await stderr}");
         }
 
-        return (process.ExitCode, await stdout, await stderr);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
     public static async Task<string> CheckedAsync(string file, IEnumerable<string> args, TimeSpan? timeout = null,
