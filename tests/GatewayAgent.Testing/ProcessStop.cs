@@ -28,22 +28,10 @@ public static class ProcessStop
         }
         catch (OperationCanceledException)
         {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // exited between the check and the kill
-            }
+            TryKill(process);
         }
 
-        foreach (var survivor in tree.Where(p => p.IsAlive))
-        {
-            await SignalAsync(survivor.Pid, "KILL");
-        }
-
-        await process.WaitForExitAsync(CancellationToken.None);
+        await KillSurvivorsAsync(process, tree);
     }
 
     /// <summary>SIGKILL to the process, its descendants, and any of them that outlives its parent; returns when it is gone.</summary>
@@ -55,6 +43,12 @@ public static class ProcessStop
         }
 
         var tree = ProcessTable.DescendantsOf(process.Id);
+        TryKill(process);
+        await KillSurvivorsAsync(process, tree);
+    }
+
+    private static void TryKill(Process process)
+    {
         try
         {
             process.Kill(entireProcessTree: true);
@@ -63,7 +57,11 @@ public static class ProcessStop
         {
             // exited between the check and the kill
         }
+    }
 
+    /// <summary>SIGKILL to whatever of <paramref name="tree"/> still runs, then waits for the process itself.</summary>
+    private static async Task KillSurvivorsAsync(Process process, IEnumerable<ProcessTable.Entry> tree)
+    {
         foreach (var survivor in tree.Where(p => p.IsAlive))
         {
             await SignalAsync(survivor.Pid, "KILL");
