@@ -30,7 +30,15 @@ public sealed partial class LabSignalTests : IDisposable
 
         using (var exit = new CancellationTokenSource(StopBound))
         {
-            await _lab.WaitForExitAsync(exit.Token);
+            try
+            {
+                await _lab.WaitForExitAsync(exit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the lab did not exit within {StopBound.TotalSeconds:0} s of SIG{signal}; children still running: " +
+                    $"[{string.Join(", ", children.Where(IsRunning))}]\n{Output()}");
+            }
         }
 
         _lab.WaitForExit(); // and its output drained

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GatewayAgent.LocalControl;
 using GatewayAgent.Tests.Support;
 using Xunit.Abstractions;
 
@@ -18,6 +19,12 @@ public sealed class ProtosTests
     /// <summary>The agent's memory budget under the whole corpus: 200 MiB resident.</summary>
     private const long MaxResidentBytes = 200 * Mebibyte;
 
+    /// <summary>The agent's channels in this run (the most its options allow).</summary>
+    private const int Channels = 1000;
+
+    /// <summary>The 2 s maximum call duration, plus room for a busy machine: only a broken test or agent reaches it.</summary>
+    private static readonly TimeSpan FreeChannelBound = TimeSpan.FromSeconds(15);
+
     private readonly ProtosCorpusFixture _fixture;
     private readonly ITestOutputHelper _output;
 
@@ -35,11 +42,15 @@ public sealed class ProtosTests
         var corpus = _fixture.Corpus;
 
         // Mutated INVITEs that still reach the monitoring number are answered and hold a channel until our CANCEL (too
-        // late: the agent answers at once) or the maximum duration ends them; the probes must not find the line busy.
+        // late: the agent answers at once) or the maximum duration ends them. How many are in flight at once depends on
+        // the pace this machine sends at (all 1,000 channels were once taken, and a full line rightly answers 486,
+        // FN-11), so each probe waits until the agent's own status shows a channel free; the probe must then succeed.
+        var control = Path.Combine(Path.GetTempPath(), $"ga-{Guid.NewGuid():N}"[..15] + ".sock");
         await using var agent = await AgentProcess.StartAsync(new Dictionary<string, string>
         {
-            ["Agent:Sip:Channels"] = "1000",
+            ["Agent:Sip:Channels"] = Channels.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Agent:Sip:MaxCallDuration"] = "00:00:02",
+            ["Agent:LocalControl:Socket"] = control,
 
             // A flood test: room for the cases in flight even while a GC pauses the agent, so that what it answered
             // does not depend on the kernel dropping datagrams. The pacing keeps well within the default anyway.
@@ -58,6 +69,8 @@ public sealed class ProtosTests
 
             await driver.DrainAsync();
             Assert.False(agent.HasExited, $"the agent exited during group {group.Name}:\n{Tail(agent)}");
+            await Wait.PollAsync(() => ActiveCallsAsync(control), active => active < Channels, FreeChannelBound,
+                $"a free channel after group {group.Name}", TimeSpan.FromMilliseconds(50));
             var probe = await driver.ProbeAsync();
             Assert.True(probe is null, $"after group {group.Name} (cases {group.First}-{group.First + group.Count - 1}): {probe}\n{Tail(agent)}");
             _output.WriteLine($"{group.Name,-32} {group.Count,4} cases  RSS {agent.ResidentBytes() / Mebibyte,3} MiB  {Tally(driver.Results.Skip(group.First).Take(group.Count), r => r.FinalInviteCode)}");
@@ -96,6 +109,14 @@ public sealed class ProtosTests
         {
             _output.WriteLine("  " + (line.Length > 300 ? line[..300] + "..." : line));
         }
+    }
+
+    /// <summary>The agent's calls in progress, from its local status socket (the "status" verb's sip.activeCalls).</summary>
+    private static async Task<int> ActiveCallsAsync(string control)
+    {
+        var reply = await LocalControlClient.SendAsync(control, new LocalControlRequest { Verb = "status" }, TimeSpan.FromSeconds(5));
+        Assert.True(reply.Ok, reply.Error);
+        return reply.Data!.Value.GetProperty("sip").GetProperty("activeCalls").GetInt32();
     }
 
     /// <summary>"100×1234 400×2000 none×17", codes in order.</summary>
