@@ -63,7 +63,9 @@ public sealed partial class LabSignalTests : IDisposable
     /// <summary>Starts the lab and returns the pids of the controller and the agents it reports, once it says the sites are up.</summary>
     private async Task<IReadOnlyList<int>> StartLabAsync()
     {
-        var info = new ProcessStartInfo("dotnet")
+        // The lab as a terminal starts it: SIGHUP at its default disposition. A test run under nohup inherits SIGHUP
+        // ignored, and the lab (rightly) keeps ignoring it then, so env resets it for the lab (coreutils >= 8.31).
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -73,7 +75,7 @@ public sealed partial class LabSignalTests : IDisposable
         };
         string[] arguments =
         [
-            HostExecutables.Lab, "--sites", "1", "--data", Path.Combine(_work.FullName, "lab"), "--fresh", "--plain",
+            "--default-signal=HUP", "dotnet", HostExecutables.Lab, "--sites", "1", "--data", Path.Combine(_work.FullName, "lab"), "--fresh", "--plain",
             "--http-port", Port(FreePort.Next()), "--mqtt-port", Port(FreePort.Next()),
             "--smtp-port", Port(FreePort.Next()), "--sip-base-port", Port(LabHarness.FreeRange(2)),
         ];
