@@ -28,9 +28,8 @@ internal static class ContractChanges
     /// <summary>One number's destination set or replaced (BF-2: at most one per number).</summary>
     public static ContractDefinition SetDestination(ContractDefinition current, string number, string? destination)
     {
-        var source = Normalized(number);
-        var others = current.Destinations.Where(d => Normalized(d.Number) != source);
-        return current with { Destinations = [.. others, new DestinationEntry(source, destination ?? "")] };
+        var others = RemoveDestination(current, number);
+        return others with { Destinations = [.. others.Destinations, new DestinationEntry(Normalized(number), destination ?? "")] };
     }
 
     /// <summary>One number's destination removed.</summary>
