@@ -124,5 +124,34 @@ public static class SchemaMigrations
             ALTER TABLE outbox ADD COLUMN alerted_at BIGINT NULL;
             CREATE INDEX ix_outbox_claimed ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
             """),
+        new Migration(6, "call routing at the edge: reject settings, forwarding hold, registration digest, edge views", """
+            ALTER TABLE contracts ADD COLUMN reject_anonymous BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE contracts ADD COLUMN forwarding_held BIGINT NOT NULL DEFAULT 0;
+            ALTER TABLE contracts ADD COLUMN sip_ha1 TEXT NULL;
+            CREATE TABLE nuisance_callers (
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                caller TEXT NOT NULL,
+                PRIMARY KEY (contract_id, caller)
+            );
+            CREATE VIEW edge_numbers AS
+                SELECT n.number AS key_name, 0 AS key_type, 0 AS value_type,
+                    CAST(n.contract_id AS TEXT) || '|' || COALESCE(n.destination, '') || '|'
+                        || CASE WHEN n.number = c.monitoring_number THEN '1' ELSE '0' END AS key_value,
+                    n.contract_id AS contract_id
+                FROM contract_numbers n JOIN contracts c ON c.id = n.contract_id;
+            CREATE VIEW edge_contracts AS
+                SELECT CAST(id AS TEXT) AS key_name, 0 AS key_type, 0 AS value_type,
+                    CAST(forwarding_on AS TEXT) || '|' || CAST(channels AS TEXT) || '|' || CAST(reject_anonymous AS TEXT) || '|'
+                        || COALESCE(site_id, '') || '|' || COALESCE(probe_target, '') AS key_value,
+                    id AS contract_id
+                FROM contracts;
+            CREATE VIEW edge_nuisance AS
+                SELECT CAST(contract_id AS TEXT) || ':' || caller AS key_name, 0 AS key_type, 0 AS value_type, '1' AS key_value,
+                    contract_id AS contract_id
+                FROM nuisance_callers;
+            CREATE VIEW edge_subscribers AS
+                SELECT site_id AS key_name, 0 AS key_type, 0 AS value_type, sip_ha1 AS key_value, id AS contract_id
+                FROM contracts WHERE site_id IS NOT NULL AND sip_ha1 IS NOT NULL;
+            """),
     ];
 }
