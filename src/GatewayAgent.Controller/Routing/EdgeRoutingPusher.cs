@@ -8,6 +8,7 @@ namespace GatewayAgent.Controller.Routing;
 /// larger than <see cref="EdgeOptions.ReloadThreshold"/> in one table (a storm) reloads that table from the database
 /// instead. A node that failed a call, or restarted, is stale: it reloads every table when it answers again, checked
 /// every <see cref="EdgeOptions.CheckInterval"/>. The edge keeps routing by its last tables while the controller is down.
+/// This is how a switch reaches every number of the contract at once (BF-1) and calls follow it (BF-3).
 /// </summary>
 public sealed class EdgeRoutingPusher(
     EdgeRoutingChanges changes,

@@ -11,7 +11,8 @@ namespace GatewayAgent.Controller.Tests.Routing;
 
 /// <summary>
 /// Calls follow the switch (docs/routing.md): real calls through the real edge (kamailio with the repository's
-/// config), its tables kept by the real controller. BF-3, BF-5, BF-6, BF-7, BF-10; the monitoring number (FN-3, FN-7).
+/// config), its tables kept by the real controller. BF-1 (one switch, every number), BF-3, BF-5, BF-6, BF-7, BF-10;
+/// the monitoring number (FN-3, FN-7).
 /// </summary>
 [Trait("Ring", "integration")]
 public sealed class EdgeRoutingTests
