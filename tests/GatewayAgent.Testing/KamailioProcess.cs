@@ -77,7 +77,8 @@ public sealed class KamailioProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the carrier edge (the repository's config, unchanged) on free SIP and JSON-RPC ports, reading its tables from
-    /// the controller's SQLite file <paramref name="database"/>; <paramref name="defines"/> are extra -A NAME=VALUE
+    /// the controller's SQLite file <paramref name="database"/>, or from PostgreSQL when it is a postgres:// URL
+    /// (WITH_POSTGRES); <paramref name="defines"/> are extra -A NAME=VALUE
     /// (string values quoted by the caller, e.g. ["DESTINATION_HOP", "\"sip:127.0.0.1:5090\""]).
     /// </summary>
     public static Task<KamailioProcess> StartEdgeAsync(string database, IReadOnlyDictionary<string, string>? defines = null, int? port = null, int? rpcPort = null)
@@ -88,8 +89,16 @@ public sealed class KamailioProcess : IAsyncDisposable
         var arguments = new List<string>
         {
             "-l", $"udp:127.0.0.1:{sip}", "-l", $"tcp:127.0.0.1:{sip}", "-l", $"tcp:127.0.0.1:{rpc}",
-            "-A", $"DBURL=\"sqlite:///{Path.GetFullPath(database)}\"", "-A", $"RPC_PORT={rpc}", "-A", "WORKERS=2",
+            "-A", $"RPC_PORT={rpc}", "-A", "WORKERS=2",
         };
+        if (database.StartsWith("postgres://", StringComparison.Ordinal))
+        {
+            arguments.AddRange(["-A", "WITH_POSTGRES", "-A", $"DBURL=\"{database}\""]);
+        }
+        else
+        {
+            arguments.AddRange(["-A", $"DBURL=\"sqlite:///{Path.GetFullPath(database)}\""]);
+        }
         foreach (var (name, value) in defines ?? new Dictionary<string, string>())
         {
             arguments.Add("-A");

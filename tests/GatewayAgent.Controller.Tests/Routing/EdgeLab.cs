@@ -44,33 +44,46 @@ public sealed class EdgeLab : IAsyncDisposable
 
     public HttpClient Api { get; }
 
+    /// <summary>Further edge nodes on the same database, each pushed to by the controller.</summary>
+    public List<KamailioProcess> MoreNodes { get; } = [];
+
     public EdgeRpcClient Rpc => new(new HttpClient(), new Uri(Edge.RpcUrl), TimeSpan.FromSeconds(5));
 
-    public static async Task<EdgeLab> StartAsync(IReadOnlyDictionary<string, string>? defines = null)
+    /// <summary>
+    /// Starts the lab; with <paramref name="postgres"/> (an Npgsql connection string) the controller stores in PostgreSQL
+    /// and the edge reads the views there.
+    /// </summary>
+    public static async Task<EdgeLab> StartAsync(IReadOnlyDictionary<string, string>? defines = null, string? postgres = null, int moreNodes = 0)
     {
         Assert.True(KamailioProcess.IsInstalled, "kamailio (Debian kamailio, kamailio-sqlite-modules) is required");
         var site = new SipPhone("site");
         var destination = new SipPhone("destination");
         var caller = new SipPhone("caller");
         var rpcPort = FreePort.Next();
-        var controller = new EdgeControllerFactory($"http://127.0.0.1:{rpcPort}/RPC");
+        var moreRpcPorts = Enumerable.Range(0, moreNodes).Select(_ => FreePort.Next()).ToList();
+        var controller = new EdgeControllerFactory($"http://127.0.0.1:{rpcPort}/RPC", postgres, [.. moreRpcPorts.Select(p => $"http://127.0.0.1:{p}/RPC")]);
         _ = controller.Server; // start the host: migrations create the database and its edge views
         var all = new Dictionary<string, string>(defines ?? new Dictionary<string, string>())
         {
             ["DESTINATION_HOP"] = $"\"sip:127.0.0.1:{destination.Port}\"",
         };
-        var edge = await KamailioProcess.StartEdgeAsync(controller.DatabasePath, all, rpcPort: rpcPort);
+        var edge = await KamailioProcess.StartEdgeAsync(controller.EdgeDatabase, all, rpcPort: rpcPort);
         var lab = new EdgeLab(controller, edge, site, destination, caller);
-        await lab.WaitInSyncAsync();
+        foreach (var port in moreRpcPorts)
+        {
+            lab.MoreNodes.Add(await KamailioProcess.StartEdgeAsync(controller.EdgeDatabase, all, rpcPort: port));
+        }
+
+        await lab.WaitInSyncAsync(1 + moreNodes);
         return lab;
     }
 
     /// <summary>Waits until the controller's pusher reports the edge in sync (its first reload done).</summary>
-    public async Task WaitInSyncAsync()
+    public async Task WaitInSyncAsync(int nodes = 1)
     {
         var metrics = Controller!.Services.GetRequiredService<EdgeMetrics>();
         var watch = Stopwatch.StartNew();
-        while (metrics.InSync < 1)
+        while (metrics.InSync < nodes)
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the edge never came in sync:\n" + string.Join("\n", Controller.Logs.Lines) + "\n" + Edge.Output);
             await Task.Delay(50);
@@ -108,9 +121,9 @@ public sealed class EdgeLab : IAsyncDisposable
     }
 
     /// <summary>Polls the edge's table over its JSON-RPC until the key's value satisfies <paramref name="done"/>.</summary>
-    public async Task<string?> WaitForEdgeAsync(EdgeTable table, string key, Func<string?, bool> done, TimeSpan? timeout = null)
+    public async Task<string?> WaitForEdgeAsync(EdgeTable table, string key, Func<string?, bool> done, TimeSpan? timeout = null, KamailioProcess? node = null)
     {
-        var rpc = Rpc;
+        var rpc = node is null ? Rpc : new EdgeRpcClient(new HttpClient(), new Uri(node.RpcUrl), TimeSpan.FromSeconds(5));
         var watch = Stopwatch.StartNew();
         while (true)
         {
@@ -166,7 +179,7 @@ public sealed class EdgeLab : IAsyncDisposable
     /// <summary>Kills the edge and starts it again on the same ports and database.</summary>
     public async Task RestartEdgeAsync(Func<Task>? whileDown = null)
     {
-        var (port, rpc, database) = (Edge.Port, Edge.RpcPort, Controller!.DatabasePath);
+        var (port, rpc, database) = (Edge.Port, Edge.RpcPort, Controller!.EdgeDatabase);
         await Edge.DisposeAsync();
         if (whileDown is not null)
         {
@@ -181,6 +194,11 @@ public sealed class EdgeLab : IAsyncDisposable
         Api.Dispose();
         await StopControllerAsync();
         await Edge.DisposeAsync();
+        foreach (var node in MoreNodes)
+        {
+            await node.DisposeAsync();
+        }
+
         await Site.DisposeAsync();
         await Destination.DisposeAsync();
         await Caller.DisposeAsync();
@@ -188,13 +206,18 @@ public sealed class EdgeLab : IAsyncDisposable
 }
 
 /// <summary>The controller host for <see cref="EdgeLab"/>: real clock, the edge's JSON-RPC URL, a quick edge check.</summary>
-public sealed class EdgeControllerFactory(string rpcUrl) : WebApplicationFactory<Program>
+public sealed class EdgeControllerFactory(string rpcUrl, string? postgres = null, IReadOnlyList<string>? moreRpcUrls = null) : WebApplicationFactory<Program>
 {
     public const string ApiKey = "edge-test-operator-key-0123";
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("controller-edge-").FullName;
 
     public string DatabasePath => Path.Combine(DataDirectory, "controller.db");
+
+    /// <summary>What the edge's DBURL names: the SQLite file, or the PostgreSQL database as postgres://user@host:port/db.</summary>
+    public string EdgeDatabase => postgres is null ? DatabasePath : ToUrl(new Npgsql.NpgsqlConnectionStringBuilder(postgres));
+
+    private static string ToUrl(Npgsql.NpgsqlConnectionStringBuilder b) => $"postgres://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
 
     public LogCapture Logs { get; } = new();
 
@@ -212,6 +235,17 @@ public sealed class EdgeControllerFactory(string rpcUrl) : WebApplicationFactory
         builder.UseSetting("Controller:Mqtt:Listen", $"127.0.0.1:{FreePort.Next()}");
         builder.UseSetting("Controller:Api:Keys:0", ApiKey);
         builder.UseSetting("Controller:Edge:RpcUrls:0", rpcUrl);
+        for (var i = 0; i < (moreRpcUrls?.Count ?? 0); i++)
+        {
+            builder.UseSetting($"Controller:Edge:RpcUrls:{i + 1}", moreRpcUrls![i]);
+        }
+
+        if (postgres is not null)
+        {
+            builder.UseSetting("Controller:Storage:Provider", "postgres");
+            builder.UseSetting("ConnectionStrings:Controller", postgres);
+        }
+
         builder.UseSetting("Controller:Edge:CheckInterval", "00:00:00.200");
         builder.UseSetting("Controller:Edge:Timeout", "00:00:01");
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs.CreateProvider()));
