@@ -33,6 +33,18 @@ public sealed class EdgeRoutingPusher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping: the edge keeps its tables, and the next controller start reloads every node
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         if (_options.RpcUrls.Count == 0)
         {
             // No edge: nothing to keep current; changes are dropped as they come.

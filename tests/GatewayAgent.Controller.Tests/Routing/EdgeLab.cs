@@ -44,6 +44,9 @@ public sealed class EdgeLab : IAsyncDisposable
 
     public HttpClient Api { get; }
 
+    /// <summary>From the API's answer to the edge holding the new contract, for the last <see cref="CreateContractAsync"/>.</summary>
+    public TimeSpan LastPushTime { get; private set; }
+
     /// <summary>Further edge nodes on the same database, each pushed to by the controller.</summary>
     public List<KamailioProcess> MoreNodes { get; } = [];
 
@@ -105,16 +108,19 @@ public sealed class EdgeLab : IAsyncDisposable
             Destinations = destinations ?? [new DestinationEntry(ContractNumber, DestinationNumber)],
         });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var watch = Stopwatch.StartNew();
         var contract = (await response.Content.ReadFromJsonAsync<ContractRecord>())!;
         await WaitForEdgeAsync(EdgeTable.Numbers, ContractNumber, v => v is not null);
+        LastPushTime = watch.Elapsed;
         return contract;
     }
 
-    /// <summary>Turns the switch through the API and returns once the edge routes by it (and how long that took).</summary>
+    /// <summary>Turns the switch through the API and returns once the edge routes by it, and how long that took after the API answered.</summary>
     public async Task<TimeSpan> SwitchAsync(long contractId, bool on)
     {
-        var watch = Stopwatch.StartNew();
         var response = await Api.PostAsJsonAsync($"/api/contracts/{contractId}/forwarding/{(on ? "start" : "stop")}", new { });
+        // from the commit (the API's answer) to the edge routing by it
+        var watch = Stopwatch.StartNew();
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         await WaitForEdgeAsync(EdgeTable.Contracts, contractId.ToString(System.Globalization.CultureInfo.InvariantCulture), v => v?.StartsWith(on ? "1|" : "0|", StringComparison.Ordinal) == true);
         return watch.Elapsed;
@@ -127,7 +133,17 @@ public sealed class EdgeLab : IAsyncDisposable
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            var value = await rpc.GetAsync(table, key, CancellationToken.None);
+            string? value;
+            try
+            {
+                value = await rpc.GetAsync(table, key, CancellationToken.None);
+            }
+            catch (EdgeRpcException ex)
+            {
+                // a node just (re)started writes its pid file before its listeners answer
+                value = "(edge not answering: " + ex.Message + ")";
+            }
+
             if (done(value))
             {
                 return value;
