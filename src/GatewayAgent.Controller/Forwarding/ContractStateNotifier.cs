@@ -18,6 +18,7 @@ public sealed class ContractStateNotifier(TimeProvider time, ILogger<ContractSta
         Forwarding = contract.Forwarding.On,
         ForwardingSince = contract.Forwarding.Since,
         ForwardingReason = contract.Forwarding.Reason,
+        ForwardingHeld = contract.Forwarding.Held,
         Ts = now,
     };
 
