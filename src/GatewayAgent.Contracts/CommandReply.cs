@@ -31,5 +31,7 @@ public sealed record ContractState
     public required bool Forwarding { get; init; }
     public DateTimeOffset? ForwardingSince { get; init; }
     public string? ForwardingReason { get; init; }
+    /// <summary>The operator holds the switch off (BF-11): no start or auto-start turns it on until released.</summary>
+    public bool ForwardingHeld { get; init; }
     public required DateTimeOffset Ts { get; init; }
 }

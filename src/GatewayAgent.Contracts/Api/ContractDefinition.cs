@@ -34,4 +34,7 @@ public sealed record ContractDefinition
     public IReadOnlyList<DestinationEntry> Destinations { get; init; } = [];
 
     public NotificationSettings Notification { get; init; } = new();
+
+    /// <summary>Anonymous-caller rejection and the nuisance-caller list (BF-10).</summary>
+    public ScreeningSettings Screening { get; init; } = new();
 }

@@ -15,6 +15,7 @@ public sealed record ContractRecord
     public bool HasSitePassword { get; init; }
     public required IReadOnlyList<DestinationEntry> Destinations { get; init; }
     public required NotificationSettings Notification { get; init; }
+    public ScreeningSettings Screening { get; init; } = new();
     public required DetectorView Detector { get; init; }
     public required ForwardingView Forwarding { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -33,5 +34,6 @@ public sealed record ContractRecord
         SiteId = SiteId,
         Destinations = Destinations,
         Notification = Notification,
+        Screening = Screening,
     };
 }

@@ -1,4 +1,5 @@
 using GatewayAgent.Controller.Customers;
+using GatewayAgent.Controller.Forwarding;
 
 namespace GatewayAgent.Controller.Api;
 
@@ -20,6 +21,21 @@ public static class ApiProblems
                 ["errors"] = violations.Select(v => new Dictionary<string, string> { ["field"] = v.Field, ["rule"] = v.Rule, ["message"] = v.Message }).ToList(),
             });
     }
+
+    /// <summary>409: the operator holds the switch off (BF-11); names since when, by whom and why.</summary>
+    public static IResult Held(ForwardingHeldException held) =>
+        Results.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Bulk forward is held by the operator",
+            detail: held.Message,
+            type: "urn:gateway-agent:rule:BF-11",
+            extensions: new Dictionary<string, object?>
+            {
+                ["rule"] = "BF-11",
+                ["heldSince"] = held.HeldSince,
+                ["heldBy"] = held.HeldBy,
+                ["note"] = held.Note,
+            });
 
     public static IResult NotFound(long contractId) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such contract", detail: $"Contract {contractId} does not exist.");

@@ -27,6 +27,10 @@ public static class ContractEndpoints
             {
                 return ApiProblems.Invalid(ex.Violations);
             }
+            catch (ForwardingHeldException ex)
+            {
+                return ApiProblems.Held(ex);
+            }
         });
 
         contracts.MapGet("/", async (ContractStore store, CancellationToken ct) => Results.Ok(await store.ListAsync(ct)))
@@ -116,6 +120,13 @@ public static class ContractEndpoints
                 UpdateAsync(id, current => current with { Notification = current.Notification with { Recipients = body } }, "recipients changed", store, http, logs, ct))
             .WithSummary("Replaces the recipients (FN-8: up to 20, each with a send flag; FN-9 address rules).");
 
+        contracts.MapGet("/{id:long}/screening", async (long id, ContractStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Screening) : ApiProblems.NotFound(id));
+
+        contracts.MapPut("/{id:long}/screening", async (long id, ScreeningSettings body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                Changed(id, await store.SetScreeningAsync(id, body, ct), "screening changed", http, logs))
+            .WithSummary("Call screening (BF-10): rejectAnonymous (Number Request) and the nuisance-caller list (at most 1000; FN-12: never the probe caller).");
+
         contracts.MapPut("/{id:long}/site", (long id, SiteRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
                 UpdateAsync(id, current => current with { SiteId = body.SiteId, SitePassword = body.Password }, "site changed", store, http, logs, ct))
             .WithSummary("Links the site's agent: MQTT site id and password (stored as a PBKDF2 hash).");
@@ -133,13 +144,17 @@ public static class ContractEndpoints
 
         contracts.MapPost("/{id:long}/forwarding/start", async (long id, StartForwardingRequest? body, ForwardingSwitch forwarding, HttpContext http, CancellationToken ct) =>
                 await forwarding.StartAsync(id, Actor(http), body?.Note, ct) is { } contract ? Results.Ok(contract.Forwarding) : ApiProblems.NotFound(id))
-            .WithSummary("Starts bulk forward (BF-4: needs a registered destination).");
+            .WithSummary("Starts bulk forward (BF-4: needs a registered destination; BF-11: 409 while the operator holds it).");
 
         contracts.MapPost("/{id:long}/forwarding/stop", async (long id, StopForwardingRequest? body, ForwardingSwitch forwarding, HttpContext http, CancellationToken ct) =>
                 await forwarding.StopAsync(id, body?.OperatorOverride ?? false, Actor(http), body?.Note, ct) is { } contract
                     ? Results.Ok(contract.Forwarding)
                     : ApiProblems.NotFound(id))
-            .WithSummary("Stops bulk forward; operatorOverride=true records a BF-11 stop on the destination owner's request (note required).");
+            .WithSummary("Stops bulk forward; operatorOverride=true is the BF-11 stop on the destination owner's request (note required): it also holds the switch off until released.");
+
+        contracts.MapPost("/{id:long}/forwarding/release", async (long id, ReleaseForwardingRequest? body, ForwardingSwitch forwarding, HttpContext http, CancellationToken ct) =>
+                await forwarding.ReleaseAsync(id, Actor(http), body?.Note, ct) is { } contract ? Results.Ok(contract.Forwarding) : ApiProblems.NotFound(id))
+            .WithSummary("Releases the operator's hold (BF-11, note required); forwarding stays off until started.");
 
         contracts.MapGet("/{id:long}/forwarding/audit", async (long id, int? limit, ContractStore store, ForwardingSwitch forwarding, CancellationToken ct) =>
             await store.GetAsync(id, ct) is null ? ApiProblems.NotFound(id) : Results.Ok(await forwarding.GetAuditAsync(id, Limit(limit), ct)));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Routing;
 using GatewayAgent.Controller.Storage;
@@ -7,24 +8,30 @@ using Microsoft.Extensions.Options;
 namespace GatewayAgent.Controller.Customers;
 
 /// <summary>
-/// Contracts, their numbers, destinations and recipients. Every change is validated and written in one transaction:
-/// a rule violation rolls it back, so nothing is ever half saved. A committed change tells the prober
-/// (<see cref="ProbeTargetsChanged"/>), which re-reads its targets at once, and the edge (<see cref="EdgeRoutingChanges"/>),
-/// which routes the contract's calls by the new state within a second.
+/// Contracts, their numbers, destinations, recipients and call screening (BF-10). Every change is validated and written
+/// in one transaction: a rule violation rolls it back, so nothing is ever half saved. A committed change tells the
+/// prober (<see cref="ProbeTargetsChanged"/>), which re-reads its targets at once, and the edge
+/// (<see cref="EdgeRoutingChanges"/>), which routes the contract's calls by the new state within a second.
+/// <paramref name="probing"/> names the probe calls' caller number, which a nuisance list must not hold (FN-12).
 /// </summary>
 public sealed class ContractStore(
     ControllerDatabase database,
     TimeProvider time,
     ProbeTargetsChanged? targetsChanged = null,
+    IOptions<ProbingOptions>? probing = null,
     EdgeRoutingChanges? routingChanges = null,
     IOptions<EdgeOptions>? edgeOptions = null)
 {
+    /// <summary>Rows per INSERT when the nuisance list is written (well below either dialect's parameter limit).</summary>
+    private const int NuisanceRowsPerInsert = 200;
+
     private readonly string _realm = edgeOptions?.Value.Realm ?? new EdgeOptions().Realm;
 
     private const string ContractColumns = """
         id, contract_number, channels, monitoring_number, probe_target, outbound_proxy, probe_interval_ms, site_id,
         site_password_hash, holder_name, site_information, auto_start, auto_stop, service_on, detector_state,
-        detector_misses, detector_reached, detector_since, forwarding_on, forwarding_since, forwarding_reason, created_at, updated_at
+        detector_misses, detector_reached, detector_since, forwarding_on, forwarding_since, forwarding_reason, created_at, updated_at,
+        reject_anonymous, forwarding_held
         """;
 
     public async Task<ContractRecord> CreateAsync(ContractDefinition definition, CancellationToken cancellationToken)
@@ -32,7 +39,7 @@ public sealed class ContractStore(
         var created = await database.WriteAsync(
             async (connection, transaction) =>
             {
-                var normalized = ContractValidator.Require(definition);
+                var normalized = ContractValidator.Require(definition, ProbeCaller);
                 await RequireUniqueAsync(connection, transaction, null, normalized, cancellationToken);
                 var now = time.GetUtcNow();
                 long id;
@@ -97,7 +104,7 @@ public sealed class ContractStore(
                     return null;
                 }
 
-                var normalized = ContractValidator.Require(change(current.ToDefinition()));
+                var normalized = ContractValidator.Require(change(current.ToDefinition()), ProbeCaller);
                 await RequireUniqueAsync(connection, transaction, id, normalized, cancellationToken);
                 KeptSecrets kept = default;
                 if (normalized.SitePassword is null && normalized.SiteId is not null)
@@ -133,6 +140,14 @@ public sealed class ContractStore(
     public Task<ContractRecord?> SetNumbersAsync(
         long id, IReadOnlyList<string>? additionalNumbers, string? monitoringNumber, int? channels, CancellationToken cancellationToken) =>
         UpdateAsync(id, current => ContractChanges.SetNumbers(current, additionalNumbers, monitoringNumber, channels), cancellationToken);
+
+    /// <summary>
+    /// Sets the call screening (BF-10: reject anonymous callers, the nuisance-caller list; FN-12: never the probe caller)
+    /// through the read-modify-write path, so a committed change is announced like any other. Null when the contract
+    /// does not exist.
+    /// </summary>
+    public Task<ContractRecord?> SetScreeningAsync(long id, ScreeningSettings screening, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => current with { Screening = screening }, cancellationToken);
 
     /// <summary>Sets (replaces) the destination of one of the contract's numbers (BF-2, BF-9, BF-14 checked); null when the contract does not exist.</summary>
     public Task<ContractRecord?> SetDestinationAsync(long id, string number, string? destination, CancellationToken cancellationToken) =>
@@ -199,10 +214,28 @@ public sealed class ContractStore(
                     ServiceOn = reader.Bool(13),
                 },
                 Detector = new DetectorView(reader.GetString(14), (int)reader.Long(15), (int)reader.Long(16), reader.NullableTime(17)),
-                Forwarding = new ForwardingView(reader.Bool(18), reader.NullableTime(19), reader.NullableString(20)),
+                Forwarding = new ForwardingView(reader.Bool(18), reader.NullableTime(19), reader.NullableString(20), Held: reader.Bool(24)),
                 CreatedAt = reader.Time(21),
                 UpdatedAt = reader.Time(22),
+                Screening = new ScreeningSettings { RejectAnonymous = reader.Bool(23) },
             };
+        }
+
+        if (contract.Forwarding.Held)
+        {
+            // BF-11: since when, by whom and why it is held is the latest operator-hold row of the switch's audit.
+            await using var command = connection.CreateCommand(transaction, """
+                SELECT at, actor, note FROM forwarding_audit WHERE contract_id = @id AND reason = @reason ORDER BY id DESC LIMIT 1
+                """);
+            command.AddParameter("@id", id).AddParameter("@reason", ForwardingReasons.OperatorHold);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                contract = contract with
+                {
+                    Forwarding = contract.Forwarding with { HeldSince = reader.Time(0), HeldBy = reader.GetString(1), HeldNote = reader.NullableString(2) },
+                };
+            }
         }
 
         var additional = new List<string>();
@@ -239,11 +272,24 @@ public sealed class ContractStore(
             }
         }
 
+        var nuisance = new List<string>();
+        await using (var command = connection.CreateCommand(
+            transaction, "SELECT caller FROM nuisance_callers WHERE contract_id = @id ORDER BY caller"))
+        {
+            command.AddParameter("@id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                nuisance.Add(reader.GetString(0));
+            }
+        }
+
         return contract with
         {
             AdditionalNumbers = additional,
             Destinations = destinations,
             Notification = contract.Notification with { Recipients = recipients },
+            Screening = contract.Screening with { NuisanceCallers = nuisance },
         };
     }
 
@@ -299,7 +345,7 @@ public sealed class ContractStore(
             UPDATE contracts SET contract_number = @number, channels = @channels, monitoring_number = @monitoring,
                 probe_target = @target, outbound_proxy = @proxy, probe_interval_ms = @interval, site_id = @site,
                 site_password_hash = @hash, sip_ha1 = @ha1, holder_name = @holder, site_information = @siteInfo, auto_start = @autoStart,
-                auto_stop = @autoStop, service_on = @serviceOn, updated_at = @now
+                auto_stop = @autoStop, service_on = @serviceOn, reject_anonymous = @rejectAnonymous, updated_at = @now
             WHERE id = @id
             """))
         {
@@ -310,12 +356,14 @@ public sealed class ContractStore(
                 .AddParameter("@site", definition.SiteId).AddParameter("@hash", passwordHash).AddParameter("@ha1", ha1)
                 .AddParameter("@holder", notification.HolderName).AddParameter("@siteInfo", notification.SiteInformation)
                 .AddParameter("@autoStart", notification.AutoStart).AddParameter("@autoStop", notification.AutoStop)
-                .AddParameter("@serviceOn", notification.ServiceOn).AddParameter("@now", now);
+                .AddParameter("@serviceOn", notification.ServiceOn).AddParameter("@rejectAnonymous", definition.Screening.RejectAnonymous)
+                .AddParameter("@now", now);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var clear = connection.CreateCommand(
-            transaction, "DELETE FROM contract_numbers WHERE contract_id = @id; DELETE FROM recipients WHERE contract_id = @id"))
+            transaction,
+            "DELETE FROM contract_numbers WHERE contract_id = @id; DELETE FROM recipients WHERE contract_id = @id; DELETE FROM nuisance_callers WHERE contract_id = @id"))
         {
             clear.AddParameter("@id", id);
             await clear.ExecuteNonQueryAsync(cancellationToken);
@@ -341,7 +389,23 @@ public sealed class ContractStore(
             insert.AddParameter("@id", id).AddParameter("@p", position).AddParameter("@a", recipient.Address).AddParameter("@s", recipient.Send);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        // BF-10: the edge reads these rows (view edge_nuisance) as "contract id:caller".
+        foreach (var chunk in definition.Screening.NuisanceCallers.Chunk(NuisanceRowsPerInsert))
+        {
+            var values = string.Join(", ", chunk.Select((_, i) => $"(@id, @c{i})"));
+            await using var insert = connection.CreateCommand(transaction, $"INSERT INTO nuisance_callers (contract_id, caller) VALUES {values}");
+            insert.AddParameter("@id", id);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                insert.AddParameter($"@c{i}", chunk[i]);
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
+
+    private string? ProbeCaller => probing?.Value.CallerNumber;
 
     /// <summary>The stored site password hash and registration digest an update without a new password keeps.</summary>
     private readonly record struct KeptSecrets(string? PasswordHash, string? Ha1);

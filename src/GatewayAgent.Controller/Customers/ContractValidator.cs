@@ -17,7 +17,11 @@ public static class ContractValidator
     public const int HolderNameLimit = 20;
     public const int SiteInformationLimit = 32;
 
-    public static (ContractDefinition Normalized, IReadOnlyList<RuleViolation> Violations) Validate(ContractDefinition definition)
+    /// <summary>
+    /// Checks <paramref name="definition"/>; <paramref name="probeCaller"/> is the caller number the controller's probes
+    /// present (Controller:Probing:CallerNumber), which the nuisance list must not hold (FN-12).
+    /// </summary>
+    public static (ContractDefinition Normalized, IReadOnlyList<RuleViolation> Violations) Validate(ContractDefinition definition, string? probeCaller = null)
     {
         var violations = new List<RuleViolation>();
 
@@ -100,6 +104,7 @@ public static class ContractValidator
         }
 
         var destinations = ValidateDestinations(definition.Destinations ?? [], numbers, monitoring, violations);
+        var screening = ValidateScreening(definition.Screening ?? new ScreeningSettings(), probeCaller, violations);
 
         var normalized = definition with
         {
@@ -111,14 +116,15 @@ public static class ContractValidator
             SiteId = siteId,
             Destinations = destinations,
             Notification = notification,
+            Screening = screening,
         };
         return (normalized, violations);
     }
 
     /// <summary>Validates or throws <see cref="ContractRuleException"/>.</summary>
-    public static ContractDefinition Require(ContractDefinition definition)
+    public static ContractDefinition Require(ContractDefinition definition, string? probeCaller = null)
     {
-        var (normalized, violations) = Validate(definition);
+        var (normalized, violations) = Validate(definition, probeCaller);
         return violations.Count > 0 ? throw new ContractRuleException(violations) : normalized;
     }
 
@@ -175,6 +181,15 @@ public static class ContractValidator
         }
 
         return settings with { HolderName = holder, SiteInformation = site, Recipients = cleaned };
+    }
+
+    /// <summary>BF-10: the nuisance list normalised, each number once, at most the limit, never the probe caller (FN-12).</summary>
+    private static ScreeningSettings ValidateScreening(ScreeningSettings settings, string? probeCaller, List<RuleViolation> violations)
+    {
+        var check = NuisanceCallerList.Check(settings.NuisanceCallers ?? [], probeCaller);
+        violations.AddRange(check.Breaches.Select(b => new RuleViolation(
+            b.Index is { } index ? $"screening.nuisanceCallers[{index}]" : "screening.nuisanceCallers", b.Rule, b.Message)));
+        return settings with { NuisanceCallers = check.Callers };
     }
 
     private static string? ValidateProbeTarget(string? value, string? monitoring, bool serviceOn, List<RuleViolation> violations)

@@ -80,7 +80,8 @@ public sealed class ProbeOutcomeRecorder(
                 var notification = contract.Notification;
                 if (failed && notification.AutoStart)
                 {
-                    // FN-6 with BF-4: auto-start only when destinations are registered.
+                    // FN-6 with BF-4: auto-start only when destinations are registered. While the operator holds the switch
+                    // (BF-11) the switch does not go on: ApplyAsync audits the auto-start as suppressed; the mails still go.
                     if (contract.Destinations.Count > 0)
                     {
                         await forwarding.ApplyAsync(

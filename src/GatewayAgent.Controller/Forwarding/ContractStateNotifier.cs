@@ -24,6 +24,7 @@ public sealed class ContractStateNotifier(
         Forwarding = contract.Forwarding.On,
         ForwardingSince = contract.Forwarding.Since,
         ForwardingReason = contract.Forwarding.Reason,
+        ForwardingHeld = contract.Forwarding.Held,
         Ts = now,
     };
 

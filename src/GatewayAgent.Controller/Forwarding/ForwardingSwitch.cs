@@ -7,7 +7,8 @@ namespace GatewayAgent.Controller.Forwarding;
 
 /// <summary>
 /// The per-contract bulk-forward switch (BF-1, BF-4, FN-6, FN-7, BF-11). Every change is stored with its time and
-/// reason, audited in forwarding_audit, and published (retained) once committed.
+/// reason, audited in forwarding_audit, and published (retained) once committed. The operator's stop holds the switch
+/// off (BF-11) until the operator releases it: meanwhile a start is refused and an auto-start is audited as suppressed.
 /// </summary>
 public sealed class ForwardingSwitch(
     ControllerDatabase database,
@@ -17,22 +18,89 @@ public sealed class ForwardingSwitch(
     TimeProvider time,
     ILogger<ForwardingSwitch> logger)
 {
-    /// <summary>Manual start (BF-4: needs at least one registered destination). Null when the contract does not exist.</summary>
+    /// <summary>
+    /// Manual start (BF-4: needs at least one registered destination). Null when the contract does not exist;
+    /// <see cref="ForwardingHeldException"/> while the operator holds the switch (BF-11).
+    /// </summary>
     public Task<ContractRecord?> StartAsync(long contractId, string actor, string? note, CancellationToken cancellationToken) =>
-        ChangeAsync(contractId, on: true, ForwardingReasons.Manual, actor, note, cancellationToken);
+        ChangeAsync(
+            contractId,
+            (connection, transaction, current, now) =>
+            {
+                // BF-11: the operator's hold wins over the customer's start until the operator releases it.
+                if (current.Forwarding.Held)
+                {
+                    throw new ForwardingHeldException(current.Id, current.Forwarding.HeldSince, current.Forwarding.HeldBy, current.Forwarding.HeldNote);
+                }
+
+                // BF-4: destinations must be registered before bulk forward can start.
+                if (current.Destinations.Count == 0)
+                {
+                    throw new ContractRuleException(new RuleViolation("destinations", "BF-4", "register at least one destination before starting bulk forward"));
+                }
+
+                return ApplyAsync(connection, transaction, current, on: true, ForwardingReasons.Manual, actor, note, now, cancellationToken);
+            },
+            cancellationToken);
 
     /// <summary>
     /// Manual stop, or with <paramref name="operatorOverride"/> the operator's stop on behalf of the destination's owner
-    /// (BF-11), which must say why in <paramref name="note"/>.
+    /// (BF-11), which must say why in <paramref name="note"/>. The operator's stop also holds the switch off, in the same
+    /// transaction, even when forwarding already was off; a second one while held changes nothing.
     /// </summary>
     public Task<ContractRecord?> StopAsync(long contractId, bool operatorOverride, string actor, string? note, CancellationToken cancellationToken)
     {
-        if (operatorOverride && string.IsNullOrWhiteSpace(note))
+        if (!operatorOverride)
         {
-            throw new ContractRuleException(new RuleViolation("note", "BF-11", "an operator override must record why (e.g. who asked)"));
+            return ChangeAsync(
+                contractId,
+                (connection, transaction, current, now) =>
+                    ApplyAsync(connection, transaction, current, on: false, ForwardingReasons.Manual, actor, note, now, cancellationToken),
+                cancellationToken);
         }
 
-        return ChangeAsync(contractId, on: false, operatorOverride ? ForwardingReasons.OperatorOverride : ForwardingReasons.Manual, actor, note, cancellationToken);
+        RequireNote(note, "an operator override must record why (e.g. who asked)");
+        return ChangeAsync(
+            contractId,
+            async (connection, transaction, current, now) =>
+            {
+                var stopped = await ApplyAsync(connection, transaction, current, on: false, ForwardingReasons.OperatorOverride, actor, note, now, cancellationToken);
+                if (current.Forwarding.Held)
+                {
+                    return stopped;
+                }
+
+                await SetHeldAsync(connection, transaction, current.Id, held: true, cancellationToken);
+                await AuditAsync(connection, transaction, current.Id, now, on: false, ForwardingReasons.OperatorHold, actor, note, cancellationToken);
+                Log.Held(logger, current.Id, actor);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends the operator's hold (BF-11), audited with <paramref name="note"/> (required). Forwarding stays off: a start
+    /// (or the next failure's auto-start) turns it on. Releasing a switch that is not held changes nothing. Null when
+    /// the contract does not exist.
+    /// </summary>
+    public Task<ContractRecord?> ReleaseAsync(long contractId, string actor, string? note, CancellationToken cancellationToken)
+    {
+        RequireNote(note, "releasing the operator's hold must record why");
+        return ChangeAsync(
+            contractId,
+            async (connection, transaction, current, now) =>
+            {
+                if (!current.Forwarding.Held)
+                {
+                    return false;
+                }
+
+                await SetHeldAsync(connection, transaction, current.Id, held: false, cancellationToken);
+                await AuditAsync(connection, transaction, current.Id, now, current.Forwarding.On, ForwardingReasons.OperatorRelease, actor, note, cancellationToken);
+                Log.Released(logger, current.Id, actor);
+                return true;
+            },
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<ForwardingAuditEntry>> GetAuditAsync(long contractId, int max, CancellationToken cancellationToken) =>
@@ -58,7 +126,9 @@ public sealed class ForwardingSwitch(
 
     /// <summary>
     /// Sets the switch inside the caller's transaction; false when it already was in that position (nothing audited).
-    /// The caller publishes after commit.
+    /// A start while the operator holds the switch (BF-11) is not applied either: it is audited as
+    /// <see cref="ForwardingReasons.AutoStartSuppressed"/> (switch off, the same actor, the note saying why), so the
+    /// operator sees that a failure wanted forwarding on. The caller publishes after commit.
     /// </summary>
     public async Task<bool> ApplyAsync(
         DbConnection connection,
@@ -71,6 +141,14 @@ public sealed class ForwardingSwitch(
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        if (on && contract.Forwarding.Held)
+        {
+            var why = $"{reason} not applied: held by the operator (BF-11){(note is null ? "" : $"; {note}")}";
+            await AuditAsync(connection, transaction, contract.Id, now, contract.Forwarding.On, ForwardingReasons.AutoStartSuppressed, actor, why, cancellationToken);
+            Log.StartSuppressed(logger, contract.Id, reason, actor);
+            return false;
+        }
+
         if (contract.Forwarding.On == on)
         {
             return false;
@@ -83,22 +161,54 @@ public sealed class ForwardingSwitch(
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var audit = connection.CreateCommand(transaction, """
-            INSERT INTO forwarding_audit (contract_id, at, forwarding_on, reason, actor, note) VALUES (@id, @now, @on, @reason, @actor, @note)
-            """))
-        {
-            audit.AddParameter("@id", contract.Id).AddParameter("@now", now).AddParameter("@on", on).AddParameter("@reason", reason)
-                .AddParameter("@actor", actor).AddParameter("@note", note);
-            await audit.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await AuditAsync(connection, transaction, contract.Id, now, on, reason, actor, note, cancellationToken);
         metrics.ForwardingChanged(on, reason);
         Log.Switched(logger, contract.Id, on ? "on" : "off", reason, actor);
         return true;
     }
 
+    private static void RequireNote(string? note, string message)
+    {
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw new ContractRuleException(new RuleViolation("note", "BF-11", message));
+        }
+    }
+
+    private static async Task SetHeldAsync(DbConnection connection, DbTransaction transaction, long contractId, bool held, CancellationToken cancellationToken)
+    {
+        await using var update = connection.CreateCommand(transaction, "UPDATE contracts SET forwarding_held = @held WHERE id = @id");
+        update.AddParameter("@held", held).AddParameter("@id", contractId);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task AuditAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long contractId,
+        DateTimeOffset now,
+        bool on,
+        string reason,
+        string actor,
+        string? note,
+        CancellationToken cancellationToken)
+    {
+        await using var audit = connection.CreateCommand(transaction, """
+            INSERT INTO forwarding_audit (contract_id, at, forwarding_on, reason, actor, note) VALUES (@id, @now, @on, @reason, @actor, @note)
+            """);
+        audit.AddParameter("@id", contractId).AddParameter("@now", now).AddParameter("@on", on).AddParameter("@reason", reason)
+            .AddParameter("@actor", actor).AddParameter("@note", note);
+        await audit.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="change"/> on the locked contract in one transaction; when it reports a change, answers the
+    /// contract as committed and publishes it. Null when the contract does not exist.
+    /// </summary>
     private async Task<ContractRecord?> ChangeAsync(
-        long contractId, bool on, string reason, string actor, string? note, CancellationToken cancellationToken)
+        long contractId,
+        Func<DbConnection, DbTransaction, ContractRecord, DateTimeOffset, Task<bool>> change,
+        CancellationToken cancellationToken)
     {
         var (contract, changed) = await database.WriteAsync<(ContractRecord?, bool)>(
             async (connection, transaction) =>
@@ -109,13 +219,7 @@ public sealed class ForwardingSwitch(
                     return (null, false);
                 }
 
-                // BF-4: destinations must be registered before bulk forward can start.
-                if (on && current.Destinations.Count == 0)
-                {
-                    throw new ContractRuleException(new RuleViolation("destinations", "BF-4", "register at least one destination before starting bulk forward"));
-                }
-
-                var changed = await ApplyAsync(connection, transaction, current, on, reason, actor, note, time.GetUtcNow(), cancellationToken);
+                var changed = await change(connection, transaction, current, time.GetUtcNow());
                 return (changed ? await contracts.ReadAsync(connection, transaction, contractId, lockRow: false, cancellationToken) : current, changed);
             },
             cancellationToken);

@@ -8,4 +8,13 @@ internal static partial class Log
 
     [LoggerMessage(6101, LogLevel.Warning, "Contract {ContractId}: publishing its state failed")]
     public static partial void StatePublishFailed(ILogger logger, long contractId, Exception exception);
+
+    [LoggerMessage(6102, LogLevel.Warning, "Contract {ContractId}: bulk forward held by the operator ({Actor})")]
+    public static partial void Held(ILogger logger, long contractId, string actor);
+
+    [LoggerMessage(6103, LogLevel.Warning, "Contract {ContractId}: the operator's hold on bulk forward released ({Actor})")]
+    public static partial void Released(ILogger logger, long contractId, string actor);
+
+    [LoggerMessage(6104, LogLevel.Warning, "Contract {ContractId}: {Reason} by {Actor} not applied: bulk forward is held by the operator (BF-11)")]
+    public static partial void StartSuppressed(ILogger logger, long contractId, string reason, string actor);
 }

@@ -106,7 +106,7 @@ public class ContractApiTests(ControllerApiFactory factory) : IClassFixture<Cont
 
         var audit = await client.GetFromJsonAsync<List<JsonElement>>(At($"/api/contracts/{contract.Id}/forwarding/audit"));
         Assert.Equal(
-            [("operator-override", "tester", false), ("manual", "tester", true)],
+            [("operator-hold", "tester", false), ("operator-override", "tester", false), ("manual", "tester", true)],
             audit!.Select(a => (a.GetProperty("reason").GetString(), a.GetProperty("actor").GetString(), a.GetProperty("on").GetBoolean())));
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync(At("/api/contracts/999999/forwarding/start"), new { })).StatusCode);
     }

@@ -104,10 +104,16 @@ public class ForwardingSwitchTests(PostgresCluster cluster)
         harness.Time.Advance(TimeSpan.FromMinutes(3));
         var stopped = await harness.Switch.StopAsync(contract.Id, operatorOverride: true, "bob", "destination owner 090-1234-5678 asked", CancellationToken.None);
 
-        Assert.Equal(new ForwardingView(false, harness.Time.GetUtcNow(), ForwardingReasons.OperatorOverride), stopped!.Forwarding);
+        var now = harness.Time.GetUtcNow();
+        Assert.Equal(
+            new ForwardingView(false, now, ForwardingReasons.OperatorOverride, Held: true, now, "bob", "destination owner 090-1234-5678 asked"), stopped!.Forwarding);
         var audit = await harness.Switch.GetAuditAsync(contract.Id, 10, CancellationToken.None);
         Assert.Equal(
-            [(false, ForwardingReasons.OperatorOverride, "bob", "destination owner 090-1234-5678 asked"), (true, ForwardingReasons.Manual, "alice", null)],
+            [
+                (false, ForwardingReasons.OperatorHold, "bob", "destination owner 090-1234-5678 asked"), // and holds it (ForwardingHoldTests)
+                (false, ForwardingReasons.OperatorOverride, "bob", "destination owner 090-1234-5678 asked"),
+                (true, ForwardingReasons.Manual, "alice", null),
+            ],
             audit.Select(a => (a.On, a.Reason, a.Actor, a.Note)));
         Assert.Equal(2, harness.Publisher.Published.Count);
         Assert.Null(await harness.Switch.StartAsync(424242, "alice", null, CancellationToken.None));

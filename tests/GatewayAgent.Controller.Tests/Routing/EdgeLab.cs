@@ -154,26 +154,11 @@ public sealed class EdgeLab : IAsyncDisposable
         }
     }
 
-    /// <summary>Sets the contract's call screening (BF-10) in the store and tells the edge.</summary>
+    /// <summary>Sets the contract's call screening (BF-10) through the API and waits until the edge has it.</summary>
     public async Task SetScreeningAsync(long contractId, bool rejectAnonymous, IReadOnlyList<string> nuisance)
     {
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Controller!.DatabasePath}"))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE contracts SET reject_anonymous = $r WHERE id = $id; DELETE FROM nuisance_callers WHERE contract_id = $id;"
-                + string.Concat(nuisance.Select((_, i) => $"INSERT INTO nuisance_callers (contract_id, caller) VALUES ($id, $n{i});"));
-            command.Parameters.AddWithValue("$r", rejectAnonymous ? 1 : 0);
-            command.Parameters.AddWithValue("$id", contractId);
-            for (var i = 0; i < nuisance.Count; i++)
-            {
-                command.Parameters.AddWithValue($"$n{i}", nuisance[i]);
-            }
-
-            await command.ExecuteNonQueryAsync();
-        }
-
-        Controller.Services.GetRequiredService<EdgeRoutingChanges>().Notify(contractId);
+        var response = await Api.PutAsJsonAsync($"/api/contracts/{contractId}/screening", new ScreeningSettings { RejectAnonymous = rejectAnonymous, NuisanceCallers = nuisance });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var key = contractId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await WaitForEdgeAsync(EdgeTable.Contracts, key, v => v?.Split('|')[2] == (rejectAnonymous ? "1" : "0"));
         foreach (var caller in nuisance)

@@ -183,8 +183,10 @@ public sealed class EdgeRoutingTests
         await lab.SwitchAsync(contract.Id, on: true);
         var forwarded = await lab.Caller.CallAsync(lab.Edge.Port, EdgeLab.ContractNumber, fromUser: "0366660000");
         var other = await lab.Caller.CallAsync(lab.Edge.Port, EdgeLab.ContractNumber, fromUser: "0377770000");
+        // FN-12: nuisance rejection wins even on the monitoring number (hence: never list the probe caller)
+        var monitoring = await lab.Caller.CallAsync(lab.Edge.Port, EdgeLab.MonitoringNumber, fromUser: "0366660000");
 
-        Assert.Equal([603, 603, 200], new[] { delivered.Status, forwarded.Status, other.Status });
+        Assert.Equal([603, 603, 200, 603], new[] { delivered.Status, forwarded.Status, other.Status, monitoring.Status });
         Assert.Empty(lab.Site.Invites);
         Assert.Single(lab.Destination.Invites);
     }
