@@ -55,7 +55,7 @@ internal static class CsvUpload
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    && disposition.IsFormDisposition()
+                    && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
                     && HeaderUtilities.RemoveQuotes(disposition.Name).Equals(FileField, StringComparison.Ordinal))
                 {
                     var file = await ReadBoundedAsync(section.Body, MaxFileBytes, cancellationToken);
