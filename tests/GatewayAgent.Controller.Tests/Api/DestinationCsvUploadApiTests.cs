@@ -182,7 +182,10 @@ public sealed class DestinationCsvUploadApiTests(ControllerApiFactory factory) :
         }
     }
 
-    /// <summary>A body sent without Content-Length (chunked on a real connection).</summary>
+    /// <summary>
+    /// A body sent without Content-Length (chunked on a real connection; the in-memory test server may still learn its
+    /// length — <see cref="CsvUploadTests"/> proves the count while reading on a stream without one).
+    /// </summary>
     private sealed class UnknownLengthContent : HttpContent
     {
         private readonly byte[] _bytes;
