@@ -248,9 +248,16 @@ public static class ContractEndpoints
         {
             if (dryRun ?? false)
             {
-                return await store.PreviewAsync(id, Change, force ?? false, ct) is { } preview
-                    ? Results.Ok(DestinationPreview.Between(preview.Current.Destinations, preview.Next.Destinations))
-                    : ApiProblems.NotFound(id);
+                if (await store.PreviewAsync(id, Change, force ?? false, ct) is not { } preview)
+                {
+                    return ApiProblems.NotFound(id);
+                }
+
+                // In the stored order (the contract number first), as GET /destinations will list them.
+                var next = preview.Next;
+                var position = next.AdditionalNumbers.Prepend(next.ContractNumber!).Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+                return Results.Ok(DestinationPreview.Between(
+                    preview.Current.Destinations, [.. next.Destinations.OrderBy(d => position.GetValueOrDefault(d.Number, int.MaxValue))]));
             }
 
             return await UpdateAsync(id, Change, force, "destinations set from CSV", store, http, logs, ct);

@@ -131,7 +131,7 @@ public class DestinationCsvApiTests(ControllerApiFactory factory) : IClassFixtur
         {
             // Stored: 0711345678 -> 09012345678, 0711345679 -> 0667891234.
             var before = await client.GetStringAsync(At($"/api/contracts/{contract.Id}"));
-            const string Change = "０７１１３４５６７８,０９０－１２３４－５６７８\r\n0711345679,03-5555-0000\r\n";
+            const string Change = "0711345679,03-5555-0000\r\n０７１１３４５６７８,０９０－１２３４－５６７８\r\n"; // out of order: the preview lists the stored order
             const string Removal = "０７１１３４５６７８,０９０－１２３４－５６７８\r\n0711345679,\r\n";
 
             var response = await client.PutAsync(At($"/api/contracts/{contract.Id}/destinations.csv?dryRun=true"), Csv(Change));
