@@ -6,12 +6,22 @@ namespace GatewayAgent.Controller.Api;
 /// <summary>problem+json answers: 400 names the field and the rule (extensions "field", "rule", and every violation in "errors").</summary>
 public static class ApiProblems
 {
-    public static IResult Invalid(IReadOnlyList<RuleViolation> violations)
+    public static IResult Invalid(IReadOnlyList<RuleViolation> violations) =>
+        Rule(StatusCodes.Status400BadRequest, "Invalid input", violations);
+
+    /// <summary>413 in the same shape as <see cref="Invalid"/>: a body over its limit, refused while it was read.</summary>
+    public static IResult TooLarge(RuleViolation violation) =>
+        Rule(StatusCodes.Status413PayloadTooLarge, "Content too large", [violation]);
+
+    public static IResult NotFound(long contractId) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such contract", detail: $"Contract {contractId} does not exist.");
+
+    private static IResult Rule(int status, string title, IReadOnlyList<RuleViolation> violations)
     {
         var first = violations.Count > 0 ? violations[0] : new RuleViolation("", "format", "invalid input");
         return Results.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid input",
+            statusCode: status,
+            title: title,
             detail: $"{first.Field}: {first.Message} ({first.Rule})",
             type: $"urn:gateway-agent:rule:{first.Rule}",
             extensions: new Dictionary<string, object?>
@@ -37,6 +47,4 @@ public static class ApiProblems
                 ["note"] = held.Note,
             });
 
-    public static IResult NotFound(long contractId) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such contract", detail: $"Contract {contractId} does not exist.");
 }

@@ -47,9 +47,9 @@ public static class ContractEndpoints
         contracts.MapGet("/{id:long}", async (long id, ContractStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract) : ApiProblems.NotFound(id));
 
-        contracts.MapPut("/{id:long}", (long id, ContractDefinition body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(id, _ => body, "replaced", store, http, logs, ct))
-            .WithSummary("Replaces a contract's definition (a null sitePassword keeps the stored one).");
+        contracts.MapPut("/{id:long}", (long id, bool? force, ContractDefinition body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, _ => body, force, "replaced", store, http, logs, ct))
+            .WithSummary("Replaces a contract's definition (a null sitePassword keeps the stored one; BF-5 guard, ?force=true).");
 
         contracts.MapDelete("/{id:long}", async (long id, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
         {
@@ -62,14 +62,14 @@ public static class ContractEndpoints
             return Results.NoContent();
         });
 
-        contracts.MapPut("/{id:long}/numbers", async (long id, NumbersRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+        contracts.MapPut("/{id:long}/numbers", async (long id, bool? force, NumbersRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
                 Changed(
                     id,
-                    await store.SetNumbersAsync(id, body.AdditionalNumbers, body.MonitoringNumber, body.Channels, ct),
+                    await store.SetNumbersAsync(id, body.AdditionalNumbers, body.MonitoringNumber, body.Channels, force ?? false, ct),
                     "numbers changed",
                     http,
                     logs))
-            .WithSummary("Sets the additional numbers, the monitoring number (FN-2: the probe follows it) and the channel count.");
+            .WithSummary("Sets the additional numbers, the monitoring number (FN-2: the probe follows it) and the channel count (BF-5 guard, ?force=true).");
 
         contracts.MapGet("/{id:long}/numbers", async (long id, string? search, ContractStore store, CancellationToken ct) =>
             {
@@ -89,35 +89,37 @@ public static class ContractEndpoints
         contracts.MapGet("/{id:long}/destinations", async (long id, ContractStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Destinations) : ApiProblems.NotFound(id));
 
-        contracts.MapPut("/{id:long}/destinations", (long id, List<DestinationEntry> body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(id, current => current with { Destinations = body }, "destinations replaced", store, http, logs, ct))
-            .WithSummary("Replaces the whole destination table (BF-2 at most one per number, BF-9, BF-14).");
+        contracts.MapPut("/{id:long}/destinations", (long id, bool? force, List<DestinationEntry> body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, current => current with { Destinations = body }, force, "destinations replaced", store, http, logs, ct))
+            .WithSummary("Replaces the whole destination table (BF-2 at most one per number, BF-9, BF-14; BF-5 guard, ?force=true).");
+
+        contracts.MapDelete("/{id:long}/destinations", (long id, bool? force, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                UpdateAsync(id, current => current with { Destinations = [] }, force, "destinations cleared", store, http, logs, ct))
+            .WithSummary("Clears the destination table: the one explicit way to remove every destination (BF-12; BF-5 guard, ?force=true).");
 
         contracts.MapPut("/{id:long}/destinations/{number}", async (long id, string number, DestinationRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
                 Changed(id, await store.SetDestinationAsync(id, number, body.Destination, ct), "destination set", http, logs))
             .WithSummary("Sets (replaces) the destination of one number (BF-2, BF-9, BF-14).");
 
-        contracts.MapDelete("/{id:long}/destinations/{number}", async (long id, string number, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-            Changed(id, await store.RemoveDestinationAsync(id, number, ct), "destination removed", http, logs));
+        contracts.MapDelete("/{id:long}/destinations/{number}", async (long id, string number, bool? force, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
+                Changed(id, await store.RemoveDestinationAsync(id, number, force ?? false, ct), "destination removed", http, logs))
+            .WithSummary("Removes one number's destination (BF-5 guard on the last one, ?force=true).");
 
-        contracts.MapGet("/{id:long}/destinations.csv", async (long id, ContractStore store, CancellationToken ct) =>
-                await store.GetAsync(id, ct) is { } contract
-                    ? Results.Text(DestinationCsv.Format(contract), "text/csv; charset=utf-8", System.Text.Encoding.UTF8)
-                    : ApiProblems.NotFound(id))
-            .WithSummary("BF-12 download: every number as \"source\",\"destination\" rows, CR+LF.");
+        contracts.MapGet("/{id:long}/destinations.csv", DestinationsCsvAsync)
+            .WithSummary("BF-12 download: every number as \"source\",\"destination\" rows, CR+LF; ?encoding=utf-8 (default, no BOM), utf-8-bom or shift_jis.");
 
         contracts.MapPut("/{id:long}/destinations.csv", DestinationsFromCsvAsync)
-            .WithSummary("BF-12 bulk set: replaces the destination table from CSV (an empty destination removes it).");
+            .WithSummary("BF-12 bulk set from CSV (raw body or multipart field \"file\"; UTF-8, UTF-16 with BOM, Shift_JIS); ?dryRun=true shows the changes (BF-16); ?force=true (BF-5).");
 
         contracts.MapGet("/{id:long}/notification", async (long id, ContractStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } contract ? Results.Ok(contract.Notification) : ApiProblems.NotFound(id));
 
         contracts.MapPut("/{id:long}/notification", (long id, NotificationSettings body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(id, current => current with { Notification = body }, "notification settings changed", store, http, logs, ct))
+                UpdateAsync(id, current => current with { Notification = body }, null, "notification settings changed", store, http, logs, ct))
             .WithSummary("Mail content (FN-10), recipients (FN-8, FN-9), auto-start/stop (FN-6, FN-7) and service on/off (FN-14).");
 
         contracts.MapPut("/{id:long}/recipients", (long id, List<RecipientEntry> body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(id, current => current with { Notification = current.Notification with { Recipients = body } }, "recipients changed", store, http, logs, ct))
+                UpdateAsync(id, current => current with { Notification = current.Notification with { Recipients = body } }, null, "recipients changed", store, http, logs, ct))
             .WithSummary("Replaces the recipients (FN-8: up to 20, each with a send flag; FN-9 address rules).");
 
         contracts.MapGet("/{id:long}/screening", async (long id, ContractStore store, CancellationToken ct) =>
@@ -128,13 +130,14 @@ public static class ContractEndpoints
             .WithSummary("Call screening (BF-10): rejectAnonymous (Number Request) and the nuisance-caller list (at most 1000; FN-12: never the probe caller).");
 
         contracts.MapPut("/{id:long}/site", (long id, SiteRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
-                UpdateAsync(id, current => current with { SiteId = body.SiteId, SitePassword = body.Password }, "site changed", store, http, logs, ct))
+                UpdateAsync(id, current => current with { SiteId = body.SiteId, SitePassword = body.Password }, null, "site changed", store, http, logs, ct))
             .WithSummary("Links the site's agent: MQTT site id and password (stored as a PBKDF2 hash).");
 
         contracts.MapPut("/{id:long}/probe", (long id, ProbeRequest body, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct) =>
                 UpdateAsync(
                     id,
                     current => current with { ProbeTarget = body.ProbeTarget, OutboundProxy = body.OutboundProxy, ProbeInterval = body.ProbeInterval },
+                    null,
                     "probe target changed",
                     store,
                     http,
@@ -187,25 +190,92 @@ public static class ContractEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> DestinationsFromCsvAsync(
-        long id, HttpRequest request, ContractStore store, HttpContext http, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> DestinationsCsvAsync(long id, string? encoding, ContractStore store, CancellationToken ct)
     {
-        const int MaxBytes = 1 << 20;
-        if (request.ContentLength > MaxBytes)
+        var requested = CsvTextEncoding.Canonical(encoding, out var problem);
+        if (problem is not null)
         {
-            return ApiProblems.Invalid([new RuleViolation("csv", "BF-12", "the file is larger than 1 MiB")]);
+            return ApiProblems.Invalid([new RuleViolation("encoding", "BF-12", problem)]);
         }
 
-        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
-        var (entries, lines, violations) = DestinationCsv.Parse(await reader.ReadToEndAsync(ct));
+        if (await store.GetAsync(id, ct) is not { } contract)
+        {
+            return ApiProblems.NotFound(id);
+        }
+
+        var (bytes, charset) = CsvTextEncoding.Encode(DestinationCsv.Format(contract), requested);
+        return Results.File(bytes, $"text/csv; charset={charset}", $"destinations-{contract.ContractNumber}.csv");
+    }
+
+    /// <summary>
+    /// BF-12 upload: read (bounded), decode, parse, then replace the table in one transaction, or with dryRun only say
+    /// what would change (BF-16). An upload with no data rows, or one that would leave no destination where there are
+    /// some, is refused: clearing the table is DELETE /destinations.
+    /// </summary>
+    private static async Task<IResult> DestinationsFromCsvAsync(
+        long id,
+        string? encoding,
+        bool? dryRun,
+        bool? force,
+        HttpRequest request,
+        ContractStore store,
+        HttpContext http,
+        ILoggerFactory logs,
+        CancellationToken ct)
+    {
+        var requested = CsvTextEncoding.Canonical(encoding, out var encodingProblem);
+        if (encodingProblem is not null)
+        {
+            return ApiProblems.Invalid([new RuleViolation("encoding", "BF-12", encodingProblem)]);
+        }
+
+        var (bytes, readProblem) = await CsvUpload.ReadAsync(request, ct);
+        if (readProblem is not null)
+        {
+            return readProblem;
+        }
+
+        var (text, _, decodeProblem) = CsvTextEncoding.Decode(bytes!, requested);
+        if (decodeProblem is not null)
+        {
+            return ApiProblems.Invalid([new RuleViolation("csv", "BF-12", decodeProblem)]);
+        }
+
+        var (entries, lines, rows, violations) = DestinationCsv.Parse(text!);
         if (violations.Count > 0)
         {
             return ApiProblems.Invalid(violations);
         }
 
+        if (rows == 0)
+        {
+            return ApiProblems.Invalid([new RuleViolation(
+                "csv", "BF-12", $"the file has no data rows; to clear the table use DELETE /api/contracts/{id}/destinations")]);
+        }
+
+        ContractDefinition Change(ContractDefinition current) =>
+            entries.Count == 0 && current.Destinations.Count > 0
+                ? throw new ContractRuleException(new RuleViolation(
+                    "csv", "BF-12", $"the file would remove every destination; to clear the table use DELETE /api/contracts/{id}/destinations"))
+                : current with { Destinations = entries };
+
         try
         {
-            return await UpdateAsync(id, current => current with { Destinations = entries }, "destinations set from CSV", store, http, logs, ct);
+            if (dryRun ?? false)
+            {
+                if (await store.PreviewAsync(id, Change, force ?? false, ct) is not { } preview)
+                {
+                    return ApiProblems.NotFound(id);
+                }
+
+                // In the stored order (the contract number first), as GET /destinations will list them.
+                var next = preview.Next;
+                var position = next.AdditionalNumbers.Prepend(next.ContractNumber!).Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+                return Results.Ok(DestinationPreview.Between(
+                    preview.Current.Destinations, [.. next.Destinations.OrderBy(d => position.GetValueOrDefault(d.Number, int.MaxValue))]));
+            }
+
+            return await UpdateAsync(id, Change, force, "destinations set from CSV", store, http, logs, ct);
         }
         catch (ContractRuleException ex)
         {
@@ -270,12 +340,13 @@ public static class ContractEndpoints
     private static async Task<IResult> UpdateAsync(
         long id,
         Func<ContractDefinition, ContractDefinition> change,
+        bool? force,
         string what,
         ContractStore store,
         HttpContext http,
         ILoggerFactory logs,
         CancellationToken ct) =>
-        Changed(id, await store.UpdateAsync(id, change, ct), what, http, logs);
+        Changed(id, await store.UpdateAsync(id, change, force ?? false, ct), what, http, logs);
 
     /// <summary>Maps a store update: 404 when the contract does not exist, else the audit log line and 200 with the contract.</summary>
     private static IResult Changed(long id, ContractRecord? updated, string what, HttpContext http, ILoggerFactory logs)

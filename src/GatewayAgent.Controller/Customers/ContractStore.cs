@@ -93,35 +93,20 @@ public sealed class ContractStore(
             cancellationToken);
 
     /// <summary>Read-modify-write in one transaction; null when the contract does not exist.</summary>
-    public async Task<ContractRecord?> UpdateAsync(long id, Func<ContractDefinition, ContractDefinition> change, CancellationToken cancellationToken)
+    public Task<ContractRecord?> UpdateAsync(long id, Func<ContractDefinition, ContractDefinition> change, CancellationToken cancellationToken) =>
+        UpdateAsync(id, change, force: false, cancellationToken);
+
+    /// <summary>
+    /// Read-modify-write in one transaction; null when the contract does not exist. <paramref name="force"/> lets the
+    /// change remove the last destinations of a contract whose forwarding is on (BF-5, see
+    /// <see cref="ContractValidator.RequireDestinationsWhileForwarding"/>).
+    /// </summary>
+    public async Task<ContractRecord?> UpdateAsync(
+        long id, Func<ContractDefinition, ContractDefinition> change, bool force, CancellationToken cancellationToken)
     {
-        var updated = await database.WriteAsync(
+        var updated = await database.WriteAsync<ContractRecord?>(
             async (connection, transaction) =>
-            {
-                var current = await ReadAsync(connection, transaction, id, lockRow: true, cancellationToken);
-                if (current is null)
-                {
-                    return null;
-                }
-
-                var normalized = ContractValidator.Require(change(current.ToDefinition()), ProbeCaller);
-                await RequireUniqueAsync(connection, transaction, id, normalized, cancellationToken);
-                KeptSecrets kept = default;
-                if (normalized.SitePassword is null && normalized.SiteId is not null)
-                {
-                    await using var hash = connection.CreateCommand(transaction, "SELECT site_password_hash, sip_ha1 FROM contracts WHERE id = @id");
-                    hash.AddParameter("@id", id);
-                    await using var reader = await hash.ExecuteReaderAsync(cancellationToken);
-                    if (await reader.ReadAsync(cancellationToken))
-                    {
-                        // The registration digest names the site id: it survives only while the site id stays.
-                        kept = new KeptSecrets(reader.NullableString(0), current.SiteId == normalized.SiteId ? reader.NullableString(1) : null);
-                    }
-                }
-
-                await SaveAsync(connection, transaction, id, normalized, kept, _realm, time.GetUtcNow(), cancellationToken);
-                return await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken);
-            },
+                await ChangeAsync(connection, transaction, id, change, force, save: true, cancellationToken) is { } result ? result.Saved : null,
             cancellationToken).ConfigureAwait(false);
         if (updated is not null)
         {
@@ -133,13 +118,33 @@ public sealed class ContractStore(
     }
 
     /// <summary>
+    /// What <see cref="UpdateAsync(long, Func{ContractDefinition, ContractDefinition}, bool, CancellationToken)"/> would
+    /// do, checked by the same rules in the same kind of transaction, without saving anything (BF-16 dry run): the
+    /// contract as it is and the definition as it would be stored (normalised). Null when the contract does not exist;
+    /// a rule violation throws <see cref="ContractRuleException"/> as the update would.
+    /// </summary>
+    public Task<(ContractRecord Current, ContractDefinition Next)?> PreviewAsync(
+        long id, Func<ContractDefinition, ContractDefinition> change, bool force, CancellationToken cancellationToken) =>
+        database.WriteAsync<(ContractRecord Current, ContractDefinition Next)?>(
+            async (connection, transaction) =>
+                await ChangeAsync(connection, transaction, id, change, force, save: false, cancellationToken) is { } result
+                    ? (result.Current, result.Next)
+                    : null,
+            cancellationToken);
+
+    /// <summary>
     /// Sets the additional numbers, the monitoring number and the channel count (null keeps the current value) in one
     /// transaction. The probe follows the monitoring number (FN-2), and a number that is no longer the contract's takes
-    /// its destination with it (BF-2). Null when the contract does not exist.
+    /// its destination with it (BF-2; BF-5 guards the last ones while forwarding is on). Null when the contract does not exist.
     /// </summary>
     public Task<ContractRecord?> SetNumbersAsync(
         long id, IReadOnlyList<string>? additionalNumbers, string? monitoringNumber, int? channels, CancellationToken cancellationToken) =>
-        UpdateAsync(id, current => ContractChanges.SetNumbers(current, additionalNumbers, monitoringNumber, channels), cancellationToken);
+        SetNumbersAsync(id, additionalNumbers, monitoringNumber, channels, force: false, cancellationToken);
+
+    /// <inheritdoc cref="SetNumbersAsync(long, IReadOnlyList{string}?, string?, int?, CancellationToken)"/>
+    public Task<ContractRecord?> SetNumbersAsync(
+        long id, IReadOnlyList<string>? additionalNumbers, string? monitoringNumber, int? channels, bool force, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.SetNumbers(current, additionalNumbers, monitoringNumber, channels), force, cancellationToken);
 
     /// <summary>
     /// Sets the call screening (BF-10: reject anonymous callers, the nuisance-caller list; FN-12: never the probe caller)
@@ -153,9 +158,13 @@ public sealed class ContractStore(
     public Task<ContractRecord?> SetDestinationAsync(long id, string number, string? destination, CancellationToken cancellationToken) =>
         UpdateAsync(id, current => ContractChanges.SetDestination(current, number, destination), cancellationToken);
 
-    /// <summary>Removes the destination of one number (none is fine); null when the contract does not exist.</summary>
+    /// <summary>Removes the destination of one number (none is fine; BF-5 guards the last one); null when the contract does not exist.</summary>
     public Task<ContractRecord?> RemoveDestinationAsync(long id, string number, CancellationToken cancellationToken) =>
-        UpdateAsync(id, current => ContractChanges.RemoveDestination(current, number), cancellationToken);
+        RemoveDestinationAsync(id, number, force: false, cancellationToken);
+
+    /// <inheritdoc cref="RemoveDestinationAsync(long, string, CancellationToken)"/>
+    public Task<ContractRecord?> RemoveDestinationAsync(long id, string number, bool force, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.RemoveDestination(current, number), force, cancellationToken);
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
@@ -291,6 +300,51 @@ public sealed class ContractStore(
             Notification = contract.Notification with { Recipients = recipients },
             Screening = contract.Screening with { NuisanceCallers = nuisance },
         };
+    }
+
+    /// <summary>
+    /// The one read-validate-write step of every change, inside the caller's transaction: the current record read with
+    /// its row locked (so the forwarding state the BF-5 guard sees is the one the change commits against), the change
+    /// applied and validated, and with <paramref name="save"/> written and read back.
+    /// </summary>
+    private async Task<(ContractRecord Current, ContractDefinition Next, ContractRecord? Saved)?> ChangeAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long id,
+        Func<ContractDefinition, ContractDefinition> change,
+        bool force,
+        bool save,
+        CancellationToken cancellationToken)
+    {
+        var current = await ReadAsync(connection, transaction, id, lockRow: true, cancellationToken);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var normalized = ContractValidator.Require(change(current.ToDefinition()), ProbeCaller);
+        ContractValidator.RequireDestinationsWhileForwarding(current, normalized, force); // BF-5
+        await RequireUniqueAsync(connection, transaction, id, normalized, cancellationToken);
+        if (!save)
+        {
+            return (current, normalized, null);
+        }
+
+        KeptSecrets kept = default;
+        if (normalized.SitePassword is null && normalized.SiteId is not null)
+        {
+            await using var hash = connection.CreateCommand(transaction, "SELECT site_password_hash, sip_ha1 FROM contracts WHERE id = @id");
+            hash.AddParameter("@id", id);
+            await using var reader = await hash.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                // The registration digest names the site id: it survives only while the site id stays.
+                kept = new KeptSecrets(reader.NullableString(0), current.SiteId == normalized.SiteId ? reader.NullableString(1) : null);
+            }
+        }
+
+        await SaveAsync(connection, transaction, id, normalized, kept, _realm, time.GetUtcNow(), cancellationToken);
+        return (current, normalized, await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken));
     }
 
     private static async Task RequireUniqueAsync(

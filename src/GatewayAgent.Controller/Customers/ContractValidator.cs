@@ -128,6 +128,27 @@ public static class ContractValidator
         return violations.Count > 0 ? throw new ContractRuleException(violations) : normalized;
     }
 
+    /// <summary>
+    /// BF-5: while a contract's bulk forward is on, a call to a number without a destination gets busy and is not
+    /// delivered to the site either; so a change that takes the contract from some destinations to none is refused
+    /// unless <paramref name="force"/> says the operator means it. <paramref name="current"/> is the record read in the
+    /// change's own transaction, so its forwarding state is the one the change commits against. Every write path
+    /// (one destination, the list, the CSV, clearing, dropping numbers, replacing the contract) passes here through
+    /// <see cref="ContractStore"/>.
+    /// </summary>
+    public static void RequireDestinationsWhileForwarding(ContractRecord current, ContractDefinition next, bool force)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!force && current.Forwarding.On && current.Destinations.Count > 0 && next.Destinations.Count == 0)
+        {
+            throw new ContractRuleException(new RuleViolation(
+                "destinations",
+                "BF-5",
+                "forwarding is on; calls to numbers without a destination get busy. Stop forwarding first, or repeat the request with force=true"));
+        }
+    }
+
     private static NotificationSettings ValidateNotification(NotificationSettings settings, List<RuleViolation> violations)
     {
         var holder = string.IsNullOrEmpty(settings.HolderName) ? null : settings.HolderName;

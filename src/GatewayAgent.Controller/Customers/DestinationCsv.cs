@@ -3,14 +3,18 @@ using System.Text;
 namespace GatewayAgent.Controller.Customers;
 
 /// <summary>
-/// BF-12 bulk destination table: one row per source number, <c>"source","destination"</c>, fields quoted, rows ended
-/// by CR+LF. The download lists every number of the contract (an empty destination = none), so it uploads back
-/// unchanged; on upload an empty destination removes that number's destination.
+/// BF-12 bulk destination table: one row per source number, <c>"source","destination"</c>, rows ended by CR+LF. The
+/// download lists every number of the contract with both fields quoted (an empty destination = none), so it uploads
+/// back unchanged. An upload may quote its fields or not (Excel writes them bare), may leave out an empty last field
+/// (<c>0312345678</c> or <c>0312345678,</c>: no destination) and may carry blank rows (skipped); numbers are folded
+/// by the validator (<see cref="GatewayAgent.Domain.Numbers.PhoneNumber"/>), so full-width digits and hyphens read
+/// as the same number. The text comes decoded (<see cref="CsvTextEncoding"/>).
 /// </summary>
 public static class DestinationCsv
 {
     public static string Format(ContractRecord contract)
     {
+        ArgumentNullException.ThrowIfNull(contract);
         var destinations = contract.Destinations.ToDictionary(d => d.Number, d => d.Destination, StringComparer.Ordinal);
         var text = new StringBuilder();
         foreach (var number in contract.AdditionalNumbers.Prepend(contract.ContractNumber))
@@ -21,41 +25,56 @@ public static class DestinationCsv
         return text.ToString();
     }
 
-    /// <summary>The rows with a destination, each with its 1-based line; violations name the line as "csv[line]".</summary>
-    public static (List<DestinationEntry> Entries, List<int> Lines, List<RuleViolation> Violations) Parse(string csv)
+    /// <summary>
+    /// The rows with a destination (<c>Entries</c>, each with its 1-based line in <c>Lines</c>), the number of data
+    /// rows (with or without a destination: 0 means the file holds no table) and the rows that cannot be read
+    /// (violations name the line as "csv[line]").
+    /// </summary>
+    public static (List<DestinationEntry> Entries, List<int> Lines, int Rows, List<RuleViolation> Violations) Parse(string csv)
     {
+        ArgumentNullException.ThrowIfNull(csv);
         var entries = new List<DestinationEntry>();
         var lines = new List<int>();
         var violations = new List<RuleViolation>();
+        var rowCount = 0;
         var text = csv.StartsWith('\uFEFF') ? csv[1..] : csv;
         var rows = text.Split("\r\n");
         for (var i = 0; i < rows.Length; i++)
         {
             var row = rows[i];
             var line = i + 1;
-            if (row.Length == 0)
-            {
-                if (i == rows.Length - 1)
-                {
-                    break;
-                }
-
-                violations.Add(new RuleViolation($"csv[{line}]", "BF-12", "empty row"));
-                continue;
-            }
-
             if (row.Contains('\n', StringComparison.Ordinal) || row.Contains('\r', StringComparison.Ordinal))
             {
                 violations.Add(new RuleViolation($"csv[{line}]", "BF-12", "rows must end with CR+LF"));
                 continue;
             }
 
-            if (!TryParseRow(row, out var source, out var destination))
+            if (!TryParseRow(row, out var fields))
             {
-                violations.Add(new RuleViolation($"csv[{line}]", "BF-12", "expected \"source number\",\"destination number\" with both fields quoted"));
+                violations.Add(new RuleViolation(
+                    $"csv[{line}]", "BF-12", "expected source number,destination number (quoted or not: \"0312345678\",\"09012345678\")"));
                 continue;
             }
 
+            if (fields.All(f => f.Length == 0))
+            {
+                continue; // a blank row, or one of only commas as spreadsheets write them
+            }
+
+            if (fields.Count > 2 && fields.Skip(2).Any(f => f.Length > 0))
+            {
+                violations.Add(new RuleViolation($"csv[{line}]", "BF-12", "two columns expected: source number, destination number"));
+                continue;
+            }
+
+            var (source, destination) = (fields[0], fields.Count > 1 ? fields[1] : "");
+            if (source.Length == 0)
+            {
+                violations.Add(new RuleViolation($"csv[{line}].source", "BF-12", "the source number is empty"));
+                continue;
+            }
+
+            rowCount++;
             if (destination.Length > 0)
             {
                 entries.Add(new DestinationEntry(source, destination));
@@ -63,66 +82,80 @@ public static class DestinationCsv
             }
         }
 
-        return (entries, lines, violations);
+        return (entries, lines, rowCount, violations);
     }
 
     private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static bool TryParseRow(string row, out string source, out string destination)
+    /// <summary>RFC 4180 fields of one row, each quoted (<c>""</c> for a quote) or bare (no quote inside), trimmed.</summary>
+    private static bool TryParseRow(string row, out List<string> fields)
     {
-        source = destination = "";
-        var fields = new List<string>(2);
+        fields = [];
         var position = 0;
-        while (position < row.Length)
+        while (true)
         {
-            if (row[position] != '"')
-            {
-                return false;
-            }
-
             var value = new StringBuilder();
-            position++;
-            while (true)
+            while (position < row.Length && row[position] is ' ' or '\t')
             {
-                if (position >= row.Length)
-                {
-                    return false;
-                }
-
-                if (row[position] == '"')
-                {
-                    if (position + 1 < row.Length && row[position + 1] == '"')
-                    {
-                        value.Append('"');
-                        position += 2;
-                        continue;
-                    }
-
-                    position++;
-                    break;
-                }
-
-                value.Append(row[position++]);
-            }
-
-            fields.Add(value.ToString());
-            if (position < row.Length)
-            {
-                if (row[position] != ',' || position == row.Length - 1)
-                {
-                    return false;
-                }
-
                 position++;
             }
-        }
 
-        if (fields.Count != 2)
-        {
-            return false;
-        }
+            if (position < row.Length && row[position] == '"')
+            {
+                position++;
+                while (true)
+                {
+                    if (position >= row.Length)
+                    {
+                        return false; // the quote is not closed
+                    }
 
-        (source, destination) = (fields[0].Trim(), fields[1].Trim());
-        return source.Length > 0;
+                    if (row[position] == '"')
+                    {
+                        if (position + 1 < row.Length && row[position + 1] == '"')
+                        {
+                            value.Append('"');
+                            position += 2;
+                            continue;
+                        }
+
+                        position++;
+                        break;
+                    }
+
+                    value.Append(row[position++]);
+                }
+
+                while (position < row.Length && row[position] is ' ' or '\t')
+                {
+                    position++;
+                }
+
+                if (position < row.Length && row[position] != ',')
+                {
+                    return false; // text after the closing quote
+                }
+            }
+            else
+            {
+                while (position < row.Length && row[position] != ',')
+                {
+                    if (row[position] == '"')
+                    {
+                        return false; // a quote inside a bare field
+                    }
+
+                    value.Append(row[position++]);
+                }
+            }
+
+            fields.Add(value.ToString().Trim());
+            if (position >= row.Length)
+            {
+                return true;
+            }
+
+            position++; // the comma; a comma at the end of the row leaves an empty last field
+        }
     }
 }

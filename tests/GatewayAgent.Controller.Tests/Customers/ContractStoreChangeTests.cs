@@ -97,6 +97,30 @@ public sealed class ContractStoreChangeTests(PostgresCluster cluster)
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task The_last_destinations_stay_while_forwarding_is_on_unless_forced_BF_5(string backend)
+    {
+        await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
+        var created = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
+        Assert.True((await harness.Switch.StartAsync(created.Id, "tester", null, CancellationToken.None))!.Forwarding.On);
+
+        var refused = await Assert.ThrowsAsync<ContractRuleException>(
+            () => harness.Contracts.UpdateAsync(created.Id, d => d with { Destinations = [] }, CancellationToken.None));
+        Assert.Equal("BF-5", Assert.Single(refused.Violations).Rule);
+        await Assert.ThrowsAsync<ContractRuleException>(
+            () => harness.Contracts.PreviewAsync(created.Id, d => d with { Destinations = [] }, force: false, CancellationToken.None));
+        Assert.Equal(2, (await harness.Contracts.GetAsync(created.Id, CancellationToken.None))!.Destinations.Count);
+
+        var preview = await harness.Contracts.PreviewAsync(created.Id, d => d with { Destinations = [] }, force: true, CancellationToken.None);
+        Assert.Empty(preview!.Value.Next.Destinations);
+        Assert.Equal(2, (await harness.Contracts.GetAsync(created.Id, CancellationToken.None))!.Destinations.Count); // a preview saves nothing
+
+        var forced = await harness.Contracts.UpdateAsync(created.Id, d => d with { Destinations = [] }, force: true, CancellationToken.None);
+        Assert.Empty(forced!.Destinations);
+        Assert.True(forced.Forwarding.On);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Changes_to_a_missing_contract_give_null(string backend)
     {
         await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
