@@ -182,23 +182,29 @@ public sealed class DestinationPhone : ISipTransactionUser, IAsyncDisposable
     private void OnBye(ServerTransaction tx)
     {
         var request = tx.Request;
-        if (!_calls.TryGetValue(SipDialog.Key(request.CallId, request.To?.Tag, request.From?.Tag), out var call))
+        if (!_calls.TryRemove(SipDialog.Key(request.CallId, request.To?.Tag, request.From?.Tag), out var call))
         {
             tx.Respond(tx.CreateResponse(481));
             return;
         }
 
+        // Ended before the 200 leaves: whoever sees the 200 sees the call gone.
+        _ = ReleaseAsync(call);
         tx.Respond(tx.CreateResponse(200));
-        _ = EndAsync(call);
     }
 
     private async Task EndAsync(Call call)
     {
         if (_calls.TryRemove(new KeyValuePair<string, Call>(call.Dialog.Id, call)))
         {
-            call.StopRetransmitting();
-            await call.Media.DisposeAsync().ConfigureAwait(false);
+            await ReleaseAsync(call).ConfigureAwait(false);
         }
+    }
+
+    private static async Task ReleaseAsync(Call call)
+    {
+        call.StopRetransmitting();
+        await call.Media.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
