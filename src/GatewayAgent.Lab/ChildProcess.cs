@@ -6,8 +6,8 @@ namespace GatewayAgent.Lab;
 /// <summary>
 /// One process the lab started (the controller, a site's agent, the edge): its output goes to a log file in the lab's data
 /// directory, and lines matching a readiness marker complete <see cref="WaitForOutputAsync"/>. Its standard input is a
-/// pipe the lab never writes to: the child runs with Host:StopWhenStdinCloses, so when the lab dies without stopping
-/// it (SIGKILL, a crash) the kernel closes the pipe and the child stops itself.
+/// pipe the lab never writes to: our hosts run with Host:StopWhenStdinCloses, so when the lab dies without stopping
+/// them (SIGKILL, a crash) the kernel closes the pipe and they stop themselves (kamailio: see <see cref="EdgeProcess"/>).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
