@@ -40,6 +40,8 @@ public sealed class LabRunner : IAsyncDisposable
 
     public IReadOnlyList<(LabSite Site, long ContractId)> Sites => _sites;
 
+    public LabOptions Options => _options;
+
     public ControllerApi Api => _api ?? throw new InvalidOperationException("the lab has not started");
 
     public string MailDirectory => _mailDirectory;
