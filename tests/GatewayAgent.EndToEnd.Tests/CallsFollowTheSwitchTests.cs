@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using GatewayAgent.Lab;
 
@@ -95,7 +95,9 @@ public sealed class CallsFollowTheSwitchTests : IAsyncLifetime
 
     private static async Task<JsonDocument> RpcAsync(HttpClient edge, string method, params string[] parameters)
     {
-        using var response = await edge.PostAsJsonAsync(new Uri("/RPC", UriKind.Relative), new { jsonrpc = "2.0", method, @params = parameters, id = 1 });
+        // a StringContent: a body with its Content-Length (JsonContent would be sent chunked)
+        using var body = new StringContent(JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters, id = 1 }), Encoding.UTF8, "application/json");
+        using var response = await edge.PostAsync(new Uri("/RPC", UriKind.Relative), body);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 }
