@@ -4,10 +4,10 @@ using GatewayAgent.Hosting;
 namespace GatewayAgent.Lab;
 
 /// <summary>
-/// One process the lab started (the controller or a site's agent): its output goes to a log file in the lab's data
+/// One process the lab started (the controller, a site's agent, the edge): its output goes to a log file in the lab's data
 /// directory, and lines matching a readiness marker complete <see cref="WaitForOutputAsync"/>. Its standard input is a
-/// pipe the lab never writes to: the child runs with Host:StopWhenStdinCloses, so when the lab dies without stopping
-/// it (SIGKILL, a crash) the kernel closes the pipe and the child stops itself.
+/// pipe the lab never writes to: our hosts run with Host:StopWhenStdinCloses, so when the lab dies without stopping
+/// them (SIGKILL, a crash) the kernel closes the pipe and they stop themselves (kamailio: see <see cref="EdgeProcess"/>).
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
@@ -30,24 +30,30 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string logFile)
+    /// <summary>Starts one of our .NET hosts (dotnet DLL ARGS), stopping itself when its stdin pipe closes.</summary>
+    public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, string logFile) =>
+        StartProgram(name, "dotnet", [dll, .. arguments, $"--{ParentWatch.ConfigurationKey}=true"], logFile, dotnet: true);
+
+    /// <summary>Starts any program (kamailio) with its output going to <paramref name="logFile"/>.</summary>
+    public static ChildProcess StartProgram(string name, string program, IEnumerable<string> arguments, string logFile, bool dotnet = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        info.ArgumentList.Add($"--{ParentWatch.ConfigurationKey}=true");
+        if (dotnet)
+        {
+            info.Environment["DOTNET_gcServer"] = "0";
+        }
 
-        info.Environment["DOTNET_gcServer"] = "0";
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(name, process, log);

@@ -33,16 +33,22 @@ public sealed class ControllerApi : IDisposable
         }
     }
 
-    /// <summary>Creates the site's contract, or replaces it when one with its contract number exists; returns its id.</summary>
-    public async Task<long> UpsertContractAsync(LabSite site, string sitePassword, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the site's contract, or replaces it when one with its contract number exists; returns its id. Probes go
+    /// through the edge (<paramref name="outboundProxy"/>, udp:127.0.0.1:EDGEPORT); the probe target, the site's agent,
+    /// is also the address the edge uses for the site while its agent is not registered.
+    /// </summary>
+    public async Task<long> UpsertContractAsync(LabSite site, string sitePassword, string outboundProxy, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(site);
         var body = new ContractDefinition
         {
             ContractNumber = site.ContractNumber,
-            AdditionalNumbers = [site.MonitoringNumber],
+            AdditionalNumbers = [site.SecondNumber, site.MonitoringNumber],
             Channels = 2,
             MonitoringNumber = site.MonitoringNumber,
             ProbeTarget = site.ProbeTarget,
+            OutboundProxy = outboundProxy,
             SiteId = site.SiteId,
             SitePassword = sitePassword,
             Destinations = [new DestinationEntry(site.ContractNumber, site.Destination)],
@@ -79,6 +85,9 @@ public sealed class ControllerApi : IDisposable
 
     public async Task<IReadOnlyList<ContractRecord>> ListContractsAsync(CancellationToken cancellationToken) =>
         await _http.GetFromJsonAsync<List<ContractRecord>>(new Uri("/api/contracts", UriKind.Relative), Json, cancellationToken).ConfigureAwait(false) ?? [];
+
+    public async Task<ContractRecord?> GetContractAsync(long id, CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync<ContractRecord>(new Uri($"/api/contracts/{id}", UriKind.Relative), Json, cancellationToken).ConfigureAwait(false);
 
     public async Task<ContractStatus?> GetStatusAsync(long id, CancellationToken cancellationToken) =>
         await _http.GetFromJsonAsync<ContractStatus>(new Uri($"/api/contracts/{id}/status", UriKind.Relative), Json, cancellationToken).ConfigureAwait(false);

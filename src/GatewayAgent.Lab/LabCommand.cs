@@ -1,11 +1,18 @@
+using System.Globalization;
+using GatewayAgent.Domain.Numbers;
+
 namespace GatewayAgent.Lab;
 
-/// <summary>A line typed into the lab console.</summary>
-public sealed record LabCommand(string Verb, int Site, bool On)
+/// <summary>A line typed into the lab console; <see cref="Number"/> only for "call" (null: the site's default number).</summary>
+public sealed record LabCommand(string Verb, int Site, bool On, string? Number = null)
 {
-    /// <summary>Parses "power 2 off", "wan 1 on", "restore 3", "mails", "help", "quit"; null with an error otherwise.</summary>
+    /// <summary>
+    /// Parses "power 2 off", "wan 1 on", "restore 3", "call 2", "call 2 0310000002", "mails", "help", "quit"; null with
+    /// an error otherwise.
+    /// </summary>
     public static LabCommand? Parse(string line, int sites, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(line);
         error = null;
         var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (words.Length == 0)
@@ -37,6 +44,25 @@ public sealed record LabCommand(string Verb, int Site, bool On)
                 return new LabCommand(verb, site, words[2] == "on");
             case "restore" when words.Length == 2:
                 return TrySite(words[1], sites, out var restored, out error) ? new LabCommand("restore", restored, true) : null;
+            case "call" when words.Length is 2 or 3:
+                if (!TrySite(words[1], sites, out var calling, out error))
+                {
+                    return null;
+                }
+
+                if (words.Length == 2)
+                {
+                    return new LabCommand("call", calling, false);
+                }
+
+                // Any notation of a number (03-1000-0002, +81 3 1000 0002) is the one number the edge's table keys.
+                if (PhoneNumber.Normalize(words[2]) is not { } number)
+                {
+                    error = $"call: '{words[2]}' is not a phone number";
+                    return null;
+                }
+
+                return new LabCommand("call", calling, false, number);
             default:
                 error = $"unknown command '{line.Trim()}' (type help)";
                 return null;
@@ -46,7 +72,7 @@ public sealed record LabCommand(string Verb, int Site, bool On)
     private static bool TrySite(string word, int sites, out int site, out string? error)
     {
         error = null;
-        if (int.TryParse(word, out site) && site >= 1 && site <= sites)
+        if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out site) && site >= 1 && site <= sites)
         {
             return true;
         }

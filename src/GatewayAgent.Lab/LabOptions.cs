@@ -13,6 +13,12 @@ public sealed record LabOptions
     public int SmtpPort { get; init; } = 2525;
     /// <summary>First agent SIP port; site n listens on SipBasePort + n.</summary>
     public int SipBasePort { get; init; } = 15060;
+    /// <summary>The carrier edge's (kamailio's) SIP port on 127.0.0.1, UDP and TCP: calls and probes enter here.</summary>
+    public int EdgePort { get; init; } = 5060;
+    /// <summary>The edge's JSON-RPC port (TCP) the controller pushes routing changes to.</summary>
+    public int EdgeRpcPort { get; init; } = 5065;
+    /// <summary>The destination phone's SIP port (UDP and TCP): the edge's next hop for forwarded calls.</summary>
+    public int DestinationPort { get; init; } = 5090;
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan FastInterval { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(3);
@@ -26,13 +32,18 @@ public sealed record LabOptions
 
     public const string Usage = """
         usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--mqtt-port P] [--smtp-port P]
-                           [--sip-base-port P] [--interval SECONDS] [--fast-interval SECONDS] [--timeout SECONDS]
+                           [--sip-base-port P] [--edge-port P] [--edge-rpc-port P] [--destination-port P]
+                           [--interval SECONDS] [--fast-interval SECONDS] [--timeout SECONDS]
                            [--duration SECONDS] [--plain] [--configuration Release|Debug]
-        Starts gateway-controller (embedded MQTT broker, SQLite, SMTP sink writing .eml files) and N simulated sites
-        (real gateway-agent processes with simulated boards), then shows a live view. Commands (type and press Enter):
+        Starts gateway-controller (embedded MQTT broker, SQLite, SMTP sink writing .eml files), the carrier edge
+        (kamailio on 127.0.0.1:--edge-port, default 5060, routing calls by the bulk-forward switch), a destination
+        phone (127.0.0.1:--destination-port, default 5090) and N simulated sites (real gateway-agent processes with
+        simulated boards, registered at the edge), then shows a live view. Commands (type and press Enter):
           power N off|on     cut / restore mains at site N (the agent publishes power.lost; the site stops answering)
           wan N off|on       cut / restore the access line of site N (the agent stops answering probes)
           restore N          power on and WAN up at site N
+          call N [NUMBER]    call NUMBER (default: site N's first number with a destination) through the edge and
+                             say who answered: "answered by site N", "answered by destination D", "busy (486)"
           mails              list the mails the SMTP sink received
           help               this text
           quit               stop everything
@@ -63,6 +74,9 @@ public sealed record LabOptions
                 "--mqtt-port" => options with { MqttPort = Int(arg, Value(), 1, 65535) },
                 "--smtp-port" => options with { SmtpPort = Int(arg, Value(), 1, 65535) },
                 "--sip-base-port" => options with { SipBasePort = Int(arg, Value(), 1, 65000) },
+                "--edge-port" => options with { EdgePort = Int(arg, Value(), 1, 65535) },
+                "--edge-rpc-port" => options with { EdgeRpcPort = Int(arg, Value(), 1, 65535) },
+                "--destination-port" => options with { DestinationPort = Int(arg, Value(), 1, 65535) },
                 "--interval" => options with { ProbeInterval = Seconds(arg, Value()) },
                 "--fast-interval" => options with { FastInterval = Seconds(arg, Value()) },
                 "--timeout" => options with { ProbeTimeout = Seconds(arg, Value()) },

@@ -19,10 +19,20 @@ public static class LabPorts
             (options.HttpPort, "--http-port"),
             (options.MqttPort, "--mqtt-port"),
             (options.SmtpPort, "--smtp-port"),
+            (options.EdgeRpcPort, "--edge-rpc-port"),
         };
         foreach (var (port, option) in tcp)
         {
             if (!CanBind(SocketType.Stream, ProtocolType.Tcp, port))
+            {
+                return $"127.0.0.1:{port} ({option}) is in use";
+            }
+        }
+
+        // The edge and the destination phone listen on UDP and TCP.
+        foreach (var (port, option) in new[] { (options.EdgePort, "--edge-port"), (options.DestinationPort, "--destination-port") })
+        {
+            if (!CanBind(SocketType.Dgram, ProtocolType.Udp, port) || !CanBind(SocketType.Stream, ProtocolType.Tcp, port))
             {
                 return $"127.0.0.1:{port} ({option}) is in use";
             }

@@ -6,9 +6,11 @@ using MimeKit;
 namespace GatewayAgent.Lab;
 
 /// <summary>
-/// The lab: gateway-controller on embedded defaults (MQTT broker, SQLite, SMTP sink writing .eml files) plus N
-/// simulated sites, each a real gateway-agent on the simulated board answering real SIP probes on loopback, and a
-/// live view with commands that cut and restore a site's power or WAN.
+/// The lab: gateway-controller on embedded defaults (MQTT broker, SQLite, SMTP sink writing .eml files), the carrier
+/// edge (kamailio routing every call to the sites' numbers by the bulk-forward switch), a destination phone standing in
+/// for the forward destinations, plus N simulated sites, each a real gateway-agent on the simulated board registered
+/// at the edge and answering its contract's numbers on loopback, and a live view with commands that cut and restore a
+/// site's power or WAN and place calls through the edge.
 /// </summary>
 public sealed class LabRunner : IAsyncDisposable
 {
@@ -18,9 +20,13 @@ public sealed class LabRunner : IAsyncDisposable
     private readonly List<ChildProcess> _children = [];
     private readonly List<(LabSite Site, long ContractId)> _sites = [];
     private readonly Dictionary<int, string> _lastState = [];
+    private readonly Dictionary<int, string> _lastNumbers = [];
     private readonly List<string> _messages = [];
     private ControllerApi? _api;
     private ChildProcess? _controller;
+    private EdgeProcess? _edge;
+    private DestinationPhone? _phone;
+    private LabCaller? _caller;
     private RepoLayout? _layout;
     private string _data = "";
     private string _logs = "";
@@ -34,15 +40,26 @@ public sealed class LabRunner : IAsyncDisposable
 
     public IReadOnlyList<(LabSite Site, long ContractId)> Sites => _sites;
 
+    public LabOptions Options => _options;
+
     public ControllerApi Api => _api ?? throw new InvalidOperationException("the lab has not started");
 
     public string MailDirectory => _mailDirectory;
 
-    /// <summary>Starts the controller and the sites; returns once every site's contract exists and its agent answers SIP.</summary>
+    /// <summary>The destination phone (answers every forwarded call); null before the start.</summary>
+    public DestinationPhone? Destination => _phone;
+
+    /// <summary>The edge's kamailio; null before the start.</summary>
+    public EdgeProcess? Edge => _edge;
+
+    /// <summary>
+    /// Starts the controller, the destination phone, the sites' contracts, the edge (once the controller's database
+    /// holds the contracts it loads) and the sites' agents; returns once every agent answers SIP.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var layout = RepoLayout.Find(AppContext.BaseDirectory, _options.Configuration);
-        foreach (var dll in new[] { layout.ControllerDll, layout.AgentDll })
+        foreach (var dll in new[] { layout.ControllerDll, layout.AgentDll, layout.EdgeConfig })
         {
             if (!File.Exists(dll))
             {
@@ -70,12 +87,15 @@ public sealed class LabRunner : IAsyncDisposable
         _logs = logs;
         var canaryPort = _options.SipBasePort;
         await StartControllerAsync(cancellationToken).ConfigureAwait(false);
+        _phone = await DestinationPhone.StartAsync(_options.DestinationPort, cancellationToken).ConfigureAwait(false);
+        _caller = await LabCaller.StartAsync(_options.EdgePort, cancellationToken).ConfigureAwait(false);
+        Say($"destination phone answering on 127.0.0.1:{_options.DestinationPort}");
 
         // The canary: a site the prober knows to be up; when it misses, the controller blames itself, not the sites.
         var canaryDir = Directory.CreateDirectory(Path.Combine(data, "sites", "canary")).FullName;
         var starting = new List<Task>
         {
-            StartAgentAsync(layout, "canary", canaryPort, "0300000000", canaryDir, logs, mqtt: null, cancellationToken),
+            StartAgentAsync(layout, "canary", canaryPort, ["0300000000"], canaryDir, logs, mqtt: null, cancellationToken),
         };
 
         for (var i = 1; i <= _options.Sites; i++)
@@ -87,14 +107,22 @@ public sealed class LabRunner : IAsyncDisposable
                 secrets[site.SiteId] = password;
             }
 
-            var id = await Api.UpsertContractAsync(site, password, cancellationToken).ConfigureAwait(false);
+            var id = await Api.UpsertContractAsync(site, password, $"udp:127.0.0.1:{_options.EdgePort}", cancellationToken).ConfigureAwait(false);
             _sites.Add((site, id));
-            starting.Add(StartAgentAsync(layout, $"site {i}", site.SipPort, site.MonitoringNumber, site.DataDirectory, logs, (site.SiteId, password), cancellationToken));
         }
 
         SaveSecrets(Path.Combine(data, "site-passwords.txt"), secrets);
+
+        // The edge loads its tables from the controller's database at its start: after the contracts are in it.
+        await StartEdgeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (site, _) in _sites)
+        {
+            starting.Add(StartAgentAsync(layout, $"site {site.Index}", site.SipPort, site.Numbers, site.DataDirectory, logs,
+                (site.SiteId, secrets[site.SiteId]), cancellationToken));
+        }
+
         await Task.WhenAll(starting).ConfigureAwait(false);
-        Say($"{_options.Sites} sites up; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
+        Say($"{_options.Sites} sites up; calls enter at the edge, udp/tcp 127.0.0.1:{_options.EdgePort}; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
     }
 
     /// <summary>Starts (or restarts) gateway-controller on the lab's settings and waits until /healthz answers.</summary>
@@ -116,6 +144,8 @@ public sealed class LabRunner : IAsyncDisposable
             $"--Controller:Probing:FastInterval={_options.FastInterval}",
             $"--Controller:Probing:Timeout={_options.ProbeTimeout}",
             $"--Controller:Probing:Canary=sip:0300000000@127.0.0.1:{_options.SipBasePort}",
+            $"--Controller:Edge:RpcUrls:0=http://127.0.0.1:{_options.EdgeRpcPort}/RPC",
+            $"--Controller:Edge:Realm={EdgeProcess.Realm}",
             .. _options.ControllerArguments,
         ], Path.Combine(_logs, "controller.log"));
         lock (_children)
@@ -155,20 +185,35 @@ public sealed class LabRunner : IAsyncDisposable
         }
     }
 
-    private async Task StartAgentAsync(RepoLayout layout, string name, int sipPort, string number, string dir, string logs,
+    /// <summary>Starts kamailio on the controller's database and waits until it answers JSON-RPC.</summary>
+    private async Task StartEdgeAsync(CancellationToken cancellationToken)
+    {
+        var database = Path.Combine(_data, "controller", "controller.db");
+        if (!File.Exists(database))
+        {
+            throw new InvalidOperationException($"{database} is missing: the controller did not create its database");
+        }
+
+        Say($"starting the edge (kamailio, log in {Path.Combine(_logs, "edge.log")})");
+        _edge = await EdgeProcess.StartAsync(_layout!.EdgeConfig, Path.Combine(_data, "edge"), database, Path.Combine(_logs, "edge.log"), _options,
+            cancellationToken).ConfigureAwait(false);
+        Say($"kamailio (edge) started, pid {_edge.Id}");
+    }
+
+    private async Task StartAgentAsync(RepoLayout layout, string name, int sipPort, IReadOnlyList<string> numbers, string dir, string logs,
         (string SiteId, string Password)? mqtt, CancellationToken cancellationToken)
     {
-        var arguments = new List<string>
-        {
+        List<string> arguments =
+        [
             $"--Agent:Sip:Listen:0=udp:127.0.0.1:{sipPort}",
             $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{sipPort}",
-            $"--Agent:Sip:MonitorNumbers:0={number}",
+            .. numbers.Select((number, i) => $"--Agent:Sip:MonitorNumbers:{i}={number}"),
             "--Agent:Sip:Rtp:MinPort=40000",
             "--Agent:Sip:Rtp:MaxPort=49999",
             "--Agent:Board:Kind=sim",
             $"--Agent:LocalControl:Socket={Path.Combine(dir, "control.sock")}",
             $"--Agent:Telemetry:SpoolDirectory={Path.Combine(dir, "spool")}",
-        };
+        ];
         if (mqtt is { } credentials)
         {
             arguments.Add($"--Agent:SiteId={credentials.SiteId}");
@@ -177,6 +222,11 @@ public sealed class LabRunner : IAsyncDisposable
             arguments.Add($"--Agent:Mqtt:Username={credentials.SiteId}");
             arguments.Add($"--Agent:Mqtt:Password={credentials.Password}");
             arguments.Add("--Agent:Telemetry:Interval=00:00:05");
+            // A site registers at the edge as its site id with its site password (the edge has the HA1).
+            arguments.Add($"--Agent:Sip:Register:Registrar=udp:127.0.0.1:{_options.EdgePort}");
+            arguments.Add($"--Agent:Sip:Register:User={credentials.SiteId}");
+            arguments.Add($"--Agent:Sip:Register:Password={credentials.Password}");
+            arguments.Add($"--Agent:Sip:Register:Domain={EdgeProcess.Realm}");
         }
 
         var logName = name.Replace(' ', '-') + ".log";
@@ -296,6 +346,9 @@ public sealed class LabRunner : IAsyncDisposable
                 }
 
                 return;
+            case "call":
+                Say(await CallAsync(command.Site, command.Number, stop.Token).ConfigureAwait(false));
+                return;
         }
 
         var site = _sites.First(s => s.Site.Index == command.Site).Site;
@@ -307,6 +360,34 @@ public sealed class LabRunner : IAsyncDisposable
         };
         await SiteControl.SimSetAsync(site.ControlSocket, assignments, stop.Token).ConfigureAwait(false);
         Say($"site {site.Index}: {string.Join(' ', assignments)}");
+    }
+
+    /// <summary>
+    /// One call through the edge to <paramref name="number"/> (null: site <paramref name="site"/>'s first number with a
+    /// destination, read from the controller now, else its contract number), ended with ACK and BYE when answered;
+    /// returns the line the "call" command prints (<see cref="LabCaller.Describe"/>).
+    /// </summary>
+    public async Task<string> CallAsync(int site, string? number, CancellationToken cancellationToken)
+    {
+        var caller = _caller ?? throw new InvalidOperationException("the lab has not started");
+        var (_, id) = _sites.First(s => s.Site.Index == site);
+        if (number is null)
+        {
+            var contract = await Api.GetContractAsync(id, cancellationToken).ConfigureAwait(false)
+                           ?? throw new InvalidOperationException($"site {site}'s contract {id} is gone");
+            number = DefaultNumber(contract);
+        }
+
+        var result = await caller.CallAsync(number, cancellationToken).ConfigureAwait(false);
+        return LabCaller.Describe(number, result.FinalStatus, result.AnsweredContact, _sites.Select(s => s.Site), _options.DestinationPort);
+    }
+
+    /// <summary>The contract's first number (contract number, then the additional numbers) that has a destination; else the contract number.</summary>
+    public static string DefaultNumber(ContractRecord contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return new[] { contract.ContractNumber }.Concat(contract.AdditionalNumbers)
+            .FirstOrDefault(n => contract.Destinations.Any(d => d.Number == n)) ?? contract.ContractNumber;
     }
 
     /// <summary>The .eml files the SMTP sink stored, oldest first: time, recipient and decoded subject.</summary>
@@ -332,6 +413,15 @@ public sealed class LabRunner : IAsyncDisposable
     private async Task<IReadOnlyList<SiteView>> ReadViewsAsync(CancellationToken cancellationToken)
     {
         var views = new List<SiteView>(_sites.Count);
+        IReadOnlyList<ContractRecord> contracts = [];
+        try
+        {
+            contracts = await Api.ListContractsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+        }
+
         foreach (var (site, id) in _sites)
         {
             try
@@ -339,11 +429,12 @@ public sealed class LabRunner : IAsyncDisposable
                 var status = await Api.GetStatusAsync(id, cancellationToken).ConfigureAwait(false);
                 var probe = await Api.GetLastProbeAsync(id, cancellationToken).ConfigureAwait(false);
                 var mails = await Api.GetMailsAsync(id, cancellationToken).ConfigureAwait(false);
-                views.Add(ToView(site, status, probe, mails));
+                var numbers = contracts.FirstOrDefault(c => c.Id == id) is { } contract ? SiteView.FormatNumbers(contract) : "?";
+                views.Add(ToView(site, status, probe, mails) with { Numbers = numbers });
             }
             catch (HttpRequestException ex)
             {
-                views.Add(new SiteView(site.Index, site.ContractNumber, "?", "?", "?", "controller unreachable", ex.Message, "?", 0, 0));
+                views.Add(new SiteView(site.Index, site.ContractNumber, "?", "?", "?", "controller unreachable", ex.Message, "?", 0, 0, "?"));
             }
         }
 
@@ -380,15 +471,18 @@ public sealed class LabRunner : IAsyncDisposable
         screen.Append("\u001b[H\u001b[2J");
         screen.AppendLine(CultureInfo.InvariantCulture,
             $"GatewayAgent lab  {DateTime.UtcNow:HH:mm:ss} UTC   API http://127.0.0.1:{_options.HttpPort} (X-Api-Key: {ApiKey})   MQTT 127.0.0.1:{_options.MqttPort}   mail → {_mailDirectory}");
+        screen.AppendLine(CultureInfo.InvariantCulture,
+            $"edge sip:127.0.0.1:{_options.EdgePort} (udp/tcp, JSON-RPC {_options.EdgeRpcPort})   destination phone 127.0.0.1:{_options.DestinationPort}   edge log → {Path.Combine(_logs, "edge.log")}");
         screen.AppendLine();
         screen.AppendLine(SiteView.Header);
         foreach (var view in views)
         {
             screen.AppendLine(view.Row);
+            screen.AppendLine(view.NumbersLine);
         }
 
         screen.AppendLine();
-        screen.AppendLine("commands: power N off|on · wan N off|on · restore N · mails · help · quit");
+        screen.AppendLine("commands: power N off|on · wan N off|on · restore N · call N [NUMBER] · mails · help · quit");
         lock (_messages)
         {
             foreach (var message in _messages.TakeLast(8))
@@ -418,6 +512,15 @@ public sealed class LabRunner : IAsyncDisposable
 
             _lastState[view.Index] = view.StateKey;
             _out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} " + view.Row);
+        }
+
+        foreach (var view in views)
+        {
+            if (!_lastNumbers.TryGetValue(view.Index, out var numbers) || numbers != view.Numbers)
+            {
+                _lastNumbers[view.Index] = view.Numbers;
+                _out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} site {view.Index} numbers: {view.Numbers}");
+            }
         }
 
         _out.Flush();
@@ -474,8 +577,23 @@ public sealed class LabRunner : IAsyncDisposable
             controller = _controller;
         }
 
-        // Agents first (they publish agent.stopping to the broker), then the controller.
+        // Agents first (they publish agent.stopping to the broker), then the edge and the in-process phones, then the controller.
         await Task.WhenAll(agents.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        if (_edge is not null)
+        {
+            await _edge.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_caller is not null)
+        {
+            await _caller.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_phone is not null)
+        {
+            await _phone.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (controller is not null)
         {
             await controller.DisposeAsync().ConfigureAwait(false);

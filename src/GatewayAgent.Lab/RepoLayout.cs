@@ -10,6 +10,9 @@ public sealed record RepoLayout(string Root, string Configuration)
 
     public string AgentDll => Path.Combine(Root, "src", "GatewayAgent", "bin", Configuration, "net10.0", "gateway-agent.dll");
 
+    /// <summary>The carrier edge's configuration (kamailio), used as it is in the repository.</summary>
+    public string EdgeConfig => Path.Combine(Root, "edge", "kamailio", "kamailio.cfg");
+
     /// <summary>Walks up from <paramref name="start"/> to the folder holding GatewayAgent.sln.</summary>
     public static RepoLayout Find(string start, string configuration)
     {

@@ -4,7 +4,10 @@ using GatewayAgent.Lab;
 
 namespace GatewayAgent.EndToEnd.Tests;
 
-/// <summary>A lab of real processes (controller + agents on simulated boards) on free loopback ports, with fast probing.</summary>
+/// <summary>
+/// A lab of real processes (controller, the edge's kamailio, agents on simulated boards; the destination phone in the
+/// test process) on free loopback ports, with fast probing.
+/// </summary>
 internal static class LabHarness
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -23,6 +26,9 @@ internal static class LabHarness
             MqttPort = FreePort.Next(),
             SmtpPort = FreePort.Next(),
             SipBasePort = FreeRange(sites + 1),
+            EdgePort = FreePort.Next(),
+            EdgeRpcPort = FreePort.Next(),
+            DestinationPort = FreePort.Next(),
             ProbeInterval = Interval,
             FastInterval = FastInterval,
             ProbeTimeout = Timeout,

@@ -13,4 +13,7 @@ public sealed record ProbeCallResult(string CallId, int? ProvisionalStatus, int 
 
     /// <summary>No final response came within the probe timeout (the call was then cancelled or abandoned).</summary>
     public bool TimedOut { get; init; }
+
+    /// <summary>The Contact of the 2xx (the UA that answered, e.g. &lt;sip:0312345678@192.0.2.7:5060&gt;); null without a 2xx.</summary>
+    public string? AnsweredContact { get; init; }
 }

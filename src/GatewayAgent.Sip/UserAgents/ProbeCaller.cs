@@ -127,8 +127,10 @@ public sealed class ProbeCaller : ISipTransactionUser
         var final = result.StatusCode;
         firstSign ??= _time.GetElapsedTime(start);
         int? byeStatus = null;
+        string? answeredContact = null;
         if (result.Response is { IsSuccess: true } ok)
         {
+            answeredContact = ok.Headers[HeaderNames.Contact];
             var dialog = SipDialog.ForClient(invite, ok);
             if (!cancelled && call.HoldFor > TimeSpan.Zero)
             {
@@ -150,7 +152,11 @@ public sealed class ProbeCaller : ISipTransactionUser
             }
         }
 
-        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus) { TimedOut = timedOut };
+        return new ProbeCallResult(invite.CallId!, provisional, final, firstSign.Value, result.Error, byeStatus)
+        {
+            TimedOut = timedOut,
+            AnsweredContact = answeredContact,
+        };
     }
 
     // A handler of its own (not a lambda in CallAsync, whose closure would carry every captured local along).

@@ -6,8 +6,9 @@ namespace GatewayAgent.EndToEnd.Tests.Hosts;
 
 /// <summary>
 /// The built gateway-lab with one site on free ports: SIGTERM (timeout, a service manager) and SIGHUP (a closed
-/// terminal) stop the controller and every agent as "quit" does, so nothing keeps holding the lab's ports; and when
-/// the lab itself is SIGKILLed its children notice their stdin pipe close and stop on their own.
+/// terminal) stop the controller, the edge and every agent as "quit" does, so nothing keeps holding the lab's ports; and
+/// when the lab itself is SIGKILLed its children stop on their own: the agents and the controller notice their stdin
+/// pipe close, kamailio gets SIGTERM from the kernel (setpriv --pdeathsig).
 /// </summary>
 [Trait("Ring", "e2e")]
 public sealed partial class LabSignalTests : IDisposable
@@ -60,7 +61,7 @@ public sealed partial class LabSignalTests : IDisposable
         await AssertAllGoneAsync(children);
     }
 
-    /// <summary>Starts the lab and returns the pids of the controller and the agents it reports, once it says the sites are up.</summary>
+    /// <summary>Starts the lab and returns the pids of the controller, the edge and the agents it reports, once it says the sites are up.</summary>
     private async Task<IReadOnlyList<int>> StartLabAsync()
     {
         // The lab as a terminal starts it: SIGHUP at its default disposition. A test run under nohup inherits SIGHUP
@@ -78,6 +79,7 @@ public sealed partial class LabSignalTests : IDisposable
             "--default-signal=HUP", "dotnet", HostExecutables.Lab, "--sites", "1", "--data", Path.Combine(_work.FullName, "lab"), "--fresh", "--plain",
             "--http-port", Port(FreePort.Next()), "--mqtt-port", Port(FreePort.Next()),
             "--smtp-port", Port(FreePort.Next()), "--sip-base-port", Port(LabHarness.FreeRange(2)),
+            "--edge-port", Port(FreePort.Next()), "--edge-rpc-port", Port(FreePort.Next()), "--destination-port", Port(FreePort.Next()),
         ];
         foreach (var argument in arguments)
         {
@@ -99,7 +101,7 @@ public sealed partial class LabSignalTests : IDisposable
         lock (output)
         {
             Assert.True(first == up.Task, $"the lab did not report its sites up within {StartBound.TotalSeconds:0} s:\n{string.Join('\n', output)}");
-            Assert.Equal(3, _started.Count); // the controller, the canary and site 1
+            Assert.Equal(4, _started.Count); // the controller, the canary, the edge (kamailio) and site 1
             return [.. _started];
         }
 

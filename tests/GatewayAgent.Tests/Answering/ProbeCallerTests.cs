@@ -24,6 +24,7 @@ public sealed class ProbeCallerTests
         Assert.Equal(180, result.ProvisionalStatus);
         Assert.True(result.Rang);
         Assert.Equal(200, result.ByeStatus);
+        Assert.StartsWith($"<sip:{AgentProcess.MonitorNumber}@127.0.0.1:{agent.Port}", result.AnsweredContact, StringComparison.Ordinal);
         await agent.WaitForLogAsync("probe.answered");
     }
 
