@@ -49,6 +49,8 @@ public sealed class EdgeProcess : IAsyncDisposable
             "-A", $"RPC_PORT={rpc}",
             "-A", $"DESTINATION_HOP=\"sip:127.0.0.1:{options.DestinationPort.ToString(CultureInfo.InvariantCulture)}\"",
             "-A", $"REALM=\"{Realm}\"",
+            // a deployed node's /etc/kamailio/gateway-edge.local.cfg must not leak into the lab
+            "-A", "WITHOUT_LOCAL_CFG",
         ];
     }
 

@@ -89,7 +89,7 @@ public sealed class KamailioProcess : IAsyncDisposable
         var arguments = new List<string>
         {
             "-l", $"udp:127.0.0.1:{sip}", "-l", $"tcp:127.0.0.1:{sip}", "-l", $"tcp:127.0.0.1:{rpc}",
-            "-A", $"RPC_PORT={rpc}", "-A", "WORKERS=2",
+            "-A", $"RPC_PORT={rpc}", "-A", "WORKERS=2", "-A", "WITHOUT_LOCAL_CFG",
         };
         if (database.StartsWith("postgres://", StringComparison.Ordinal))
         {
