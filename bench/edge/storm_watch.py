@@ -71,5 +71,6 @@ line('silence -> on in the edge', [v - silent_ms for v in seen_on.values()])
 line('silence -> outbox row', [v - silent_ms for v in mail.values()])
 if det:
     first = min(det.values()); last = max(det.values())
-    print(f'SUMMARY detections spread over {(last - first) / 1000:.2f} s; last edge-on {(max(seen_on.values(), default=first) - last) / 1000:.2f} s after the last detection; '
-          f'last outbox row {(max(mail.values(), default=first) - last) / 1000:.2f} s after it')
+    print(f'SUMMARY detections spread over {(last - first) / 1000:.2f} s; last edge-on '
+          f'{"none" if not seen_on else "%.2f s after the last detection" % ((max(seen_on.values()) - last) / 1000)}; '
+          f'last outbox row {"none" if not mail else "%.2f s after it" % ((max(mail.values()) - last) / 1000)}')
