@@ -14,7 +14,9 @@
 # its 200 - seen at 250 calls/s).
 #
 # Per step: calls planned/ok/failed (sipp's -trace_stat), the mean INVITE->200 (sipp, ms), kamailio's CPU (sum of
-# utime+stime of the main process and all its children, % of one core) and memory (peak over the step of the sum of
+# utime+stime of the main process and all its children, % of one core over the step, and CPU ms per planned call:
+# the cost, which contention from other load does not change much, unlike the rate at which calls start failing)
+# and memory (peak over the step of the sum of
 # PSS of all kamailio processes, and the sum of RSS, which counts shared memory once per process), and the CPU of
 # the sipp uac and the two UASes, and how busy the whole machine was over the step (/proc/stat; % of one core, so
 # 200 % = both cores of this VM): everything shares the machine's cores, and the machine is shared with other people's
@@ -73,7 +75,7 @@ loaded=$(curl -s -d '{"jsonrpc":"2.0","method":"htable.stats","id":1}' "http://1
 import json,sys; r=json.load(sys.stdin)["result"]; print(" ".join("%s=%s" % (t["name"], t["all"]) for t in r))')
 echo "# edge tables loaded: $loaded"
 python3 "$HERE/procstat.py" "$OUT/idle.tsv" 0.5 edge=$EDGE_PID proxy=$PROXY_PID & sp=$!; PIDS+=($sp)
-for _ in $(seq 100); do [ "$(wc -l <"$OUT/idle.tsv" 2>/dev/null || echo 0)" -ge 4 ] && break; sleep 0.1; done; kill $sp; wait $sp 2>/dev/null || true
+for _ in $(seq 100); do [ "$( { wc -l <"$OUT/idle.tsv"; } 2>/dev/null || echo 0)" -ge 4 ] && break; sleep 0.1; done; kill $sp; wait $sp 2>/dev/null || true
 awk -F'\t' '{pss[$2]=$4; rss[$2]=$5; n[$2]=$6} END {for (k in pss) printf "# idle %s: %d processes, PSS sum %.1f MB, RSS sum %.1f MB\n", k, n[k], pss[k]/1024, rss[k]/1024}' "$OUT/idle.tsv"
 
 # machine busy % (of all cores) over 3 s, from /proc/stat
@@ -128,10 +130,11 @@ def cpu(n):
     s = g.get(n, [])
     return 100.0 * (s[-1][1] - s[0][1]) / (s[-1][0] - s[0][0]) / 100 if len(s) > 1 else 0.0
 kam = g['kam']
+ms_per_call = (kam[-1][1] - kam[0][1]) * 10.0 / max(1, int(calls))
 pss = max(x[2] for x in kam) / 1024; rss = max(x[3] for x in kam) / 1024
 dur = float(t1) - float(t0)
 print(f"| {rate} | {name} | {int(calls)} | {ok} | {failed + (int(calls) - ok - failed)} | {v('Retransmissions(C)')} | {hms(rt):.0f} | "
-      f"{cpu('kam'):.0f} % | {pss:.1f} | {rss:.1f} | {cpu('uac'):.0f} % | {cpu('site'):.0f} % / {cpu('dest'):.0f} % | {machine:.0f} % |")
+      f"{cpu('kam'):.0f} % | {ms_per_call:.2f} | {pss:.1f} | {rss:.1f} | {cpu('uac'):.0f} % | {cpu('site'):.0f} % / {cpu('dest'):.0f} % | {machine:.0f} % |")
 open(sys.argv[1] + '.verdict', 'w').write('ok' if ok == int(calls) and failed == 0 else 'fail')
 PY
   STEP_FAILED=0; [ "$(cat "$OUT/$tag-stat.csv.verdict")" = ok ] || STEP_FAILED=1
@@ -139,8 +142,8 @@ PY
 }
 
 echo
-echo "| calls/s | target | planned | ok | failed | retrans. | mean INVITE→200 ms (sipp, 1 ms steps) | kamailio CPU | kamailio PSS sum peak MB | RSS sum peak MB | sipp uac CPU | site / dest UAS CPU | machine busy |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| calls/s | target | planned | ok | failed | retrans. | mean INVITE→200 ms (sipp, 1 ms steps) | kamailio CPU | kamailio CPU ms per call | kamailio PSS sum peak MB | RSS sum peak MB | sipp uac CPU | site / dest UAS CPU | machine busy |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in $RATES; do
   step edge "$EDGE_PORT" "$EDGE_PID" "$r"; ef=$STEP_FAILED
   step proxy "$PROXY_PORT" "$PROXY_PID" "$r"; pf=$STEP_FAILED
