@@ -144,7 +144,9 @@ pkg_installed() {
 # Each line: a file or command that must exist, and the Debian package that provides it.
 REQUIRED=(
     "cmd:sipp                      sip-tester"          # SIP peer for agent and prober tests
-    "/usr/sbin/kamailio            kamailio"            # registrar/proxy for registration tests
+    "/usr/sbin/kamailio            kamailio"            # registrar/proxy for registration tests; the carrier edge
+    "glob:/usr/lib/*/kamailio/modules/db_sqlite.so  kamailio-sqlite-modules"  # the edge reads the controller's tables
+    "glob:/usr/lib/*/kamailio/modules/db_postgres.so  kamailio-postgres-modules"  # ... or from PostgreSQL (several nodes)
     "/usr/sbin/mosquitto           mosquitto"           # external MQTT broker with ACLs
     "cmd:mosquitto_sub             mosquitto-clients"
     "cmd:qemu-aarch64-static       qemu-user-static"    # runs the linux-arm64 build

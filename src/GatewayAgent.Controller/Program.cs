@@ -7,6 +7,7 @@ using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
+using GatewayAgent.Controller.Routing;
 using GatewayAgent.Controller.Storage;
 using GatewayAgent.Hosting;
 
@@ -25,6 +26,7 @@ builder.Services
     .AddContracts()
     .AddDetection()
     .AddForwarding()
+    .AddEdgeRouting()
     .AddControllerApi()
     .AddProbing()
     .AddNotification()

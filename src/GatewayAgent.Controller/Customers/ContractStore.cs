@@ -1,16 +1,26 @@
 using System.Data.Common;
 using GatewayAgent.Controller.Probing;
+using GatewayAgent.Controller.Routing;
 using GatewayAgent.Controller.Storage;
+using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Customers;
 
 /// <summary>
 /// Contracts, their numbers, destinations and recipients. Every change is validated and written in one transaction:
 /// a rule violation rolls it back, so nothing is ever half saved. A committed change tells the prober
-/// (<see cref="ProbeTargetsChanged"/>), which re-reads its targets at once.
+/// (<see cref="ProbeTargetsChanged"/>), which re-reads its targets at once, and the edge (<see cref="EdgeRoutingChanges"/>),
+/// which routes the contract's calls by the new state within a second.
 /// </summary>
-public sealed class ContractStore(ControllerDatabase database, TimeProvider time, ProbeTargetsChanged? targetsChanged = null)
+public sealed class ContractStore(
+    ControllerDatabase database,
+    TimeProvider time,
+    ProbeTargetsChanged? targetsChanged = null,
+    EdgeRoutingChanges? routingChanges = null,
+    IOptions<EdgeOptions>? edgeOptions = null)
 {
+    private readonly string _realm = edgeOptions?.Value.Realm ?? new EdgeOptions().Realm;
+
     private const string ContractColumns = """
         id, contract_number, channels, monitoring_number, probe_target, outbound_proxy, probe_interval_ms, site_id,
         site_password_hash, holder_name, site_information, auto_start, auto_stop, service_on, detector_state,
@@ -36,11 +46,12 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
                     id = await insert.ScalarLongAsync(cancellationToken) ?? throw new InvalidOperationException("INSERT ... RETURNING gave no id");
                 }
 
-                await SaveAsync(connection, transaction, id, normalized, keepPasswordHash: null, now, cancellationToken);
+                await SaveAsync(connection, transaction, id, normalized, kept: default, _realm, now, cancellationToken);
                 return (await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken))!;
             },
             cancellationToken).ConfigureAwait(false);
         targetsChanged?.Notify();
+        routingChanges?.Notify(created.Id);
         return created;
     }
 
@@ -88,21 +99,27 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
 
                 var normalized = ContractValidator.Require(change(current.ToDefinition()));
                 await RequireUniqueAsync(connection, transaction, id, normalized, cancellationToken);
-                string? keptHash = null;
+                KeptSecrets kept = default;
                 if (normalized.SitePassword is null && normalized.SiteId is not null)
                 {
-                    await using var hash = connection.CreateCommand(transaction, "SELECT site_password_hash FROM contracts WHERE id = @id");
+                    await using var hash = connection.CreateCommand(transaction, "SELECT site_password_hash, sip_ha1 FROM contracts WHERE id = @id");
                     hash.AddParameter("@id", id);
-                    keptHash = await hash.ExecuteScalarAsync(cancellationToken) as string;
+                    await using var reader = await hash.ExecuteReaderAsync(cancellationToken);
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        // The registration digest names the site id: it survives only while the site id stays.
+                        kept = new KeptSecrets(reader.NullableString(0), current.SiteId == normalized.SiteId ? reader.NullableString(1) : null);
+                    }
                 }
 
-                await SaveAsync(connection, transaction, id, normalized, keptHash, time.GetUtcNow(), cancellationToken);
+                await SaveAsync(connection, transaction, id, normalized, kept, _realm, time.GetUtcNow(), cancellationToken);
                 return await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken);
             },
             cancellationToken).ConfigureAwait(false);
         if (updated is not null)
         {
             targetsChanged?.Notify();
+            routingChanges?.Notify(updated.Id);
         }
 
         return updated;
@@ -138,6 +155,7 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
         if (deleted)
         {
             targetsChanged?.Notify();
+            routingChanges?.Notify(id);
         }
 
         return deleted;
@@ -268,16 +286,19 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
         DbTransaction transaction,
         long id,
         ContractDefinition definition,
-        string? keepPasswordHash,
+        KeptSecrets kept,
+        string realm,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var notification = definition.Notification;
-        var passwordHash = definition.SitePassword is { } password ? SitePasswordHasher.Hash(password) : keepPasswordHash;
+        var passwordHash = definition.SitePassword is { } password ? SitePasswordHasher.Hash(password) : kept.PasswordHash;
+        // The site registers at the edge with the same site id and password (docs/routing.md): the edge checks this HA1.
+        var ha1 = definition.SitePassword is { } secret && definition.SiteId is { } siteId ? RegistrationDigest.Ha1(siteId, realm, secret) : kept.Ha1;
         await using (var update = connection.CreateCommand(transaction, """
             UPDATE contracts SET contract_number = @number, channels = @channels, monitoring_number = @monitoring,
                 probe_target = @target, outbound_proxy = @proxy, probe_interval_ms = @interval, site_id = @site,
-                site_password_hash = @hash, holder_name = @holder, site_information = @siteInfo, auto_start = @autoStart,
+                site_password_hash = @hash, sip_ha1 = @ha1, holder_name = @holder, site_information = @siteInfo, auto_start = @autoStart,
                 auto_stop = @autoStop, service_on = @serviceOn, updated_at = @now
             WHERE id = @id
             """))
@@ -286,7 +307,7 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
                 .AddParameter("@monitoring", definition.MonitoringNumber).AddParameter("@target", definition.ProbeTarget)
                 .AddParameter("@proxy", definition.OutboundProxy)
                 .AddParameter("@interval", definition.ProbeInterval is { } interval ? (long)interval.TotalMilliseconds : null)
-                .AddParameter("@site", definition.SiteId).AddParameter("@hash", passwordHash)
+                .AddParameter("@site", definition.SiteId).AddParameter("@hash", passwordHash).AddParameter("@ha1", ha1)
                 .AddParameter("@holder", notification.HolderName).AddParameter("@siteInfo", notification.SiteInformation)
                 .AddParameter("@autoStart", notification.AutoStart).AddParameter("@autoStop", notification.AutoStop)
                 .AddParameter("@serviceOn", notification.ServiceOn).AddParameter("@now", now);
@@ -321,4 +342,7 @@ public sealed class ContractStore(ControllerDatabase database, TimeProvider time
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>The stored site password hash and registration digest an update without a new password keeps.</summary>
+    private readonly record struct KeptSecrets(string? PasswordHash, string? Ha1);
 }

@@ -1,14 +1,20 @@
 using GatewayAgent.Contracts;
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Routing;
 
 namespace GatewayAgent.Controller.Forwarding;
 
 /// <summary>
 /// Publishes a contract's detector and switch state (retained, ctl/v1/contracts/{id}/state) after the change is
 /// committed. Without a publisher (no MQTT ingest configured) it does nothing; a failed publish is logged, not thrown:
-/// the database already holds the truth and the next change republishes.
+/// the database already holds the truth and the next change republishes. The edge is told too
+/// (<see cref="EdgeRoutingChanges"/>), so calls follow the switch within a second.
 /// </summary>
-public sealed class ContractStateNotifier(TimeProvider time, ILogger<ContractStateNotifier> logger, IContractStatePublisher? publisher = null)
+public sealed class ContractStateNotifier(
+    TimeProvider time,
+    ILogger<ContractStateNotifier> logger,
+    IContractStatePublisher? publisher = null,
+    EdgeRoutingChanges? routingChanges = null)
 {
     public static ContractState ToState(ContractRecord contract, DateTimeOffset now) => new()
     {
@@ -23,6 +29,7 @@ public sealed class ContractStateNotifier(TimeProvider time, ILogger<ContractSta
 
     public async Task PublishAsync(ContractRecord contract, CancellationToken cancellationToken)
     {
+        routingChanges?.Notify(contract.Id);
         if (publisher is null)
         {
             return;
