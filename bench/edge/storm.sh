@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# storm.sh - a regional power cut: CONTRACTS contracts (autoStart on, FN-6; a destination on numbers 1-3; one recipient)
+# whose probe targets all point at one sipp uas "site", probed by the controller every INTERVAL with TIMEOUT. Once
+# every contract has been probed (reached), the site is stopped (SIGSTOP: it stops answering at that moment) and
+# storm_watch.py measures from that moment: detection per contract (4 misses, FN-4), then each contract's entry in the
+# edge's table ctr showing forwarding on (htable.dump over JSON-RPC, polled every 0.25 s) and its failure mail row in
+# the outbox (no SMTP relay: the mails stay queued). The controller pushes the switches into the edge
+# (Controller:Edge:RpcUrls:0). Probes go straight to the site (no outbound proxy).
+# Env: CONTRACTS (10000) INTERVAL (10, s) TIMEOUT (2, s) WATCH (90, s after the silence) READY_PERCENT (100: the
+# share of contracts that must have been reached before the cut) BENCH_OUT
+# (/tmp/gateway-edge-bench/storm). Expected detection: between 3 x INTERVAL + TIMEOUT and 4 x INTERVAL + TIMEOUT.
+set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
+CONTRACTS=${CONTRACTS:-10000}; INTERVAL=${INTERVAL:-10}; TIMEOUT=${TIMEOUT:-2}; WATCH=${WATCH:-90}
+OUT=${BENCH_OUT:-/tmp/gateway-edge-bench/storm}; DATA=$OUT/data
+mkdir -p "$OUT"; rm -rf "$DATA"
+load_line
+SITE_PORT=$(free_port)
+sipp -sn uas -i 127.0.0.1 -p "$SITE_PORT" -mp "$(free_port)" -m 1000000000 -buff_size 8388608 -nostdin >"$OUT/site.log" 2>&1 &
+SITE_PID=$!; PIDS+=($SITE_PID)
+CONTRACTS=$CONTRACTS FWD_EVERY=0 AUTO_START=1 SERVICE_ON=1 RECIPIENT=noc@example.jp SITE_URI="sip:127.0.0.1:$SITE_PORT" \
+  "$HERE/fill-db.sh" "$DATA"
+start_edge "$DATA/controller.db" "$(free_port)"
+start_controller "$DATA" --Controller:Probing:Interval=00:00:$(printf %02d "$INTERVAL") \
+  --Controller:Probing:Timeout=00:00:$(printf %02d "$TIMEOUT") --Logging:LogLevel:Default=Warning
+# every contract probed and reached at least once, none failed
+end=$(( $(date +%s) + 3 * INTERVAL + 60 ))
+while :; do
+  probed=$(sqlite3 -cmd ".timeout 20000" "file:$DATA/controller.db?mode=ro" "SELECT count(DISTINCT contract_id) FROM probe_records WHERE outcome = 'Reached' OR outcome = 'reached';")
+  [ "$probed" -ge $(( CONTRACTS * ${READY_PERCENT:-100} / 100 )) ] && break
+  [ "$(date +%s)" -lt "$end" ] || { echo "only $probed of $CONTRACTS contracts reached before the cut" >&2; sqlite3 -cmd ".timeout 20000" "file:$DATA/controller.db?mode=ro" "SELECT outcome, detail, count(*) FROM probe_records GROUP BY 1, 2 LIMIT 10;" >&2; exit 1; }
+  sleep 1
+done
+echo "# $probed of $CONTRACTS contracts reached; failed before the cut: $(sqlite3 -cmd ".timeout 20000" "file:$DATA/controller.db?mode=ro" "SELECT count(*) FROM contracts WHERE detector_state = 'failed';")"
+sleep "$INTERVAL"
+load_line
+SILENT=$(date +%s%3N); kill -STOP "$SITE_PID"
+echo "# site stopped at $SILENT (Unix ms)"
+python3 "$HERE/storm_watch.py" "$DATA/controller.db" "http://127.0.0.1:$RPC_PORT/RPC" "$SILENT" "$CONTRACTS" "$WATCH" "$OUT/watch.tsv" | tee "$OUT/summary.txt"
+awk -F'\t' 'NR > 1 && ($2 != p2 || $4 != p4) {print; p2 = $2; p4 = $4}' "$OUT/watch.tsv" | tail -25 >"$OUT/watch-changes.tsv"
+echo "# controller warnings/errors: $(grep -c 'warn\|fail:' "$OUT/controller.log" || true); edge errors: $(grep -c ERROR "$OUT/edge.log" || true)"
+load_line
