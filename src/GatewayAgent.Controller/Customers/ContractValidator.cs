@@ -14,6 +14,9 @@ namespace GatewayAgent.Controller.Customers;
 public static class ContractValidator
 {
     public const int MaxRecipients = 20;
+
+    /// <summary>Additional numbers per contract (issue 12 item 12: a list from the API is bounded before it is checked).</summary>
+    public const int MaxAdditionalNumbers = 1000;
     public const int HolderNameLimit = 20;
     public const int SiteInformationLimit = 32;
 
@@ -34,6 +37,12 @@ public static class ContractValidator
 
         var additional = new List<string>();
         var list = definition.AdditionalNumbers ?? [];
+        if (list.Count > MaxAdditionalNumbers)
+        {
+            violations.Add(new RuleViolation("additionalNumbers", "limit", $"at most {MaxAdditionalNumbers} additional numbers ({list.Count} given)"));
+            list = [];
+        }
+
         for (var i = 0; i < list.Count; i++)
         {
             var field = $"additionalNumbers[{i}]";

@@ -18,6 +18,15 @@ public interface IOutboxStore
     /// <summary>Extends the lease on one mail if <paramref name="owner"/> still holds its claim and it is pending; false otherwise.</summary>
     Task<bool> RenewLeaseAsync(long id, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Right before the SMTP conversation of one mail, while <paramref name="owner"/> holds its claim: extends the lease
+    /// to <paramref name="leaseUntil"/> and durably marks the send as started at <paramref name="at"/> (committed before
+    /// the relay is contacted). A mark left by an earlier send that was never followed by a delivered or failed mark
+    /// means the relay may already have the mail: the row is then flagged possibly-duplicated for good and
+    /// <see cref="OutboxSendStart.Repeat"/> is returned (issue 12 item 10).
+    /// </summary>
+    Task<OutboxSendStart> BeginSendAsync(long id, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
     /// <summary>Extends every lease <paramref name="owner"/> holds on pending mails (the heartbeat of a long pass); returns how many.</summary>
     Task<int> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 

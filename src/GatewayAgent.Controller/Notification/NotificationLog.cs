@@ -51,6 +51,12 @@ internal static partial class NotificationLog
     [LoggerMessage(6414, LogLevel.Warning, "mail.lease_renewal_failed node={Node}: the claims of this pass could not be renewed; they run out after Controller:Mail:LeaseDuration")]
     public static partial void LeaseRenewalFailed(ILogger logger, string node, Exception exception);
 
+    [LoggerMessage(6416, LogLevel.Warning, "mail.possibly_duplicated id={Id} contract={ContractId} kind={Kind} recipient={Recipient} node={Node}: an earlier send of this mail was started and never recorded as delivered or failed (a controller killed, or its database write failed, after handing it to the relay); sending it again with the same Message-ID, the recipient may get it twice")]
+    public static partial void PossiblyDuplicated(ILogger logger, long id, long? contractId, MailKind kind, string recipient, string node);
+
+    [LoggerMessage(6425, LogLevel.Information, "mail.sink.duplicate_dropped message_id={MessageId} from={From} to={To}: a mail with this Message-ID is already stored; accepted and not stored again")]
+    public static partial void SinkDuplicateDropped(ILogger logger, string messageId, string from, string to);
+
     [LoggerMessage(6420, LogLevel.Information, "mail.sink.listening endpoint={EndPoint} directory={Directory}")]
     public static partial void SinkListening(ILogger logger, string endPoint, string directory);
 

@@ -200,11 +200,21 @@ internal sealed class OutboxDispatcher(
                 }
 
                 // The connect (or the mails before) may have taken long: send only while this node still holds the
-                // mail, with a whole lease ahead of the send.
-                if (!await store.RenewLeaseAsync(mail.Id, node.Id, time.GetUtcNow() + _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+                // mail, with a whole lease ahead of the send. The same write durably marks the send as started before
+                // the relay hears of the mail, so a send whose outcome was never recorded is known at the next attempt
+                // (issue 12 item 10: possibly duplicated).
+                var now = time.GetUtcNow();
+                var start = await store.BeginSendAsync(mail.Id, node.Id, now, now + _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                if (start == OutboxSendStart.NotHeld)
                 {
                     NotificationLog.LeaseLost(logger, mail.Id, node.Id);
                     continue;
+                }
+
+                if (start == OutboxSendStart.Repeat)
+                {
+                    metrics.PossiblyDuplicated(mail.Kind);
+                    NotificationLog.PossiblyDuplicated(logger, mail.Id, mail.ContractId, mail.Kind, mail.Recipient, node.Id);
                 }
 
                 string reply;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using MimeKit;
@@ -8,9 +9,16 @@ using SmtpServer.Storage;
 
 namespace GatewayAgent.Controller.Notification;
 
-/// <summary>Writes each mail the sink receives to its directory as "timestamp_message-id.eml", atomically (temp file, then rename).</summary>
+/// <summary>
+/// Writes each mail the sink receives to its directory as "timestamp_message-id.eml", atomically (temp file, then
+/// rename). A mail whose Message-ID is already stored (in this run or in an .eml found in the directory at start) is
+/// accepted with 250 and not stored again, as archiving MTAs do (issue 12 item 10): a resend after a crash of the
+/// sender leaves one file.
+/// </summary>
 internal sealed class SinkMessageStore(string directory, SmtpSinkControl control, TimeProvider time, ILogger logger) : MessageStore
 {
+    private readonly ConcurrentDictionary<string, byte> _stored = new(StoredMessageIds(directory), StringComparer.Ordinal);
+
     public override async Task<SmtpResponse> SaveAsync(
         ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
@@ -24,10 +32,69 @@ internal sealed class SinkMessageStore(string directory, SmtpSinkControl control
         }
 
         var bytes = WithFinalLineBreak(buffer.ToArray());
-        var name = FileName(bytes);
-        var path = await WriteAtomicallyAsync(name, bytes, cancellationToken).ConfigureAwait(false);
+        var messageId = ReadMessageId(bytes);
+        if (messageId is not null && !_stored.TryAdd(messageId, 0))
+        {
+            control.DuplicateDropped();
+            NotificationLog.SinkDuplicateDropped(logger, messageId, from, to);
+            return SmtpResponse.Ok;
+        }
+
+        string path;
+        try
+        {
+            path = await WriteAtomicallyAsync(FileName(messageId), bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not stored: a retry of this mail must be stored, not dropped.
+            if (messageId is not null)
+            {
+                _stored.TryRemove(messageId, out _);
+            }
+
+            throw;
+        }
+
         NotificationLog.SinkStored(logger, Path.GetFileName(path), from, to, bytes.LongLength);
         return SmtpResponse.Ok;
+    }
+
+    /// <summary>The Message-IDs of the mails already in the directory (a sink restarted on its old directory keeps de-duplicating).</summary>
+    private static IEnumerable<KeyValuePair<string, byte>> StoredMessageIds(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, "*.eml"))
+        {
+            byte[] mail;
+            try
+            {
+                mail = File.ReadAllBytes(file);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (ReadMessageId(mail) is { } id)
+            {
+                yield return new KeyValuePair<string, byte>(id, 0);
+            }
+        }
+    }
+
+    /// <summary>The Message-ID header without angle brackets, or null when the mail has none (such mails are never de-duplicated).</summary>
+    internal static string? ReadMessageId(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        try
+        {
+            var value = HeaderList.Load(stream)[HeaderId.MessageId];
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim().Trim('<', '>').Trim();
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -37,22 +104,9 @@ internal sealed class SinkMessageStore(string directory, SmtpSinkControl control
     internal static byte[] WithFinalLineBreak(byte[] data) =>
         data.AsSpan().EndsWith("\r\n"u8) ? data : [.. data, (byte)'\r', (byte)'\n'];
 
-    private string FileName(byte[] bytes)
+    private string FileName(string? messageId)
     {
-        string? messageId;
-        using (var stream = new MemoryStream(bytes, writable: false))
-        {
-            try
-            {
-                messageId = HeaderList.Load(stream)[HeaderId.MessageId];
-            }
-            catch (FormatException)
-            {
-                messageId = null;
-            }
-        }
-
-        var id = Sanitize(string.IsNullOrWhiteSpace(messageId) ? Guid.NewGuid().ToString("N") : messageId);
+        var id = Sanitize(messageId ?? Guid.NewGuid().ToString("N"));
         return string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}_{id}");
     }
 
@@ -90,7 +144,7 @@ internal sealed class SinkMessageStore(string directory, SmtpSinkControl control
             }
             catch (IOException) when (File.Exists(path) && n < 1000)
             {
-                // Same millisecond and Message-ID (a resend): keep both, numbered.
+                // Same millisecond and sanitized name (two Message-IDs that differ only in replaced characters): keep both, numbered.
             }
         }
     }

@@ -22,6 +22,12 @@ public sealed class SmtpRelayOptions : IValidatableObject
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Allows <see cref="Password"/> with <see cref="SmtpSecurity.None"/>, where the password crosses the network in plain
+    /// text (issue 12 item 13): only for a relay on a link the operator trusts (the same host, a private segment).
+    /// </summary>
+    public bool AllowPlaintextPassword { get; set; }
+
     /// <summary>Sender address; its domain must be one customers can allow-list (FN-15). Required with a relay.</summary>
     public string? From { get; set; }
 
@@ -59,6 +65,15 @@ public sealed class SmtpRelayOptions : IValidatableObject
         if (!string.IsNullOrEmpty(Username) && Password is null)
         {
             yield return new ValidationResult("Controller:Mail:Smtp:Password is required when Controller:Mail:Smtp:Username is set", [nameof(Password)]);
+        }
+
+        // A relay password over plain SMTP is readable by anyone on the path: refused unless the operator says so.
+        if (HasRelay && !string.IsNullOrEmpty(Password) && Security == SmtpSecurity.None && !AllowPlaintextPassword)
+        {
+            yield return new ValidationResult(
+                "Controller:Mail:Smtp:Password is set with Controller:Mail:Smtp:Security=none: the password would cross the network in plain text; "
+                + "use starttls or tls, or set Controller:Mail:Smtp:AllowPlaintextPassword=true",
+                [nameof(Password)]);
         }
     }
 }

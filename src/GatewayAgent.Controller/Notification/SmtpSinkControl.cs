@@ -10,12 +10,18 @@ public sealed class SmtpSinkControl
 {
     private volatile bool _accepting = true;
     private volatile IPEndPoint? _endPoint;
+    private long _duplicatesDropped;
 
     public bool Accepting
     {
         get => _accepting;
         set => _accepting = value;
     }
+
+    /// <summary>Mails the sink accepted and did not store again because their Message-ID was already stored (issue 12 item 10).</summary>
+    public long DuplicatesDropped => Interlocked.Read(ref _duplicatesDropped);
+
+    internal void DuplicateDropped() => Interlocked.Increment(ref _duplicatesDropped);
 
     /// <summary>Where the sink listens once started (the real port when Listen asked for port 0); null when not running.</summary>
     public IPEndPoint? EndPoint

@@ -65,6 +65,29 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
             },
             cancellationToken);
 
+    public Task<OutboxSendStart> BeginSendAsync(long id, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var row = await LockAsync(connection, transaction, id, cancellationToken);
+                if (row is not { Status: OutboxStatus.Pending } || row.ClaimedBy != owner)
+                {
+                    return OutboxSendStart.NotHeld;
+                }
+
+                // Committed before the relay is contacted: a restart that finds it still set knows a resend may duplicate.
+                var repeat = row.SendStartedAt is not null;
+                await using var command = connection.CreateCommand(transaction, """
+                    UPDATE outbox SET lease_until = @until, send_started_at = @at,
+                        possibly_duplicated = CASE WHEN @repeat = 1 THEN 1 ELSE possibly_duplicated END
+                    WHERE id = @id
+                    """);
+                command.AddParameter("@id", id).AddParameter("@until", leaseUntil).AddParameter("@at", at).AddParameter("@repeat", repeat ? 1L : 0L);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return repeat ? OutboxSendStart.Repeat : OutboxSendStart.First;
+            },
+            cancellationToken);
+
     public Task<int> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) =>
@@ -100,7 +123,7 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
 
                 await using var command = connection.CreateCommand(transaction, """
                     UPDATE outbox SET status = 'delivered', attempts = attempts + 1, last_attempt_at = @at, delivered_at = @at,
-                        server_reply = @reply, last_error = NULL, claimed_by = NULL, lease_until = NULL
+                        server_reply = @reply, last_error = NULL, claimed_by = NULL, lease_until = NULL, send_started_at = NULL
                     WHERE id = @id
                     """);
                 command.AddParameter("@id", id).AddParameter("@at", at).AddParameter("@reply", serverReply);
@@ -125,7 +148,8 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
                 var raise = alertDue && row.AlertedAt is null;
                 await using var command = connection.CreateCommand(transaction, """
                     UPDATE outbox SET attempts = attempts + 1, last_attempt_at = @at, last_error = @error,
-                        status = @status, next_attempt_at = @next, claimed_by = NULL, lease_until = NULL, alerted_at = @alerted
+                        status = @status, next_attempt_at = @next, claimed_by = NULL, lease_until = NULL, alerted_at = @alerted,
+                        send_started_at = NULL
                     WHERE id = @id
                     """);
                 command.AddParameter("@id", id).AddParameter("@at", at).AddParameter("@error", error)
@@ -158,7 +182,7 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
             {
                 await using var command = connection.CreateCommand(null, """
                     SELECT id, contract_id, kind, recipient, subject, created_at, status, attempts, next_attempt_at, last_error,
-                        delivered_at, server_reply
+                        delivered_at, server_reply, possibly_duplicated
                     FROM outbox WHERE contract_id = @c ORDER BY id DESC LIMIT @max
                     """);
                 command.AddParameter("@c", contractId).AddParameter("@max", (long)max);
@@ -171,7 +195,7 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
                         reader.Long(0), reader.NullableLong(1), Enum.Parse<MailKind>(reader.GetString(2)), reader.GetString(3),
                         reader.GetString(4), reader.Time(5), status, (int)reader.Long(7),
                         status == OutboxStatus.Pending ? reader.NullableTime(8) : null, reader.NullableString(9), reader.NullableTime(10),
-                        reader.NullableString(11)));
+                        reader.NullableString(11), reader.Long(12) != 0));
                 }
 
                 return entries;
@@ -181,11 +205,11 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
     private async Task<ClaimState?> LockAsync(DbConnection connection, DbTransaction transaction, long id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand(
-            transaction, $"SELECT status, claimed_by, alerted_at FROM outbox WHERE id = @id{database.Dialect.ForUpdate}");
+            transaction, $"SELECT status, claimed_by, alerted_at, send_started_at FROM outbox WHERE id = @id{database.Dialect.ForUpdate}");
         command.AddParameter("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new ClaimState(reader.GetString(0), reader.NullableString(1), reader.NullableTime(2))
+            ? new ClaimState(reader.GetString(0), reader.NullableString(1), reader.NullableTime(2), reader.NullableTime(3))
             : null;
     }
 
@@ -204,7 +228,7 @@ public sealed class OutboxStore(ControllerDatabase database) : IOutboxStore
         return [.. mails.OrderBy(m => m.Due).ThenBy(m => m.Mail.Id).Select(m => m.Mail)];
     }
 
-    private sealed record ClaimState(string Status, string? ClaimedBy, DateTimeOffset? AlertedAt);
+    private sealed record ClaimState(string Status, string? ClaimedBy, DateTimeOffset? AlertedAt, DateTimeOffset? SendStartedAt);
 
     /// <summary>Inserts one pending mail inside the caller's transaction (the detector's transition, or <see cref="EnqueueAsync"/>).</summary>
     public static async Task<long> InsertAsync(

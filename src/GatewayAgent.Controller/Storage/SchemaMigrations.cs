@@ -153,5 +153,9 @@ public static class SchemaMigrations
                 SELECT site_id AS key_name, 0 AS key_type, 0 AS value_type, sip_ha1 AS key_value, id AS contract_id
                 FROM contracts WHERE site_id IS NOT NULL AND sip_ha1 IS NOT NULL;
             """),
+        new Migration(7, "outbox send-started mark and possibly-duplicated flag", """
+            ALTER TABLE outbox ADD COLUMN send_started_at BIGINT NULL;
+            ALTER TABLE outbox ADD COLUMN possibly_duplicated BIGINT NOT NULL DEFAULT 0;
+            """),
     ];
 }

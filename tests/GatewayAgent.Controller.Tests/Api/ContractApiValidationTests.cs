@@ -108,6 +108,28 @@ public class ContractApiValidationTests(ControllerApiFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(Contracts, WithNotification("05112", n => n with { Recipients = recipients[..20] }))).StatusCode);
     }
 
+    [Fact]
+    public async Task More_than_1000_additional_numbers_is_rejected_naming_the_field_and_the_limit()
+    {
+        // Issue 12 item 12: a number list from the API is bounded (each number becomes a row and an edge table entry).
+        static List<string> Numbers(string prefix, int count) =>
+            [.. Enumerable.Range(0, count).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}{i:D5}"))];
+        var tooMany = Sample("05128") with { AdditionalNumbers = [.. Numbers("05128", 1000), "0512845670"], Destinations = [] };
+        using var client = factory.CreateOperatorClient();
+        var refused = await client.PostAsJsonAsync(Contracts, tooMany);
+        await AssertProblemAsync(refused, "additionalNumbers", "limit");
+        Assert.Contains("at most 1000", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var created = await client.PostAsJsonAsync(Contracts, Sample("05129") with { AdditionalNumbers = [.. Numbers("05129", 999), "0512945670"], Destinations = [] });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var contract = await created.Content.ReadFromJsonAsync<ContractRecord>();
+        Assert.Equal(1000, contract!.AdditionalNumbers!.Count);
+
+        var put = await client.PutAsJsonAsync(
+            new Uri($"/api/contracts/{contract.Id}/numbers", UriKind.Relative), new { additionalNumbers = Numbers("05129", 1001) });
+        await AssertProblemAsync(put, "additionalNumbers", "limit");
+    }
+
     [Theory]
     [InlineData("notification.serviceOn", true, false, false)]
     [InlineData("notification.autoStart", false, true, false)]

@@ -61,6 +61,23 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
         }
     }
 
+    public Task<OutboxSendStart> BeginSendAsync(long id, string owner, DateTimeOffset at, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var i = Index(id);
+            var row = _rows[i];
+            if (row.Status != OutboxStatus.Pending || row.ClaimedBy != owner)
+            {
+                return Task.FromResult(OutboxSendStart.NotHeld);
+            }
+
+            var repeat = row.SendStartedAt is not null;
+            _rows[i] = row with { LeaseUntil = leaseUntil, SendStartedAt = at, PossiblyDuplicated = row.PossiblyDuplicated || repeat };
+            return Task.FromResult(repeat ? OutboxSendStart.Repeat : OutboxSendStart.First);
+        }
+    }
+
     public Task<int> RenewLeasesAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         Task.FromResult(Update(r => r.Status == OutboxStatus.Pending && r.ClaimedBy == owner, r => r with { LeaseUntil = leaseUntil }));
 
@@ -88,6 +105,7 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
             _rows[i] = row with
             {
                 Status = OutboxStatus.Delivered, Attempts = row.Attempts + 1, DeliveredAt = at, ServerReply = serverReply, ClaimedBy = null, LeaseUntil = null,
+                SendStartedAt = null,
             };
             if (_delivered.Remove(id, out var waiter))
             {
@@ -124,6 +142,7 @@ internal sealed class InMemoryOutboxStore : IOutboxStore
                 ClaimedBy = null,
                 LeaseUntil = null,
                 AlertedAt = alertedAt,
+                SendStartedAt = null,
             };
             return Task.FromResult(new OutboxMarkResult(true, true, alertedAt, raise));
         }
@@ -213,4 +232,6 @@ internal sealed record OutboxRow(
     IReadOnlyList<DateTimeOffset> FailedAttemptTimes,
     string? ClaimedBy = null,
     DateTimeOffset? LeaseUntil = null,
-    DateTimeOffset? AlertedAt = null);
+    DateTimeOffset? AlertedAt = null,
+    DateTimeOffset? SendStartedAt = null,
+    bool PossiblyDuplicated = false);

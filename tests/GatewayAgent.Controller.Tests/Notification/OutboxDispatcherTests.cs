@@ -348,11 +348,37 @@ public class OutboxDispatcherTests
         harness.Store.FailNextDeliveredMarkFor = id;
 
         await Assert.ThrowsAsync<IOException>(() => harness.NewDispatcher().DispatchDueAsync(CancellationToken.None));
+        Assert.NotNull(harness.Store.Row(id).SendStartedAt); // the mark written before the relay heard of the mail
+        Assert.False(harness.Store.Row(id).PossiblyDuplicated);
         Assert.Equal(1, await harness.NewDispatcher().DispatchDueAsync(CancellationToken.None));
 
         Assert.Equal(2, relay.Received.Count);
         Assert.Single(relay.Received.Select(m => m.MessageId).Distinct());
         Assert.Equal(OutboxStatus.Delivered, harness.Store.Row(id).Status);
+        Assert.True(harness.Store.Row(id).PossiblyDuplicated); // issue 12 item 10: the resend is not unseen
+        Assert.Contains($"id={id}", Assert.Single(harness.Logs.WithEventId(6416)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mails_sent_or_failed_normally_are_never_flagged_possibly_duplicated()
+    {
+        // The mark is cleared by every recorded outcome: a refused attempt followed by a delivery is not a duplicate.
+        await using var relay = await TestSmtpServer.StartAsync();
+        relay.Refusing = true;
+        using var harness = new DispatcherHarness(relay.Port);
+        var id = await harness.EnqueueAsync("a@example.jp");
+        var dispatcher = harness.NewDispatcher();
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+        Assert.Null(harness.Store.Row(id).SendStartedAt);
+
+        relay.Refusing = false;
+        harness.Time.Advance(harness.Mail.InitialRetryDelay);
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
+
+        Assert.Single(relay.Received);
+        var row = harness.Store.Row(id);
+        Assert.Equal((OutboxStatus.Delivered, false, (DateTimeOffset?)null), (row.Status, row.PossiblyDuplicated, row.SendStartedAt));
+        Assert.Empty(harness.Logs.WithEventId(6416));
     }
 
     [Fact]

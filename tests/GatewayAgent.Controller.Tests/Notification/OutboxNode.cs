@@ -43,6 +43,10 @@ internal sealed class OutboxNode : IAsyncDisposable
 
     public MailOptions Mail => _harness.Services.GetRequiredService<IOptions<MailOptions>>().Value;
 
+    public IServiceProvider Services => _harness.Services;
+
+    public GatewayAgent.Controller.Customers.ContractStore Contracts => _harness.Contracts;
+
     /// <summary>The first node: creates (and migrates) a fresh database of <paramref name="backend"/>.</summary>
     public static async Task<OutboxNode> CreateAsync(
         string backend, PostgresCluster cluster, string id, int relayPort, IDictionary<string, string?>? mail = null, FakeTimeProvider? time = null)

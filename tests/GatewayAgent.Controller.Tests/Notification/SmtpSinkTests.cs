@@ -35,16 +35,46 @@ public sealed class SmtpSinkTests : IDisposable
     }
 
     [Fact]
-    public async Task The_same_message_id_twice_keeps_both_files()
+    public async Task The_same_message_id_twice_is_accepted_twice_and_stored_once_also_after_a_sink_restart()
+    {
+        // Issue 12 item 10: as archiving MTAs do, a resend with the same Message-ID (250 to the sender) leaves one file.
+        var control = new SmtpSinkControl();
+        await using (var sink = Sink(control))
+        {
+            await sink.StartAsync(CancellationToken.None);
+            await SendAsync(control, JapaneseMessage("<same@x>"));
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await SendAsync(control, JapaneseMessage("<same@x>"));
+            await SendAsync(control, JapaneseMessage("<other@x>"));
+        }
+
+        Assert.Equal(1, control.DuplicatesDropped);
+        Assert.Equal(["20260401T010203000Z_same@x.eml", "20260401T010204000Z_other@x.eml"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
+
+        // A new sink on the same directory knows what is already stored.
+        await using var restarted = Sink(control);
+        await restarted.StartAsync(CancellationToken.None);
+        await SendAsync(control, JapaneseMessage("<same@x>"));
+        Assert.Equal(2, control.DuplicatesDropped);
+        Assert.Equal(2, Directory.GetFiles(_directory).Length);
+    }
+
+    [Fact]
+    public async Task Mails_without_a_message_id_are_all_stored()
     {
         var control = new SmtpSinkControl();
         await using var sink = Sink(control);
         await sink.StartAsync(CancellationToken.None);
 
-        await SendAsync(control, JapaneseMessage("<same@x>"));
-        await SendAsync(control, JapaneseMessage("<same@x>"));
+        for (var i = 0; i < 2; i++)
+        {
+            var message = JapaneseMessage("<x@x>");
+            message.Headers.Remove(HeaderId.MessageId);
+            await SendAsync(control, message);
+        }
 
-        Assert.Equal(["20260401T010203000Z_same@x-1.eml", "20260401T010203000Z_same@x.eml"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
+        Assert.Equal(0, control.DuplicatesDropped);
+        Assert.Equal(2, Directory.GetFiles(_directory).Length);
     }
 
     [Fact]

@@ -79,6 +79,30 @@ public sealed class HostStartupErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Controller_SmtpPasswordInPlainText_Exits2_NamingTheKey_UnlessAllowed()
+    {
+        // Issue 12 item 13: a relay password with Security=none would cross the network in plain text.
+        string[] relay =
+        [
+            "--Controller:Mail:Smtp:Host=127.0.0.1", $"--Controller:Mail:Smtp:Port={FreePort.Next()}", "--Controller:Mail:Smtp:Security=none",
+            "--Controller:Mail:Smtp:From=notify@example.jp", "--Controller:Mail:Smtp:Username=notify", "--Controller:Mail:Smtp:Password=secret",
+        ];
+
+        var run = await ControllerAsync(FreePort.Next(), relay);
+
+        AssertOneLine(run, 2, "gateway-controller: invalid configuration: ", "Controller:Mail:Smtp:Password");
+        Assert.Contains("Controller:Mail:Smtp:AllowPlaintextPassword", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "controller")), "an invalid option must stop the controller before it creates its store");
+
+        // With the explicit allowance the same settings pass: another bad key is then the only one named.
+        var allowed = await ControllerAsync(FreePort.Next(), [.. relay, "--Controller:Mail:Smtp:AllowPlaintextPassword=true", "--Controller:Probing:Interval=00:00:00"]);
+
+        AssertOneLine(allowed, 2, "gateway-controller: invalid configuration: ", "Controller:Probing:Interval");
+        Assert.DoesNotContain("Controller:Mail:Smtp:Password", allowed.ErrorLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Controller_HttpPortInUse_Exits1_WithOneLineNamingTheAddress()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
