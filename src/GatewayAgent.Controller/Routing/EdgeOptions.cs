@@ -23,6 +23,13 @@ public sealed class EdgeOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long reloading one table from the database may take (htable.reload): 100,000 numbers take seconds on a busy
+    /// node, and the node applies nothing else meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ReloadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// How often each edge is checked (core.uptime). An edge that was unreachable or restarted since the last check reloads
     /// its whole table from the database views, so a change pushed while it was away is never lost.
     /// </summary>

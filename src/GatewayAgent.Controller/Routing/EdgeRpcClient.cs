@@ -34,8 +34,8 @@ public sealed class EdgeRpcClient(HttpClient http, Uri url, TimeSpan timeout)
     }
 
     /// <summary>Reloads a whole table from its database view (htable.reload): what the edge holds becomes what the database says.</summary>
-    public Task ReloadAsync(EdgeTable table, CancellationToken cancellationToken) =>
-        CallAsync("htable.reload", [table.Name], cancellationToken);
+    public Task ReloadAsync(EdgeTable table, TimeSpan reloadTimeout, CancellationToken cancellationToken) =>
+        CallAsync("htable.reload", [table.Name], cancellationToken, reloadTimeout);
 
     /// <summary>The node's start time as it reports it (core.uptime "up_since"): a new value means it restarted.</summary>
     public async Task<string> StartedAsync(CancellationToken cancellationToken)
@@ -59,8 +59,9 @@ public sealed class EdgeRpcClient(HttpClient http, Uri url, TimeSpan timeout)
         }
     }
 
-    private async Task<JsonNode?> CallAsync(string method, string[] parameters, CancellationToken cancellationToken)
+    private async Task<JsonNode?> CallAsync(string method, string[] parameters, CancellationToken cancellationToken, TimeSpan? callTimeout = null)
     {
+        var limit = callTimeout ?? timeout;
         var request = new JsonObject
         {
             ["jsonrpc"] = "2.0",
@@ -69,7 +70,7 @@ public sealed class EdgeRpcClient(HttpClient http, Uri url, TimeSpan timeout)
             ["id"] = Interlocked.Increment(ref _id),
         };
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
+        timeoutSource.CancelAfter(limit);
         try
         {
             using var content = new StringContent(request.ToJsonString(), Encoding.UTF8);
@@ -91,7 +92,7 @@ public sealed class EdgeRpcClient(HttpClient http, Uri url, TimeSpan timeout)
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new EdgeRpcException($"{url}: {method} got no answer within {timeout.TotalSeconds:0.#} s", ex);
+            throw new EdgeRpcException($"{url}: {method} got no answer within {limit.TotalSeconds:0.#} s", ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException)
         {

@@ -14,7 +14,8 @@ public static class RoutingServiceCollectionExtensions
         services.AddSingleton<EdgeViews>();
         services.AddSingleton<EdgeMetrics>();
         // one line per JSON-RPC call would drown the log at thousands of changes; failures are logged by the pusher
-        services.AddHttpClient(nameof(EdgeRoutingPusher)).RemoveAllLoggers();
+        services.AddHttpClient(nameof(EdgeRoutingPusher), c => c.Timeout = Timeout.InfiniteTimeSpan) // each call has its own (EdgeOptions)
+            .RemoveAllLoggers();
         services.AddSingleton<EdgeRoutingPusher>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeRoutingPusher>());
         return services;

@@ -287,6 +287,32 @@ public sealed class EdgeRoutingTests
     }
 
     [Fact]
+    public async Task AFrozenNode_DoesNotDelayTheOthers_AndCatchesUpWhenThawed()
+    {
+        await using var lab = await EdgeLab.StartAsync(moreNodes: 1);
+        var frozen = lab.MoreNodes[0];
+        var contract = await lab.CreateContractAsync();
+        await lab.WaitForEdgeAsync(EdgeTable.Numbers, EdgeLab.ContractNumber, v => v is not null, node: frozen);
+
+        Signal(frozen.ProcessId, "STOP");
+        try
+        {
+            // the frozen node's push hangs until its timeout; the other node has the switch at once
+            var elapsed = await lab.SwitchAsync(contract.Id, on: true);
+            Assert.True(elapsed < TimeSpan.FromSeconds(1), $"switch on with a frozen node beside: {elapsed}");
+            Assert.Equal("destination", (await lab.Caller.CallAsync(lab.Edge.Port, EdgeLab.ContractNumber)).AnsweredBy);
+        }
+        finally
+        {
+            Signal(frozen.ProcessId, "CONT");
+        }
+
+        await lab.WaitForEdgeAsync(EdgeTable.Contracts, contract.Id.ToString(CultureInfo.InvariantCulture), v => v?.StartsWith("1|", StringComparison.Ordinal) == true, node: frozen);
+        await lab.WaitInSyncAsync(2);
+        Assert.Equal("destination", (await lab.Caller.CallAsync(frozen.Port, EdgeLab.ContractNumber)).AnsweredBy);
+    }
+
+    [Fact]
     public async Task ASiteIsReachedAtItsRegisteredContact_WithTheSitePasswordFromTheStore_ElseAtItsConfiguredAddress()
     {
         await using var lab = await EdgeLab.StartAsync();
