@@ -54,8 +54,31 @@ public sealed class EdgeProcess : IAsyncDisposable
         ];
     }
 
-    /// <summary>Starts kamailio and returns once its JSON-RPC answers (its SIP listeners are bound by then).</summary>
+    /// <summary>Starts tried when kamailio met a locked database while loading its tables.</summary>
+    private const int LockedStartAttempts = 5;
+
+    /// <summary>
+    /// Starts kamailio and returns once its JSON-RPC answers (its SIP listeners are bound by then). kamailio's db_sqlite
+    /// has no busy timeout: a start that meets the controller's write lock ("database is locked" while the tables load)
+    /// is tried again, a few times (docs/routing.md).
+    /// </summary>
     public static async Task<EdgeProcess> StartAsync(string config, string runDirectory, string database, string logFile, LabOptions options,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(config, runDirectory, database, logFile, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex) when (attempt < LockedStartAttempts && ex.Message.Contains("database is locked", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<EdgeProcess> StartOnceAsync(string config, string runDirectory, string database, string logFile, LabOptions options,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -80,8 +80,25 @@ public sealed class KamailioProcess : IAsyncDisposable
     /// the controller's SQLite file <paramref name="database"/>, or from PostgreSQL when it is a postgres:// URL
     /// (WITH_POSTGRES); <paramref name="defines"/> are extra -A NAME=VALUE
     /// (string values quoted by the caller, e.g. ["DESTINATION_HOP", "\"sip:127.0.0.1:5090\""]).
+    /// kamailio's db_sqlite has no busy timeout, so a start that meets the controller's write lock while it loads the
+    /// tables ("database is locked") is tried again, as systemd's Restart=on-failure does for a deployed node.
     /// </summary>
-    public static Task<KamailioProcess> StartEdgeAsync(string database, IReadOnlyDictionary<string, string>? defines = null, int? port = null, int? rpcPort = null)
+    public static async Task<KamailioProcess> StartEdgeAsync(string database, IReadOnlyDictionary<string, string>? defines = null, int? port = null, int? rpcPort = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartEdgeOnceAsync(database, defines, port, rpcPort);
+            }
+            catch (InvalidOperationException ex) when (attempt < 5 && ex.Message.Contains("database is locked", StringComparison.Ordinal))
+            {
+                await Task.Delay(200 * attempt);
+            }
+        }
+    }
+
+    private static Task<KamailioProcess> StartEdgeOnceAsync(string database, IReadOnlyDictionary<string, string>? defines, int? port, int? rpcPort)
     {
         var sip = port ?? FreePort.Next();
         var rpc = rpcPort ?? FreePort.Next();
