@@ -14,6 +14,11 @@ public sealed class RtpPortLease : IAsyncDisposable
     private readonly RtpPortAllocator _allocator;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _drain;
+    private readonly Lock _latchGate = new();
+    private Func<IPEndPoint, bool>? _latchFilter;
+    private TaskCompletionSource<IPEndPoint>? _latching;
+    private IPEndPoint? _peer;
+    private long _bytesFromPeer;
     private long _packetsReceived;
     private IPEndPoint? _lastRemoteEndpoint;
     private TaskCompletionSource? _nextPacket;
@@ -52,6 +57,42 @@ public sealed class RtpPortLease : IAsyncDisposable
     /// <summary>The source of the last datagram received, for symmetric RTP behind NAT; <see langword="null"/> before any.</summary>
     public IPEndPoint? LastRemoteEndpoint => Volatile.Read(ref _lastRemoteEndpoint);
 
+    /// <summary>The endpoint latched by <see cref="Latch"/>: the source of the first accepted datagram; null before.</summary>
+    public IPEndPoint? Peer
+    {
+        get
+        {
+            lock (_latchGate)
+            {
+                return _peer;
+            }
+        }
+    }
+
+    /// <summary>Bytes (UDP payload) received from <see cref="Peer"/> since it was latched, the first datagram included.</summary>
+    public long BytesFromPeer => Interlocked.Read(ref _bytesFromPeer);
+
+    /// <summary>
+    /// Symmetric RTP (docs/security.md): the returned task completes with the source of the first datagram whose
+    /// source <paramref name="accept"/> takes (datagrams from elsewhere are drained and ignored); from then on
+    /// <see cref="Peer"/> is that endpoint and <see cref="BytesFromPeer"/> counts what it sends. Set once per lease.
+    /// </summary>
+    public Task<IPEndPoint> Latch(Func<IPEndPoint, bool> accept)
+    {
+        ArgumentNullException.ThrowIfNull(accept);
+        lock (_latchGate)
+        {
+            if (_latching is not null)
+            {
+                throw new InvalidOperationException("This lease already latches.");
+            }
+
+            _latchFilter = accept;
+            _latching = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _latching.Task;
+        }
+    }
+
     /// <summary>Stops draining, closes the socket and returns the port to the allocator.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -61,10 +102,40 @@ public sealed class RtpPortLease : IAsyncDisposable
         }
 
         await _closing.CancelAsync().ConfigureAwait(false);
+        lock (_latchGate)
+        {
+            _latching?.TrySetCanceled();
+        }
+
         Socket.Dispose();
         await _drain.ConfigureAwait(false);
         _closing.Dispose();
         _allocator.Release(Port);
+    }
+
+    private void OnDatagramFrom(IPEndPoint from, int bytes)
+    {
+        if (from.Address.IsIPv4MappedToIPv6)
+        {
+            from = new IPEndPoint(from.Address.MapToIPv4(), from.Port);
+        }
+
+        TaskCompletionSource<IPEndPoint>? latched = null;
+        lock (_latchGate)
+        {
+            if (_peer is null && _latchFilter is { } accept && accept(from))
+            {
+                _peer = from;
+                latched = _latching;
+            }
+
+            if (from.Equals(_peer))
+            {
+                Interlocked.Add(ref _bytesFromPeer, bytes);
+            }
+        }
+
+        latched?.TrySetResult(from);
     }
 
     private async Task DrainAsync(CancellationToken cancellationToken)
@@ -81,7 +152,13 @@ public sealed class RtpPortLease : IAsyncDisposable
             {
                 var result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _packetsReceived);
-                Volatile.Write(ref _lastRemoteEndpoint, result.RemoteEndPoint as IPEndPoint);
+                var from = result.RemoteEndPoint as IPEndPoint;
+                Volatile.Write(ref _lastRemoteEndpoint, from);
+                if (from is not null)
+                {
+                    OnDatagramFrom(from, result.ReceivedBytes);
+                }
+
                 Interlocked.Exchange(ref _nextPacket, null)?.TrySetResult();
             }
             catch (OperationCanceledException)

@@ -37,6 +37,7 @@ public sealed class RtpSender : IAsyncDisposable
     private bool _started;
     private bool _disposed;
     private long _packetsSent;
+    private long _bytesSent;
     private long _sendErrors;
 
     /// <summary>Creates a sender; nothing is sent until <see cref="StartAsync"/>.</summary>
@@ -70,6 +71,9 @@ public sealed class RtpSender : IAsyncDisposable
 
     /// <summary>The number of packets handed to the socket.</summary>
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
+
+    /// <summary>The bytes (RTP header and payload) handed to the socket.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>The number of sends the socket refused (e.g. no route); the stream goes on after one.</summary>
     public long SendErrors => Interlocked.Read(ref _sendErrors);
@@ -199,6 +203,11 @@ public sealed class RtpSender : IAsyncDisposable
 
     private async ValueTask SendPacketAsync(long index, CancellationToken cancellationToken)
     {
+        if (_options.ByteBudget is { } budget && BytesSent + _packet.Length > budget())
+        {
+            return; // over the budget: skipped, the timestamp moves on
+        }
+
         var sent = PacketsSent;
         var header = new RtpHeader(
             (byte)_options.EffectivePayloadType,
@@ -213,6 +222,7 @@ public sealed class RtpSender : IAsyncDisposable
         {
             await _socket.SendToAsync(_packet, SocketFlags.None, _options.RemoteEndpoint, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _packetsSent);
+            Interlocked.Add(ref _bytesSent, _packet.Length);
         }
         catch (SocketException)
         {

@@ -23,6 +23,13 @@ public sealed record RtpSenderOptions
     /// <summary>The tone's peak as a fraction of full scale; 0.22 is about −10 dBm0.</summary>
     public double ToneAmplitude { get; init; } = 0.22;
 
+    /// <summary>
+    /// When set, the most bytes (RTP header and payload) the stream may have sent so far, read before each packet: a
+    /// packet that would exceed it is skipped (a timestamp gap). The answerer passes the bytes received from the peer,
+    /// so it never sends more than it was sent (no amplification, docs/security.md).
+    /// </summary>
+    public Func<long>? ByteBudget { get; init; }
+
     internal int EffectivePayloadType => PayloadType ?? (int)Codec;
 
     internal void Validate()

@@ -79,6 +79,25 @@ public sealed class SourceGuard : ISipMessageHandler, ISipSourceAdmission
         return false;
     }
 
+    /// <summary>
+    /// TCP from outside AllowedSources is closed at accept in either RejectMode: nothing of it is read, so a stranger
+    /// cannot hold buffers or connection slots (docs/security.md).
+    /// </summary>
+    public bool AcceptsConnectionFrom(IPAddress source)
+    {
+        if (IsAllowed(source))
+        {
+            return true;
+        }
+
+        if (Interlocked.Increment(ref _forbidden) % 100 == 1)
+        {
+            SipLog.SourceRefused(_logger, source.ToString(), "TCP connect", Forbidden);
+        }
+
+        return false;
+    }
+
     /// <summary>The per-source rate limit, applied by the transport before parsing.</summary>
     public bool TryAdmit(IPAddress source)
     {

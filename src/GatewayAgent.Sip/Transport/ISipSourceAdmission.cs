@@ -9,4 +9,10 @@ namespace GatewayAgent.Sip.Transport;
 public interface ISipSourceAdmission
 {
     bool TryAdmit(IPAddress source);
+
+    /// <summary>
+    /// Whether a TCP connection from <paramref name="source"/> may be accepted at all (the allow-list, applied at accept:
+    /// a refused source's connection is closed before anything is read, docs/security.md). Default: every source.
+    /// </summary>
+    bool AcceptsConnectionFrom(IPAddress source) => true;
 }

@@ -24,6 +24,9 @@ internal sealed class IncomingMessageDispatcher
         _logger = logger;
     }
 
+    /// <summary>The admission the transports consult, also at TCP accept.</summary>
+    public ISipSourceAdmission? Admission => _admission;
+
     public void Dispatch(ReadOnlySpan<byte> data, SipTarget source, IPEndPoint localEndPoint)
     {
         _statistics.OnMessageReceived();

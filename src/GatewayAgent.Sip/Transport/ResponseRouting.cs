@@ -21,12 +21,13 @@ public static class ResponseRouting
     /// request came from:
     /// <list type="bullet">
     /// <item>reliable transport: back to the source, i.e. over the connection the request came on;</item>
-    /// <item>maddr (an IP literal): maddr and the sent-by port (or 5060);</item>
     /// <item>rport with a value: received (or the source address) and that port;</item>
     /// <item>received: that address and the sent-by port (or 5060);</item>
     /// <item>otherwise the sent-by, when it is an IP literal, and its port (or 5060);</item>
     /// <item>otherwise (a host name; we do no DNS) or without a Via: the source.</item>
     /// </list>
+    /// A Via <c>maddr</c> is ignored: RFC 3261 §18.2.2 would send the response to the multicast or other address it
+    /// names, which lets a stranger point our responses at a third party (reflection, docs/security.md).
     /// </summary>
     public static SipTarget GetResponseTarget(ViaHeader? topVia, SipTarget source)
     {
@@ -44,12 +45,8 @@ public static class ResponseRouting
 
         var sentByPort = topVia.Port ?? DefaultPort;
 
-        // RFC 3581 §4: rport applies only "when there is no maddr parameter"; maddr wins (RFC 3261 §18.2.2).
-        if (SipEndPoints.TryParseLiteral(topVia.Maddr, out var maddr))
-        {
-            return new SipTarget(source.Transport, new IPEndPoint(maddr, sentByPort));
-        }
-
+        // maddr is deliberately not honoured (RFC 3261 §18.2.2 would send there): responses go to where the request
+        // came from (received/rport), never to an address a stranger names. RFC 3581 §4 rport therefore always applies.
         if (topVia.Rport is { } rport and > 0 and <= IPEndPoint.MaxPort)
         {
             var address = SipEndPoints.TryParseLiteral(topVia.Received, out var r) ? r : SipEndPoints.Normalize(source.EndPoint.Address);

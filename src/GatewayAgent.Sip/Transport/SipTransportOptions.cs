@@ -18,9 +18,21 @@ public sealed class SipTransportOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The most TCP connections open at once (accepted plus opened); further accepts are closed straight away.</summary>
+    /// <summary>
+    /// The most accepted TCP connections open at once; further accepts are closed straight away. Connections we open
+    /// (registration, TCP probes, responses) have a budget of the same size of their own, so inbound idlers cannot
+    /// block them (docs/security.md).
+    /// </summary>
     [Range(1, 100_000)]
     public int MaxTcpConnections { get; set; } = 1024;
+
+    /// <summary>The most accepted TCP connections from one source IP address; further accepts from it are closed straight away.</summary>
+    [Range(1, 100_000)]
+    public int MaxTcpConnectionsPerSource { get; set; } = 8;
+
+    /// <summary>An accepted TCP connection that has not sent one complete SIP message within this time is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan TcpFirstMessageTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an outgoing TCP connect may take before the send fails with <see cref="SipTransportException"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]

@@ -7,7 +7,9 @@ namespace GatewayAgent.Sip.Transport;
 /// <summary>
 /// One TCP connection, accepted or opened: a read loop that frames the stream (<see cref="SipStreamFramer"/>) and
 /// dispatches each message, answers keep-alive pings, and serialised sends. Closed on EOF, a socket error, a framing
-/// error, idleness or stop; the owner hears of it through the callback given at construction.
+/// error, idleness or stop; the owner hears of it through the callback given at construction. An accepted connection
+/// that sends no complete message within <see cref="SipTransportOptions.TcpFirstMessageTimeout"/> is closed too
+/// (keep-alive pings do not count), so idle strangers cannot hold connection slots (docs/security.md).
 /// </summary>
 internal sealed class TcpSipConnection
 {
@@ -23,6 +25,8 @@ internal sealed class TcpSipConnection
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private long _lastActivity;
     private int _closed;
+    private int _firstMessageSeen;
+    private ITimer? _firstMessageTimer;
 
     public TcpSipConnection(
         Socket socket,
@@ -62,7 +66,25 @@ internal sealed class TcpSipConnection
     /// <summary>Completes when the read loop has ended (the connection is then closed).</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public void Start() => Completion = Task.Run(ReadLoopAsync);
+    public void Start()
+    {
+        if (!IsOutgoing)
+        {
+            _firstMessageTimer = _timeProvider.CreateTimer(
+                _ =>
+                {
+                    if (Volatile.Read(ref _firstMessageSeen) == 0)
+                    {
+                        Close($"no complete message within {_options.TcpFirstMessageTimeout}");
+                    }
+                },
+                null,
+                _options.TcpFirstMessageTimeout,
+                Timeout.InfiniteTimeSpan);
+        }
+
+        Completion = Task.Run(ReadLoopAsync);
+    }
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -127,6 +149,7 @@ internal sealed class TcpSipConnection
         }
 
         _socket.Dispose();
+        _firstMessageTimer?.Dispose();
         TransportLog.TcpClosed(_logger, RemoteEndPoint, reason);
         _onClosed(this);
     }
@@ -150,6 +173,10 @@ internal sealed class TcpSipConnection
 
                 Touch();
                 var result = framer.Append(buffer.AsSpan(0, read), messages);
+                if (messages.Count > 0 && Interlocked.Exchange(ref _firstMessageSeen, 1) == 0)
+                {
+                    _firstMessageTimer?.Dispose();
+                }
                 foreach (var message in messages)
                 {
                     _dispatcher.Dispatch(message, source, LocalEndPoint);

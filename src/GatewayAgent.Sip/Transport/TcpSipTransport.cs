@@ -11,6 +11,11 @@ namespace GatewayAgent.Sip.Transport;
 /// request came on while it is open). Sends to a peer with no connection open one, within the connect timeout.
 /// Connections idle for longer than the idle timeout are closed on a timer of the injected clock.
 /// </summary>
+/// <remarks>
+/// Accepting is guarded (docs/security.md): a source the admission refuses (the allow-list) is closed at accept with
+/// nothing read; accepted connections are capped per source address and in total, and one that sends no complete
+/// first message in time is closed. Connections we open have their own budget, so inbound idlers cannot block them.
+/// </remarks>
 internal sealed class TcpSipTransport : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<IPEndPoint, TcpSipConnection> _connections = new();
@@ -23,6 +28,10 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     // Never disposed: it has no timer, and a late connect may still read its token.
     private readonly CancellationTokenSource _stopping = new();
     private readonly Socket _listener;
+    private readonly Lock _countGate = new();
+    private readonly Dictionary<IPAddress, int> _inboundPerSource = [];
+    private int _inboundOpen;
+    private int _outboundOpen;
     private Task _acceptLoop = Task.CompletedTask;
     private ITimer? _idleTimer;
     private int _disposed;
@@ -141,9 +150,14 @@ internal sealed class TcpSipTransport : IAsyncDisposable
 
     private async Task<TcpSipConnection> ConnectAsync(IPEndPoint remote)
     {
-        if (_statistics.TcpConnectionsOpen >= _options.MaxTcpConnections)
+        lock (_countGate)
         {
-            throw new SipTransportException($"cannot connect to {remote}: {_options.MaxTcpConnections} TCP connections are open");
+            if (_outboundOpen >= _options.MaxTcpConnections)
+            {
+                throw new SipTransportException($"cannot connect to {remote}: {_options.MaxTcpConnections} outgoing TCP connections are open");
+            }
+
+            _outboundOpen++;
         }
 
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -163,6 +177,7 @@ internal sealed class TcpSipTransport : IAsyncDisposable
         catch (OperationCanceledException ex)
         {
             socket.Dispose();
+            ReleaseOutbound();
             throw new SipTransportException(
                 timeout.IsCancellationRequested
                     ? $"TCP connect to {remote} timed out after {_options.TcpConnectTimeout}"
@@ -172,11 +187,13 @@ internal sealed class TcpSipTransport : IAsyncDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
+            ReleaseOutbound();
             throw new SipTransportException($"TCP connect to {remote} failed: {ex.SocketErrorCode}", ex);
         }
         catch (ObjectDisposedException ex)
         {
             socket.Dispose();
+            ReleaseOutbound();
             throw new SipTransportException($"TCP connect to {remote} abandoned: the transport is stopping", ex);
         }
 
@@ -241,10 +258,18 @@ internal sealed class TcpSipTransport : IAsyncDisposable
             return;
         }
 
-        if (_statistics.TcpConnectionsOpen >= _options.MaxTcpConnections)
+        // The allow-list at accept: a refused source is closed before a byte of it is read.
+        if (_dispatcher.Admission is { } admission && !admission.AcceptsConnectionFrom(remote.Address))
+        {
+            _statistics.OnSourceRefused();
+            socket.Dispose();
+            return;
+        }
+
+        if (!TryReserveInbound(remote.Address, out var limit))
         {
             _statistics.OnTcpConnectionRejected();
-            TransportLog.TcpConnectionLimitReached(_logger, remote, _options.MaxTcpConnections);
+            TransportLog.TcpConnectionLimitReached(_logger, remote, limit);
             socket.Dispose();
             return;
         }
@@ -256,12 +281,63 @@ internal sealed class TcpSipTransport : IAsyncDisposable
         catch (SocketException)
         {
             socket.Dispose();
+            ReleaseInbound(remote.Address);
             return;
         }
 
-        _statistics.OnTcpConnectionAccepted();
+        // Counted once registered, so that a waiter seeing the count knows the connection's timers run.
         var connection = Register(socket, remote, isOutgoing: false);
+        _statistics.OnTcpConnectionAccepted();
         TransportLog.TcpAccepted(_logger, remote, connection.LocalEndPoint);
+    }
+
+    /// <summary>Takes a slot for an accepted connection from <paramref name="source"/>: false at the per-source or total cap.</summary>
+    private bool TryReserveInbound(IPAddress source, out int limit)
+    {
+        lock (_countGate)
+        {
+            if (_inboundOpen >= _options.MaxTcpConnections)
+            {
+                limit = _options.MaxTcpConnections;
+                return false;
+            }
+
+            _inboundPerSource.TryGetValue(source, out var fromSource);
+            if (fromSource >= _options.MaxTcpConnectionsPerSource)
+            {
+                limit = _options.MaxTcpConnectionsPerSource;
+                return false;
+            }
+
+            _inboundPerSource[source] = fromSource + 1;
+            _inboundOpen++;
+            limit = 0;
+            return true;
+        }
+    }
+
+    private void ReleaseInbound(IPAddress source)
+    {
+        lock (_countGate)
+        {
+            _inboundOpen--;
+            if (_inboundPerSource.TryGetValue(source, out var fromSource) && fromSource > 1)
+            {
+                _inboundPerSource[source] = fromSource - 1;
+            }
+            else
+            {
+                _inboundPerSource.Remove(source);
+            }
+        }
+    }
+
+    private void ReleaseOutbound()
+    {
+        lock (_countGate)
+        {
+            _outboundOpen--;
+        }
     }
 
     private TcpSipConnection Register(Socket socket, IPEndPoint remote, bool isOutgoing)
@@ -293,6 +369,14 @@ internal sealed class TcpSipTransport : IAsyncDisposable
     {
         _connections.TryRemove(KeyValuePair.Create(connection.RemoteEndPoint, connection));
         _statistics.OnTcpConnectionClosed();
+        if (connection.IsOutgoing)
+        {
+            ReleaseOutbound();
+        }
+        else
+        {
+            ReleaseInbound(connection.RemoteEndPoint.Address);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -14,11 +14,17 @@ namespace GatewayAgent.Sip.UserAgents;
 
 /// <summary>
 /// The UAS that answers probe calls (FN-3) at the site end of the monitored span (FN-1).
-/// INVITE to a monitoring number → 100, 180, then 200 with an SDP answer
-/// after the answer delay; RTP flows until the caller's BYE or our BYE at the maximum duration. Channels are limited
+/// INVITE to a monitoring number → 200 with an SDP answer, or 180 then the 200 after a configured answer delay; RTP flows until the caller's BYE or our BYE at the maximum duration. Channels are limited
 /// (FN-11: 486 beyond them). Everything else gets the answer RFC 3261 §8.2 prescribes (405, 416, 420, 415, 483,
 /// 404, 488, 481).
 /// </summary>
+/// <remarks>
+/// No reflection or amplification (docs/security.md): nothing is sent to an address a stranger's message names.
+/// RTP is symmetric: it starts only after the ACK, and only once RTP has arrived from the INVITE's source address (or,
+/// when allowed, from a trusted media network); it goes to where that RTP came from, never to the SDP's c=/m=, and
+/// never more bytes than were received from there. Our BYE goes back to the INVITE's source, not to a Contact or
+/// Record-Route naming another host or transport.
+/// </remarks>
 public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 {
     /// <summary>The methods this UAS implements (the Allow header).</summary>
@@ -30,6 +36,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HashSet<string> _numbers;
+    private readonly Func<IPAddress, bool>? _isTrustedMediaSource;
     private readonly ConcurrentDictionary<string, ProbeCall> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<InviteServerTransaction, ProbeCall> _byInvite = new();
     private int _activeCalls;
@@ -41,8 +48,19 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     private long _notFound;
     private long _otherRejected;
 
-    public ProbeAnswerer(SipTransactionLayer layer, ProbeAnswererOptions options, RtpPortAllocator ports, TimeProvider time, ILogger<ProbeAnswerer> logger)
+    /// <param name="isTrustedMediaSource">
+    /// Addresses RTP may also come from (and so go to) besides the INVITE's source address: the allowed sources, when
+    /// Agent:Sip:Rtp:AllowMediaToAllowedSources is set for a carrier whose media gateway is not its proxy; null for none.
+    /// </param>
+    public ProbeAnswerer(
+        SipTransactionLayer layer,
+        ProbeAnswererOptions options,
+        RtpPortAllocator ports,
+        TimeProvider time,
+        ILogger<ProbeAnswerer> logger,
+        Func<IPAddress, bool>? isTrustedMediaSource = null)
     {
+        _isTrustedMediaSource = isTrustedMediaSource;
         _layer = layer;
         _options = options;
         _ports = ports;
@@ -110,9 +128,11 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             call.PendingSuccess = null;
             call.RetransmitTimer?.Dispose();
             call.GiveUpTimer?.Dispose();
-            if (call.State == ProbeCallState.Answered)
+            var confirmed = call.State == ProbeCallState.Answered;
+            if (confirmed)
             {
                 call.State = ProbeCallState.Confirmed;
+                lateAnswer = call.Audio; // media starts only now, after the ACK
             }
 
             if (call.LateOffer && !request.Body.IsEmpty && SdpAnswerReader.TryRead(request.Body.Span, out var audio, out _))
@@ -176,6 +196,8 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         var local = _layer.Sender.GetLocalEndPoint(tx.Incoming.Source);
         var origin = SdpSessionOrigin.CreateRandom(local.Address);
         var call = new ProbeCall(tx, SipDialog.ForServer(request, tx.LocalTag), number, media, origin, start);
+        var signalling = SipEndPoints.Normalize(tx.Incoming.Source.EndPoint.Address);
+        call.PeerLatched = media.Latch(rtp => rtp.Address.Equals(signalling) || _isTrustedMediaSource?.Invoke(rtp.Address) == true);
         SipResponse ok;
         if (request.Body.IsEmpty)
         {
@@ -199,14 +221,16 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 
         _calls[call.Dialog.Id] = call;
         _byInvite[tx] = call;
-        tx.Respond(tx.CreateResponse(100));
-        tx.Respond(WithContact(tx.CreateResponse(180), tx));
+        // No amplification (docs/security.md): an immediate answer is the 200 alone; a configured ring time adds one
+        // 180. A 100 is never needed, as the TU's first response goes out at once (RFC 3261 §17.2.1: 100 only when
+        // the TU takes longer than 200 ms).
         if (_options.AnswerDelay <= TimeSpan.Zero)
         {
             Answer(call, ok);
         }
         else
         {
+            tx.Respond(WithContact(tx.CreateResponse(180), tx));
             lock (call.Gate)
             {
                 call.AnswerTimer = _time.CreateTimer(_ => Answer(call, ok), null, _options.AnswerDelay, Timeout.InfiniteTimeSpan);
@@ -241,7 +265,6 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         var setup = _time.GetElapsedTime(call.StartedAt);
         var source = call.Invite.Incoming.Source;
         SipLog.ProbeAnswered(_logger, call.Dialog.CallId, source.ToString(), call.Number, setup.TotalMilliseconds);
-        _ = RestartMediaAsync(call);
         Answered?.Invoke(new ProbeAnswered(call.Dialog.CallId, call.Number, source, setup, _time.GetUtcNow()));
     }
 
@@ -462,14 +485,45 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         await call.Media.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>(Re)starts RTP towards the peer's current address with the negotiated codec.</summary>
+    /// <summary>
+    /// (Re)starts RTP with the negotiated codec once the call is confirmed (ACK received) and the peer's RTP has
+    /// arrived: symmetric RTP, to the latched source, within the bytes received from it (docs/security.md).
+    /// </summary>
     private async Task RestartMediaAsync(ProbeCall call)
     {
+        if (!call.PeerLatched.IsCompleted)
+        {
+            lock (call.Gate)
+            {
+                if (call.AwaitingPeerMedia)
+                {
+                    return; // the first wait restarts the media when the peer's RTP arrives
+                }
+
+                call.AwaitingPeerMedia = true;
+            }
+
+            try
+            {
+                await call.PeerLatched.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the call ended (its lease was released) before any RTP came
+            }
+        }
+
+        if (!call.PeerLatched.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        var peer = call.PeerLatched.Result;
         RtpSender? old;
         RtpSender? fresh = null;
         lock (call.Gate)
         {
-            if (call.State is ProbeCallState.Ended or ProbeCallState.Ringing)
+            if (call.State != ProbeCallState.Confirmed)
             {
                 return;
             }
@@ -477,12 +531,16 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             old = call.Sender;
             if (call.Audio is { ShouldSend: true } audio)
             {
-                fresh = new RtpSender(call.Media.Socket, new RtpSenderOptions
+                var media = call.Media;
+                var spent = old?.BytesSent ?? 0;
+                var spentBefore = call.MediaBytesSent += spent;
+                fresh = new RtpSender(media.Socket, new RtpSenderOptions
                 {
-                    RemoteEndpoint = audio.RemoteEndpoint!,
+                    RemoteEndpoint = peer,
                     Codec = audio.Codec,
                     PayloadType = audio.PayloadType,
                     Content = _options.Audio,
+                    ByteBudget = () => media.BytesFromPeer - spentBefore,
                 }, _time);
             }
 
@@ -578,13 +636,16 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     private static string DialogKey(SipRequest request) => SipDialog.Key(request.CallId, request.To?.Tag, request.From?.Tag);
 
     /// <summary>
-    /// Where in-dialog requests go: the first route, else the remote target, when it is an IP literal; over a
-    /// connection-oriented transport without a route set, back over the connection the INVITE came on.
+    /// Where in-dialog requests go: back along the path the dialog came from (docs/security.md). Over a
+    /// connection-oriented transport, back over the connection the INVITE came on. Over UDP, the first route, else
+    /// the remote target (RFC 3261 §12.2.1.1), but only when it names the INVITE's source address and transport (a
+    /// proxy that record-routed its listening port); a route or Contact naming another host or transport is not
+    /// followed and the request goes to the INVITE's source instead.
     /// </summary>
     private static SipTarget ResolveTarget(SipDialog dialog, SipTarget source)
     {
         var uri = dialog.RouteSet.Count > 0 && NameAddress.TryParse(dialog.RouteSet[0], out var route) ? route.Uri : dialog.RemoteTarget;
-        if (source.IsReliable && dialog.RouteSet.Count == 0)
+        if (source.IsReliable)
         {
             return source;
         }
@@ -596,6 +657,8 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             _ => source.Transport,
         };
         return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)
+            && transport == source.Transport
+            && SipEndPoints.Normalize(address).Equals(SipEndPoints.Normalize(source.EndPoint.Address))
             ? new SipTarget(transport, new IPEndPoint(address, uri.Port ?? 5060))
             : source;
     }

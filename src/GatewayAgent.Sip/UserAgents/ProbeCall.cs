@@ -41,6 +41,15 @@ internal sealed class ProbeCall
 
     public RtpSender? Sender { get; set; }
 
+    /// <summary>Completes with the RTP source latched for symmetric RTP; cancelled when the lease is released first.</summary>
+    public Task<System.Net.IPEndPoint> PeerLatched { get; set; } = Task.FromCanceled<System.Net.IPEndPoint>(new CancellationToken(true));
+
+    /// <summary>True while a media start waits for the peer's first RTP.</summary>
+    public bool AwaitingPeerMedia { get; set; }
+
+    /// <summary>RTP bytes sent by earlier senders of this call (a re-INVITE restarts the sender), for the byte budget.</summary>
+    public long MediaBytesSent { get; set; }
+
     /// <summary>The 2xx being retransmitted until its ACK (RFC 3261 §13.3.1.4), and the CSeq it answers.</summary>
     public SipResponse? PendingSuccess { get; set; }
 

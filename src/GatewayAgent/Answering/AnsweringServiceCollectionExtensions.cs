@@ -27,6 +27,7 @@ public static class AnsweringServiceCollectionExtensions
         services.AddOptionsSection<SipTransactionOptions>(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptionsSection<SipTransportOptions>(Section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptionsSection<RtpPortAllocatorOptions>(Section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<RtpMediaOptions>(Section + ":Rtp");
 
         services.AddOptionsSection<RegistrationOptions>(Section + ":Register").ValidateDataAnnotations()
             .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
@@ -48,7 +49,10 @@ public static class AnsweringServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ProbeAnswererOptions>>().Value,
             sp.GetRequiredService<RtpPortAllocator>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ProbeAnswerer>>()));
+            sp.GetRequiredService<ILogger<ProbeAnswerer>>(),
+            TrustedMediaSources(
+                sp.GetRequiredService<IOptions<RtpMediaOptions>>().Value,
+                sp.GetRequiredService<IOptions<SourceGuardOptions>>().Value)));
         services.AddSingleton(sp => new SourceGuard(
             sp.GetRequiredService<SipTransactionLayer>(),
             sp.GetRequiredService<ISipMessageSender>(),
@@ -59,5 +63,21 @@ public static class AnsweringServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistrationService>());
         return services;
+    }
+
+    /// <summary>The networks RTP may come from besides the INVITE's source: AllowedSources, when explicitly allowed.</summary>
+    internal static Func<System.Net.IPAddress, bool>? TrustedMediaSources(RtpMediaOptions media, SourceGuardOptions sources)
+    {
+        if (!media.AllowMediaToAllowedSources || sources.AllowedSources.Count == 0)
+        {
+            return null;
+        }
+
+        var networks = sources.AllowedSources.Select(SourceGuard.ParseNetwork).ToArray();
+        return address =>
+        {
+            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            return Array.Exists(networks, n => n.Contains(normalized));
+        };
     }
 }

@@ -89,5 +89,7 @@ public sealed class SipAgentService : IHostedService
     private sealed class GatedAdmission(WanGate gate, ISipSourceAdmission inner) : ISipSourceAdmission
     {
         public bool TryAdmit(System.Net.IPAddress source) => gate.IsOpen && inner.TryAdmit(source);
+
+        public bool AcceptsConnectionFrom(System.Net.IPAddress source) => gate.IsOpen && inner.AcceptsConnectionFrom(source);
     }
 }

@@ -16,7 +16,8 @@ public sealed class ResponseRoutingTests
     [InlineData("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;received=198.51.100.7", "198.51.100.7:5060")]
     [InlineData("SIP/2.0/UDP 198.51.100.7:5070;branch=z9hG4bK1", "198.51.100.7:5070")]
     [InlineData("SIP/2.0/UDP 198.51.100.7;branch=z9hG4bK1", "198.51.100.7:5060")]
-    [InlineData("SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK1;maddr=239.255.255.1;received=198.51.100.7;rport=40000", "239.255.255.1:5062")]
+    [InlineData("SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK1;maddr=239.255.255.1;received=198.51.100.7;rport=40000", "198.51.100.7:40000")]
+    [InlineData("SIP/2.0/UDP 198.51.100.7:5062;branch=z9hG4bK1;maddr=127.0.0.2", "198.51.100.7:5062")]
     [InlineData("SIP/2.0/UDP phone.example.com:5062;branch=z9hG4bK1", "198.51.100.7:40000")]
     [InlineData("SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK1;rport=40001", "198.51.100.7:40001")]
     [InlineData("SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bK1;received=2001:db8::9;rport=40000", "[2001:db8::9]:40000")]
@@ -27,6 +28,16 @@ public sealed class ResponseRoutingTests
         var target = ResponseRouting.GetResponseTarget(Parse(via), UdpSource);
 
         Assert.Equal(new SipTarget(SipTransportKind.Udp, IPEndPoint.Parse(expected)), target);
+    }
+
+    [Fact]
+    public void GetResponseTarget_ViaMaddr_IsIgnored_TheResponseGoesToTheSource()
+    {
+        // docs/security.md: a stranger's maddr must not point our responses at a third party.
+        var via = Parse("SIP/2.0/UDP 198.51.100.7:40000;branch=z9hG4bK1;maddr=127.0.0.2;rport");
+        via.Parameters.Set("rport", "40000");
+
+        Assert.Equal(UdpSource, ResponseRouting.GetResponseTarget(via, UdpSource));
     }
 
     [Fact]

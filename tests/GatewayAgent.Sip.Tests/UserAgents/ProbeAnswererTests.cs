@@ -37,17 +37,18 @@ public sealed class ProbeAnswererTests : IAsyncDisposable
     private List<int> Codes => _sender.Responses.Select(r => r.StatusCode).ToList();
 
     [Fact]
-    public void Invite_ToTheMonitoringNumber_RingsThenAnswersWithSdp()
+    public void Invite_ToTheMonitoringNumber_IsAnsweredAtOnceWithSdp_NoProvisionals()
     {
         _layer.OnMessage(Incoming(WithSdp(Invite(user: "0312345678"))));
 
-        Assert.Equal([100, 180, 200], Codes);
-        var ok = _sender.Responses[2];
+        // No 100/180 before an immediate 200 (docs/security.md: no more bytes back than the caller sent).
+        Assert.Equal([200], Codes);
+        var ok = _sender.Responses[0];
         Assert.Equal("application/sdp", ok.ContentType);
         Assert.Contains("m=audio", System.Text.Encoding.UTF8.GetString(ok.Body.Span));
         Assert.Contains("RTP/AVP 0", System.Text.Encoding.UTF8.GetString(ok.Body.Span));
         Assert.NotNull(ok.Headers[HeaderNames.Contact]);
-        Assert.Equal(_sender.Responses[1].To!.Tag, ok.To!.Tag);
+        Assert.NotNull(ok.To!.Tag);
         Assert.Equal(1, _answerer.GetStatistics().ProbesAnswered);
     }
 
@@ -64,15 +65,16 @@ public sealed class ProbeAnswererTests : IAsyncDisposable
     }
 
     [Fact]
-    public void AnswerDelay_HoldsThe200()
+    public void AnswerDelay_RingsThenHoldsThe200()
     {
         _options.AnswerDelay = TimeSpan.FromSeconds(2);
         _layer.OnMessage(Incoming(WithSdp(Invite())));
-        Assert.Equal([100, 180], Codes);
+        Assert.Equal([180], Codes);
 
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.Equal([100, 180, 200], Codes);
+        Assert.Equal([180, 200], Codes);
+        Assert.Equal(_sender.Responses[0].To!.Tag, _sender.Responses[1].To!.Tag);
     }
 
     [Fact]

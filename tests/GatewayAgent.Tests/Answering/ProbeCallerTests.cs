@@ -21,7 +21,7 @@ public sealed class ProbeCallerTests
         var result = await stack.CallAsync(agent, kind: kind);
 
         Assert.Equal(200, result.FinalStatus);
-        Assert.Equal(180, result.ProvisionalStatus);
+        Assert.Null(result.ProvisionalStatus); // answered at once: the 200 alone, no 180 (docs/security.md)
         Assert.True(result.Rang);
         Assert.Equal(200, result.ByeStatus);
         Assert.StartsWith($"<sip:{AgentProcess.MonitorNumber}@127.0.0.1:{agent.Port}", result.AnsweredContact, StringComparison.Ordinal);
