@@ -15,6 +15,8 @@ namespace GatewayAgent.Controller.Tests.Routing;
 /// </summary>
 public sealed class EdgeLab : IAsyncDisposable
 {
+    private readonly HttpClient _http = new();
+
     public const string ContractNumber = "0312340001";
     public const string PlainNumber = "0312340002";
     public const string MonitoringNumber = "0312340003";
@@ -50,7 +52,8 @@ public sealed class EdgeLab : IAsyncDisposable
     /// <summary>Further edge nodes on the same database, each pushed to by the controller.</summary>
     public List<KamailioProcess> MoreNodes { get; } = [];
 
-    public EdgeRpcClient Rpc => new(new HttpClient(), new Uri(Edge.RpcUrl), TimeSpan.FromSeconds(5));
+    /// <summary>The first node's JSON-RPC, as the controller calls it.</summary>
+    public EdgeRpcClient Rpc => new(_http, new Uri(Edge.RpcUrl), TimeSpan.FromSeconds(5));
 
     /// <summary>
     /// Starts the lab; with <paramref name="postgres"/> (an Npgsql connection string) the controller stores in PostgreSQL
@@ -129,7 +132,7 @@ public sealed class EdgeLab : IAsyncDisposable
     /// <summary>Polls the edge's table over its JSON-RPC until the key's value satisfies <paramref name="done"/>.</summary>
     public async Task<string?> WaitForEdgeAsync(EdgeTable table, string key, Func<string?, bool> done, TimeSpan? timeout = null, KamailioProcess? node = null)
     {
-        var rpc = node is null ? Rpc : new EdgeRpcClient(new HttpClient(), new Uri(node.RpcUrl), TimeSpan.FromSeconds(5));
+        var rpc = node is null ? Rpc : new EdgeRpcClient(_http, new Uri(node.RpcUrl), TimeSpan.FromSeconds(5));
         var watch = Stopwatch.StartNew();
         while (true)
         {
@@ -193,6 +196,7 @@ public sealed class EdgeLab : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
+        _http.Dispose();
         await StopControllerAsync();
         await Edge.DisposeAsync();
         foreach (var node in MoreNodes)
