@@ -38,12 +38,48 @@ public static class HostStartup
         {
             // Every option before anything opens a port or a file: a bad value stops the host naming the key.
             host.Services.GetService<IStartupValidator>()?.Validate();
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stop what did start before the host is disposed: a background service cancelled by the disposal of a
+                // host that was never stopped is reported as a crash (with a stack trace) by the generic host.
+                await StopQuietlyAsync(host).ConfigureAwait(false);
+                throw;
+            }
+
+            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
         catch (Exception ex) when ((classify?.Invoke(ex) ?? StartupErrors.Classify(ex, sections)) is { } failure)
         {
             return failure.Report(program, error);
+        }
+        finally
+        {
+            if (host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or AggregateException or IOException
+            or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // the start already failed; that failure is the one to report
         }
     }
 }

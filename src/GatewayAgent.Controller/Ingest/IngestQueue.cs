@@ -38,8 +38,19 @@ internal sealed class IngestQueue : BackgroundService
         return shard.Writer.TryWrite(message) ? ValueTask.CompletedTask : shard.Writer.WriteAsync(message, cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_shards.Select(shard => Task.Run(() => RunWorkerAsync(shard.Reader, stoppingToken), stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Task.Run without the token: a host that stops during its start (a port in use) must not see a canceled
+            // worker as a crash of this service
+            await Task.WhenAll(_shards.Select(shard => Task.Run(() => RunWorkerAsync(shard.Reader, stoppingToken), CancellationToken.None)))
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 
     private async Task RunWorkerAsync(ChannelReader<InboundMessage> reader, CancellationToken stoppingToken)
     {
