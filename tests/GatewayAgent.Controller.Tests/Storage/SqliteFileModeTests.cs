@@ -20,6 +20,16 @@ public sealed class SqliteFileModeTests(PostgresCluster cluster) : IDisposable
             Backends.Sqlite, cluster, new Dictionary<string, string?> { ["Controller:DataDirectory"] = data });
         await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None); // a write: the WAL has content
 
+        // An open connection keeps the WAL and its index: the pool's may be closed at any time by a test elsewhere in this
+        // process (SqliteConnection.ClearAllPools), and the last connection to close removes them.
+        await using var open = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "controller.db")};Pooling=False");
+        await open.OpenAsync();
+        await using (var read = open.CreateCommand())
+        {
+            read.CommandText = "SELECT COUNT(*) FROM contracts";
+            Assert.Equal(1L, await read.ExecuteScalarAsync());
+        }
+
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
         foreach (var name in new[] { "controller.db", "controller.db-wal", "controller.db-shm" })
         {
