@@ -88,12 +88,8 @@ public sealed class EdgeLab : IAsyncDisposable
     public async Task WaitInSyncAsync(int nodes = 1)
     {
         var metrics = Controller!.Services.GetRequiredService<EdgeMetrics>();
-        var watch = Stopwatch.StartNew();
-        while (metrics.InSync < nodes)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the edge never came in sync:\n" + string.Join("\n", Controller.Logs.Lines) + "\n" + Edge.Output);
-            await Task.Delay(50);
-        }
+        await WithLogsAsync(() => Wait.PollAsync(() => Task.FromResult(metrics.InSync), n => n >= nodes, TimeSpan.FromSeconds(20),
+            $"{nodes} edge node(s) in sync", TimeSpan.FromMilliseconds(50)));
     }
 
     /// <summary>A contract with three numbers (contract, plain, monitoring), a destination on the contract number.</summary>
@@ -130,30 +126,37 @@ public sealed class EdgeLab : IAsyncDisposable
     }
 
     /// <summary>Polls the edge's table over its JSON-RPC until the key's value satisfies <paramref name="done"/>.</summary>
-    public async Task<string?> WaitForEdgeAsync(EdgeTable table, string key, Func<string?, bool> done, TimeSpan? timeout = null, KamailioProcess? node = null)
+    public Task<string?> WaitForEdgeAsync(EdgeTable table, string key, Func<string?, bool> done, TimeSpan? timeout = null, KamailioProcess? node = null)
     {
         var rpc = node is null ? Rpc : new EdgeRpcClient(_http, new Uri(node.RpcUrl), TimeSpan.FromSeconds(5));
-        var watch = Stopwatch.StartNew();
-        while (true)
+        async Task<string?> ReadAsync()
         {
-            string? value;
             try
             {
-                value = await rpc.GetAsync(table, key, CancellationToken.None);
+                return await rpc.GetAsync(table, key, CancellationToken.None);
             }
             catch (EdgeRpcException ex)
             {
                 // a node just (re)started writes its pid file before its listeners answer
-                value = "(edge not answering: " + ex.Message + ")";
+                return "(edge not answering: " + ex.Message + ")";
             }
+        }
 
-            if (done(value))
-            {
-                return value;
-            }
+        // polled every 10 ms: the tests time changes that take effect in milliseconds
+        return WithLogsAsync(() => Wait.PollAsync(ReadAsync, done, timeout ?? TimeSpan.FromSeconds(10), $"edge {table.Name}[{key}]", TimeSpan.FromMilliseconds(10)));
+    }
 
-            Assert.True(watch.Elapsed < (timeout ?? TimeSpan.FromSeconds(10)), $"edge {table.Name}[{key}] is still '{value}'\n{(Controller is null ? "" : string.Join("\n", Controller.Logs.Lines))}");
-            await Task.Delay(10);
+    /// <summary>A wait that times out says what the controller logged, and what the edge printed.</summary>
+    private async Task<T> WithLogsAsync<T>(Func<Task<T>> wait)
+    {
+        try
+        {
+            return await wait();
+        }
+        catch (TimeoutException ex)
+        {
+            var logs = Controller is null ? "" : string.Join("\n", Controller.Logs.Lines);
+            throw new TimeoutException($"{ex.Message}\n{logs}\n{Edge.Output}", ex);
         }
     }
 
