@@ -95,9 +95,19 @@ internal sealed class EdgeNodeWorker(EdgeRpcClient rpc, EdgeOptions options, Edg
                 nextCheck = time.GetUtcNow() + options.CheckInterval;
             }
 
-            while (Next() is { } work)
+            while (Next() is { } steps)
             {
-                if (!await ApplyAsync(work, stoppingToken).ConfigureAwait(false))
+                var applied = true;
+                foreach (var work in steps)
+                {
+                    if (!await ApplyAsync(work, stoppingToken).ConfigureAwait(false))
+                    {
+                        applied = false;
+                        break;
+                    }
+                }
+
+                if (!applied)
                 {
                     break;
                 }
@@ -113,12 +123,65 @@ internal sealed class EdgeNodeWorker(EdgeRpcClient rpc, EdgeOptions options, Edg
         }
     }
 
-    private EdgeWork? Next()
+    /// <summary>
+    /// Everything queued, as one step (<see cref="Coalesce"/>): a node that fell behind catches up in one reload
+    /// instead of working through every key it missed.
+    /// </summary>
+    private IReadOnlyList<EdgeWork>? Next()
     {
         lock (_gate)
         {
-            return !_stale && _queue.TryDequeue(out var work) ? work : null;
+            if (_stale || _queue.Count == 0)
+            {
+                return null;
+            }
+
+            var queued = _queue.ToList();
+            _queue.Clear();
+            return Coalesce(queued, options.ReloadThreshold);
         }
+    }
+
+    /// <summary>
+    /// Merges queued steps: a later value of a key replaces an earlier one, a table that is reloaded needs none of its
+    /// keys (the reload reads the database when it runs, after every queued step was read), and a table with more than
+    /// <paramref name="reloadThreshold"/> keys is reloaded instead. Reloads come first, then the keys.
+    /// </summary>
+    internal static IReadOnlyList<EdgeWork> Coalesce(IReadOnlyList<EdgeWork> queued, int reloadThreshold)
+    {
+        if (queued.Count == 1 && queued[0].Reload is null && queued[0].Operations.Count <= reloadThreshold)
+        {
+            return queued;
+        }
+
+        var reloads = new HashSet<EdgeTable>();
+        var latest = new Dictionary<(EdgeTable, string), EdgeOperation>();
+        foreach (var work in queued)
+        {
+            if (work.Reload is { } table)
+            {
+                reloads.Add(table);
+            }
+
+            foreach (var operation in work.Operations)
+            {
+                latest[(operation.Table, operation.Key)] = operation; // the steps of one call run in parallel: order does not matter
+            }
+        }
+
+        foreach (var table in latest.Values.GroupBy(o => o.Table).Where(g => g.Count() > reloadThreshold).Select(g => g.Key).ToList())
+        {
+            reloads.Add(table);
+        }
+
+        var steps = EdgeTable.All.Where(reloads.Contains).Select(t => new EdgeWork([], t)).ToList();
+        var keys = latest.Values.Where(o => !reloads.Contains(o.Table)).ToList();
+        if (keys.Count > 0)
+        {
+            steps.Add(new EdgeWork(keys));
+        }
+
+        return steps;
     }
 
     private async Task<bool> ApplyAsync(EdgeWork work, CancellationToken cancellationToken)

@@ -247,4 +247,34 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
         Assert.Equal(FailureCauses.Offline, Assert.Single(await history.GetTransitionsAsync(wanDown.Id, 10, CancellationToken.None)).Cause);
         Assert.Equal(FailureCauses.NoAnswer, Assert.Single(await history.GetTransitionsAsync(online.Id, 10, CancellationToken.None)).Cause);
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Outcomes_that_arrive_together_are_written_together_and_each_counts_once(string backend)
+    {
+        // A regional failure: many contracts' misses arrive at once and share transactions (group commit). Each contract
+        // still fails exactly once (FN-4), with its own mails (FN-8), and every probe is stored, also when one contract's
+        // outcomes sit in the same batch.
+        await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
+        var contracts = new List<long>();
+        for (var i = 0; i < 30; i++)
+        {
+            contracts.Add((await harness.Contracts.CreateAsync(ContractSamples.Monitored($"03{i + 100:D3}"), CancellationToken.None)).Id);
+        }
+
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        var all = contracts.SelectMany(id => Enumerable.Range(0, 4).Select(_ => harness.Recorder.RecordAsync(
+            new ProbeRecord(id, ProbeOutcome.Missed, null, "timeout", harness.Time.GetUtcNow(), null), CancellationToken.None)));
+        await Task.WhenAll(all);
+
+        var history = harness.Services.GetRequiredService<DetectionHistory>();
+        foreach (var id in contracts)
+        {
+            Assert.Equal(DetectorStates.Failed, (await harness.Contracts.GetAsync(id, CancellationToken.None))!.Detector.State);
+            Assert.Single(await history.GetTransitionsAsync(id, 10, CancellationToken.None));
+            Assert.Equal(4, (await history.GetProbesAsync(id, 100, CancellationToken.None)).Count);
+        }
+
+        Assert.Equal(60, await harness.Outbox.CountPendingAsync(CancellationToken.None));
+    }
 }
