@@ -186,6 +186,22 @@ public sealed class ContractStore(
     }
 
     /// <summary>Reads one contract inside the caller's connection/transaction; <paramref name="lockRow"/> locks it for the transaction.</summary>
+    /// <summary>
+    /// Only the detector's state of contract <paramref name="id"/> (null when it does not exist), locking the row with
+    /// <paramref name="lockRow"/>: one query, for the probe outcomes that change no more than the counters.
+    /// </summary>
+    public async Task<DetectorView?> ReadDetectorAsync(DbConnection connection, DbTransaction? transaction, long id, bool lockRow, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(
+            transaction,
+            $"SELECT detector_state, detector_misses, detector_reached, detector_since FROM contracts WHERE id = @id{(lockRow ? database.Dialect.ForUpdate : "")}");
+        command.AddParameter("@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new DetectorView(reader.GetString(0), (int)reader.Long(1), (int)reader.Long(2), reader.NullableTime(3))
+            : null;
+    }
+
     public async Task<ContractRecord?> ReadAsync(DbConnection connection, DbTransaction? transaction, long id, bool lockRow, CancellationToken cancellationToken)
     {
         string? passwordHash;

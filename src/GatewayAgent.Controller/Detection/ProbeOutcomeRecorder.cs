@@ -166,14 +166,15 @@ public sealed class ProbeOutcomeRecorder(
         CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var contract = await contracts.ReadAsync(connection, transaction, record.ContractId, lockRow: true, cancellationToken);
-        if (contract is null)
+        // Most outcomes only move the counters: the whole contract is read only for a transition.
+        var detector = await contracts.ReadDetectorAsync(connection, transaction, record.ContractId, lockRow: true, cancellationToken);
+        if (detector is null)
         {
             Log.UnknownContract(logger, record.ContractId);
             return new OutcomeResult(true, null, null, null, 0);
         }
 
-        var step = FailureDetector.Apply(contract.Detector, record.Outcome, settings.FailureThreshold, settings.RecoveryThreshold, now);
+        var step = FailureDetector.Apply(detector, record.Outcome, settings.FailureThreshold, settings.RecoveryThreshold, now);
         await StoreProbeAsync(connection, transaction, record, now, settings.ProbeHistory, cancellationToken);
         await using (var update = connection.CreateCommand(transaction, """
             UPDATE contracts SET detector_state = @state, detector_misses = @misses, detector_reached = @reached, detector_since = @since
@@ -181,7 +182,7 @@ public sealed class ProbeOutcomeRecorder(
             """))
         {
             update.AddParameter("@state", step.Next.State).AddParameter("@misses", step.Next.Misses)
-                .AddParameter("@reached", step.Next.Reached).AddParameter("@since", step.Next.Since).AddParameter("@id", contract.Id);
+                .AddParameter("@reached", step.Next.Reached).AddParameter("@since", step.Next.Since).AddParameter("@id", record.ContractId);
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -189,6 +190,11 @@ public sealed class ProbeOutcomeRecorder(
         {
             return new OutcomeResult(step.Settled, null, null, null, 0);
         }
+
+        // the row is locked since the first read; the detector as it was before this outcome goes into the event
+        var contract = await contracts.ReadAsync(connection, transaction, record.ContractId, lockRow: false, cancellationToken)
+            ?? throw new InvalidOperationException($"contract {record.ContractId} vanished inside its own locked transaction");
+        contract = contract with { Detector = detector };
 
         var failed = to == DetectorStates.Failed;
         var why = failed ? await causes.ResolveAsync(connection, transaction, contract.SiteId, now, cancellationToken) : FailureCauses.Reached;
