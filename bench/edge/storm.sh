@@ -34,9 +34,24 @@ done
 echo "# $probed of $CONTRACTS contracts reached; failed before the cut: $(sqlite3 -cmd ".timeout 20000" "file:$DATA/controller.db?mode=ro" "SELECT count(*) FROM contracts WHERE detector_state = 'failed';")"
 sleep "$INTERVAL"
 load_line
+python3 "$HERE/procstat.py" "$OUT/procstat.tsv" 0.5 controller=$CONTROLLER_PID edge=$EDGE_PID & STAT_PID=$!; PIDS+=($STAT_PID)
 SILENT=$(date +%s%3N); kill -STOP "$SITE_PID"
 echo "# site stopped at $SILENT (Unix ms)"
 python3 "$HERE/storm_watch.py" "$DATA/controller.db" "http://127.0.0.1:$RPC_PORT/RPC" "$SILENT" "$CONTRACTS" "$WATCH" "$OUT/watch.tsv" "$TIMEOUT" "${SAMPLE:-1000}" | tee "$OUT/summary.txt"
+kill "$STAT_PID" 2>/dev/null || true
+# CPU (% of one core) and peak memory of the controller and the edge from the cut to the end of the watch
+python3 - "$OUT/procstat.tsv" <<'PY' | tee -a "$OUT/summary.txt"
+import collections, os, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    t, name, ticks, pss, rss, n = line.split('\t')
+    rows[name].append((float(t), int(ticks), int(pss), int(rss)))
+hz = os.sysconf('SC_CLK_TCK')
+for name, r in rows.items():
+    span = r[-1][0] - r[0][0]
+    cpu = (r[-1][1] - r[0][1]) / hz / span * 100 if span > 0 else 0.0
+    print(f'SUMMARY {name}: CPU {cpu:.0f} % of one core over {span:.0f} s, peak PSS {max(x[2] for x in r) / 1024:.0f} MB, peak RSS {max(x[3] for x in r) / 1024:.0f} MB')
+PY
 awk -F'\t' 'NR > 1 && ($2 != p2 || $5 != p5) {print; p2 = $2; p5 = $5}' "$OUT/watch.tsv" | tail -25 >"$OUT/watch-changes.tsv"
 echo "# controller warnings/errors: $(grep -c 'warn\|fail:' "$OUT/controller.log" || true); edge errors: $(grep -c ERROR "$OUT/edge.log" || true)"
 load_line

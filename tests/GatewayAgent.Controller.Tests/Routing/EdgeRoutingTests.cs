@@ -269,12 +269,7 @@ public sealed class EdgeRoutingTests
         {
             var response = await lab.Api.PostAsJsonAsync($"/api/contracts/{contract.Id}/forwarding/start", new { });
             Assert.True(response.IsSuccessStatusCode);
-            var watch = Stopwatch.StartNew();
-            while (metrics.FailuresTotal == failures)
-            {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the push to a frozen edge never failed");
-                await Task.Delay(20);
-            }
+            await Wait.PollAsync(() => Task.FromResult(metrics.FailuresTotal), n => n > failures, TimeSpan.FromSeconds(10), "the push to a frozen edge failing");
         }
         finally
         {
@@ -352,22 +347,24 @@ public sealed class EdgeRoutingTests
         Assert.Null(await lab.Rpc.GetAsync(EdgeTable.Contracts, "1", CancellationToken.None));
 
         await using var strict = await KamailioProcess.StartEdgeAsync(lab.Controller!.DatabasePath, new Dictionary<string, string> { ["RPC_ALLOW"] = "\"127.0.0.2/32\"" });
-        HttpResponseMessage? fromElsewhere = null;
-        var watch = Stopwatch.StartNew();
-        while (fromElsewhere is null)
-        {
-            try
+        // its pid file comes before its listeners: a refused connection is retried
+        var fromElsewhere = await Wait.PollAsync(
+            async () =>
             {
-                fromElsewhere = await http.PostAsync(new Uri(strict.RpcUrl), new StringContent(body));
-            }
-            catch (HttpRequestException) when (watch.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                // its pid file comes before its listeners
-                await Task.Delay(50);
-            }
-        }
+                try
+                {
+                    return await http.PostAsync(new Uri(strict.RpcUrl), new StringContent(body));
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            },
+            r => r is not null,
+            TimeSpan.FromSeconds(10),
+            "the strict edge's RPC port answering");
 
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, fromElsewhere.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, fromElsewhere!.StatusCode);
     }
 
     /// <summary>Signals kamailio and all its worker processes.</summary>
