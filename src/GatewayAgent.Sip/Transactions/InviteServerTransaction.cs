@@ -5,13 +5,14 @@ namespace GatewayAgent.Sip.Transactions;
 
 /// <summary>
 /// RFC 3261 §17.2.1 INVITE server transaction, with the Accepted state of RFC 6026 §7.1: after a 2xx it absorbs
-/// INVITE retransmissions for Timer L (the TU retransmits the 2xx itself until the ACK, §13.3.1.4).
+/// INVITE retransmissions for Timer L (the TU retransmits the 2xx itself until the ACK, §13.3.1.4). The Accepted
+/// state is kept by the layer as a compact record: this object ends when the 2xx is sent.
 /// </summary>
 public sealed class InviteServerTransaction : ServerTransaction
 {
     private readonly TransactionTimer _timerG;
     private readonly TransactionTimer _timerH;
-    private readonly TransactionTimer _timerIorL;
+    private readonly TransactionTimer _timerI;
     private TimeSpan _gInterval;
 
     internal InviteServerTransaction(SipTransactionLayer layer, string key, IncomingMessage incoming, SipTarget responseTarget)
@@ -19,7 +20,7 @@ public sealed class InviteServerTransaction : ServerTransaction
     {
         _timerG = new TransactionTimer(Time, OnTimerG);
         _timerH = new TransactionTimer(Time, OnTimerH);
-        _timerIorL = new TransactionTimer(Time, OnTimerIorL);
+        _timerI = new TransactionTimer(Time, OnTimerI);
     }
 
     /// <summary>Raised when no ACK came for a non-2xx final response within Timer H (RFC 3261 §17.2.1).</summary>
@@ -47,7 +48,7 @@ public sealed class InviteServerTransaction : ServerTransaction
             if (response.IsSuccess)
             {
                 MoveTo(TransactionState.Accepted);
-                _timerIorL.Start(Timers.TransactionTimeout); // Timer L
+                Retire(null); // Timer L: retransmissions are absorbed, matching ACKs and CANCELs handled by the layer
             }
             else
             {
@@ -74,7 +75,6 @@ public sealed class InviteServerTransaction : ServerTransaction
                 Send(LastResponse);
             }
 
-            // In Accepted the retransmitted INVITE is absorbed: the 2xx is the TU's to retransmit (RFC 6026).
         }
     }
 
@@ -97,7 +97,7 @@ public sealed class InviteServerTransaction : ServerTransaction
             }
             else
             {
-                _timerIorL.Start(Timers.T4); // Timer I
+                _timerI.Start(Timers.T4); // Timer I
             }
         }
     }
@@ -132,7 +132,7 @@ public sealed class InviteServerTransaction : ServerTransaction
         AckTimeout?.Invoke(this);
     }
 
-    private void OnTimerIorL()
+    private void OnTimerI()
     {
         lock (Gate)
         {
@@ -144,6 +144,6 @@ public sealed class InviteServerTransaction : ServerTransaction
     {
         _timerG.Dispose();
         _timerH.Dispose();
-        _timerIorL.Dispose();
+        _timerI.Dispose();
     }
 }

@@ -3,15 +3,16 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Transactions;
 
-/// <summary>RFC 3261 §17.2.2 non-INVITE server transaction.</summary>
+/// <summary>
+/// RFC 3261 §17.2.2 non-INVITE server transaction. Its Completed state (resend the final response on every
+/// retransmission until Timer J) is kept by the layer as a compact record: this object ends when the final response
+/// is sent.
+/// </summary>
 public sealed class NonInviteServerTransaction : ServerTransaction
 {
-    private readonly TransactionTimer _timerJ;
-
     internal NonInviteServerTransaction(SipTransactionLayer layer, string key, IncomingMessage incoming, SipTarget responseTarget)
         : base(layer, key, incoming, responseTarget, TransactionState.Trying)
     {
-        _timerJ = new TransactionTimer(Time, OnTimerJ);
     }
 
     public override bool Respond(SipResponse response)
@@ -24,13 +25,15 @@ public sealed class NonInviteServerTransaction : ServerTransaction
             }
 
             LastResponse = response;
-            Send(response);
             if (response.IsProvisional)
             {
+                Send(response);
                 MoveTo(TransactionState.Proceeding);
                 return true;
             }
 
+            var bytes = response.ToBytes();
+            Send(bytes);
             MoveTo(TransactionState.Completed);
             if (Reliable)
             {
@@ -38,7 +41,7 @@ public sealed class NonInviteServerTransaction : ServerTransaction
             }
             else
             {
-                _timerJ.Start(Timers.TransactionTimeout);
+                Retire(bytes); // Timer J
             }
 
             return true;
@@ -56,13 +59,7 @@ public sealed class NonInviteServerTransaction : ServerTransaction
         }
     }
 
-    private void OnTimerJ()
+    private protected override void StopTimers()
     {
-        lock (Gate)
-        {
-            MoveTo(TransactionState.Terminated);
-        }
     }
-
-    private protected override void StopTimers() => _timerJ.Dispose();
 }

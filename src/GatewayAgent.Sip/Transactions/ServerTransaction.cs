@@ -36,4 +36,21 @@ public abstract class ServerTransaction : SipTransaction
 
     /// <summary>Called by the layer when the same request arrives again.</summary>
     internal abstract void OnRetransmission(IncomingMessage message);
+
+    /// <summary>True once the layer keeps this transaction's remaining duty as a compact record (see <see cref="Retire"/>).</summary>
+    internal bool Retired { get; private set; }
+
+    /// <summary>
+    /// Hands what is left of this transaction once its final response is sent (RFC 3261 §17.2.2 Completed: resend
+    /// <paramref name="response"/> on every retransmission; RFC 6026 Accepted: absorb retransmissions, null) to the
+    /// layer as a compact record for the rest of the transaction's lifetime (64·T1), and ends this object: a completed
+    /// transaction costs its key and its response's bytes, not the parsed request and response. Caller holds
+    /// <see cref="SipTransaction.Gate"/>.
+    /// </summary>
+    private protected void Retire(byte[]? response)
+    {
+        Retired = true;
+        Layer.Retire(this, response);
+        MoveTo(TransactionState.Terminated);
+    }
 }

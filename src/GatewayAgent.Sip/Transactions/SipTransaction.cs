@@ -59,9 +59,12 @@ public abstract class SipTransaction
     private protected abstract void StopTimers();
 
     /// <summary>Sends bytes to the peer; a transport failure terminates the transaction (RFC 3261 §17.1.4, §17.2.4).</summary>
-    private protected void Send(SipMessage message) => _ = SendCoreAsync(message);
+    private protected void Send(SipMessage message) => _ = SendCoreAsync(message.ToBytes());
 
-    private async Task SendCoreAsync(SipMessage message)
+    /// <summary>Sends a message serialized by the caller (who keeps the bytes), as <see cref="Send(SipMessage)"/>.</summary>
+    private protected void Send(byte[] message) => _ = SendCoreAsync(message);
+
+    private async Task SendCoreAsync(byte[] message)
     {
         try
         {

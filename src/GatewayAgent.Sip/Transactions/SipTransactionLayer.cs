@@ -15,9 +15,15 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 {
     private readonly ConcurrentDictionary<string, ServerTransaction> _server = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ServerTransaction> _byMergeKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompletedServerTransaction> _completed = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<CompletedServerTransaction> _completedByAge = new();
+    private readonly ConcurrentDictionary<string, string> _byMergeKey = new(StringComparer.Ordinal); // merge key → transaction key
+    private readonly Lock _sweepGate = new();
     private readonly ILogger _logger;
     private readonly int _maxServerTransactions;
+    private readonly long _maxCompletedBytes;
+    private ITimer? _sweeper;
+    private long _completedBytes;
     private long _invalidAnswered;
     private long _mergedRejected;
     private long _overloadRejected;
@@ -28,7 +34,9 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         Timers = timers;
         Time = time;
         _logger = logger;
-        _maxServerTransactions = (options ?? new SipTransactionOptions()).MaxServerTransactions;
+        options ??= new SipTransactionOptions();
+        _maxServerTransactions = options.MaxServerTransactions;
+        _maxCompletedBytes = options.MaxCompletedBytes;
     }
 
     /// <summary>The transaction user; set once before messages arrive.</summary>
@@ -40,7 +48,14 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     public TimeProvider Time { get; }
 
+    /// <summary>Server transactions in progress (not yet answered finally).</summary>
     public int ServerTransactionCount => _server.Count;
+
+    /// <summary>Completed server transactions kept as compact records until their Timer J / L.</summary>
+    public int CompletedTransactionCount => _completed.Count;
+
+    /// <summary>Bytes held by the completed server transactions (<see cref="SipTransactionOptions.MaxCompletedBytes"/>).</summary>
+    public long CompletedTransactionBytes => Interlocked.Read(ref _completedBytes);
 
     public int ClientTransactionCount => _client.Count;
 
@@ -138,6 +153,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         var key = ServerKey(request, request.Method == SipMethods.Ack ? SipMethods.Invite : request.Method);
         if (request.Method == SipMethods.Ack)
         {
+            // the ACK of a 2xx (its INVITE transaction is a compact record, or gone) is the TU's (RFC 3261 §17.2.1)
             if (_server.TryGetValue(key, out var ist) && ist is InviteServerTransaction { LastResponse.IsSuccess: false } invite)
             {
                 invite.OnAck();
@@ -156,7 +172,18 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
-        if (_server.Count >= _maxServerTransactions)
+        if (_completed.TryGetValue(key, out var completed))
+        {
+            // Completed (§17.2.2): the final response again; Accepted (RFC 6026 §7.1): absorbed.
+            if (completed.Response is { } response)
+            {
+                _ = SendCompletedAsync(completed, response);
+            }
+
+            return;
+        }
+
+        if (_server.Count >= _maxServerTransactions || Interlocked.Read(ref _completedBytes) >= _maxCompletedBytes)
         {
             // RFC 3261 §21.5.4: 503 with Retry-After; stateless, so the overload costs no further memory.
             if (Interlocked.Increment(ref _overloadRejected) % 1000 == 1)
@@ -187,26 +214,36 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         if (request.To?.Tag is null && request.Method != SipMethods.Cancel)
         {
             var mergeKey = $"{request.From?.Tag}|{request.CallId}|{request.CSeq}";
-            var winner = _byMergeKey.GetOrAdd(mergeKey, tx);
-            if (!ReferenceEquals(winner, tx))
+            var winner = _byMergeKey.GetOrAdd(mergeKey, key);
+            if (!string.Equals(winner, key, StringComparison.Ordinal))
             {
-                if (winner.State != TransactionState.Terminated)
+                if (_completed.ContainsKey(winner) || (_server.TryGetValue(winner, out var live) && live.State != TransactionState.Terminated))
                 {
                     Interlocked.Increment(ref _mergedRejected);
                     tx.Respond(tx.CreateResponse(482));
                     return;
                 }
 
-                _byMergeKey[mergeKey] = tx;
+                _byMergeKey[mergeKey] = key;
             }
 
             tx.MergeKey = mergeKey; // removed with the transaction, in Remove
         }
 
-        if (request.Method == SipMethods.Cancel &&
-            _server.TryGetValue(ServerKey(request, SipMethods.Invite), out var cancelled) && cancelled is InviteServerTransaction invited)
+        if (request.Method == SipMethods.Cancel)
         {
-            tx.CancelledInvite = invited;
+            var inviteKey = ServerKey(request, SipMethods.Invite);
+            if (_server.TryGetValue(inviteKey, out var cancelled) && cancelled is InviteServerTransaction invited)
+            {
+                tx.CancelledInvite = invited;
+            }
+            else if (_completed.TryGetValue(inviteKey, out var answered) && answered.IsInvite)
+            {
+                // RFC 3261 §9.2: the INVITE has its final response, so the CANCEL has no effect on it; having matched
+                // a transaction, the CANCEL itself is answered 200.
+                tx.Respond(tx.CreateResponse(200));
+                return;
+            }
         }
 
         if (User is { } user)
@@ -254,15 +291,79 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         {
             case ServerTransaction server:
                 _server.TryRemove(new KeyValuePair<string, ServerTransaction>(server.Key, server));
-                if (server.MergeKey is { } mergeKey)
+                if (server.MergeKey is { } mergeKey && !server.Retired)
                 {
-                    _byMergeKey.TryRemove(new KeyValuePair<string, ServerTransaction>(mergeKey, server));
+                    _byMergeKey.TryRemove(new KeyValuePair<string, string>(mergeKey, server.Key));
                 }
 
                 break;
             case ClientTransaction client:
                 _client.TryRemove(new KeyValuePair<string, ClientTransaction>(client.Key, client));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Keeps a server transaction that sent its final response as a compact record for the rest of its lifetime
+    /// (64·T1 from now); the transaction object then leaves the table.
+    /// </summary>
+    internal void Retire(ServerTransaction transaction, byte[]? response)
+    {
+        var record = new CompletedServerTransaction(
+            transaction.Key, transaction.MergeKey, transaction.Peer, response, transaction is InviteServerTransaction,
+            Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency));
+        if (!_completed.TryAdd(record.Key, record))
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _completedBytes, record.Size);
+        _completedByAge.Enqueue(record);
+        lock (_sweepGate)
+        {
+            // one timer for all records, alive only while there are records: they all live 64·T1, so the queue is in
+            // expiry order and a sweep only looks at its head
+            _sweeper ??= Time.CreateTimer(static s => ((SipTransactionLayer)s!).Sweep(), this, SweepEvery, SweepEvery);
+        }
+    }
+
+    /// <summary>How often expired compact records are removed: they may outlive their 64·T1 by up to this.</summary>
+    private TimeSpan SweepEvery => Timers.T1 * 2;
+
+    private void Sweep()
+    {
+        var now = Time.GetTimestamp();
+        while (_completedByAge.TryPeek(out var oldest) && oldest.ExpiresAt <= now && _completedByAge.TryDequeue(out oldest))
+        {
+            if (_completed.TryRemove(new KeyValuePair<string, CompletedServerTransaction>(oldest.Key, oldest)))
+            {
+                Interlocked.Add(ref _completedBytes, -oldest.Size);
+                if (oldest.MergeKey is { } mergeKey)
+                {
+                    _byMergeKey.TryRemove(new KeyValuePair<string, string>(mergeKey, oldest.Key));
+                }
+            }
+        }
+
+        lock (_sweepGate)
+        {
+            if (_completedByAge.IsEmpty && _sweeper is { } sweeper)
+            {
+                sweeper.Dispose();
+                _sweeper = null;
+            }
+        }
+    }
+
+    private async Task SendCompletedAsync(CompletedServerTransaction completed, byte[] response)
+    {
+        try
+        {
+            await Sender.SendAsync(response, completed.Peer).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SipTransportException or System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
+        {
+            SipLog.TransportError(_logger, completed.Key, completed.Peer.ToString(), ex);
         }
     }
 

@@ -9,6 +9,13 @@ public interface ISipMessageSender
     /// <exception cref="SipTransportException">the message could not be sent (connection refused, no route...).</exception>
     ValueTask SendAsync(SipMessage message, SipTarget target, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends a message already serialized (a completed transaction's response kept as bytes, resent on a
+    /// retransmission without being built again).
+    /// </summary>
+    /// <exception cref="SipTransportException">the message could not be sent.</exception>
+    ValueTask SendAsync(ReadOnlyMemory<byte> message, SipTarget target, CancellationToken cancellationToken = default);
+
     /// <summary>The local address and port to put in a Via sent-by or a Contact for messages sent to <paramref name="target"/>.</summary>
     System.Net.IPEndPoint GetLocalEndPoint(SipTarget target);
 }

@@ -116,32 +116,37 @@ public sealed class SipTransportLayer : ISipMessageSender, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask SendAsync(SipMessage message, SipTarget target, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(SipMessage message, SipTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        return SendAsync(message.ToBytes(), target, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> message, SipTarget target, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(target.EndPoint);
         var remote = SipEndPoints.Normalize(target.EndPoint);
         target = target with { EndPoint = remote };
-        var bytes = message.ToBytes();
         try
         {
-            if (bytes.Length > _options.MaxMessageSize)
+            if (message.Length > _options.MaxMessageSize)
             {
-                throw new SipTransportException($"a message of {bytes.Length} bytes exceeds the {_options.MaxMessageSize}-byte limit");
+                throw new SipTransportException($"a message of {message.Length} bytes exceeds the {_options.MaxMessageSize}-byte limit");
             }
 
             var listeners = _listeners;
             if (target.Transport == SipTransportKind.Udp)
             {
                 var udp = Select(listeners.Udp, t => t.LocalEndPoint, remote) ?? throw NoListener(target);
-                await udp.SendAsync(bytes, remote, cancellationToken).ConfigureAwait(false);
+                await udp.SendAsync(message, remote, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var tcp = Array.Find(listeners.Tcp, t => t.HasConnection(remote))
                     ?? Select(listeners.Tcp, t => t.LocalEndPoint, remote)
                     ?? throw NoListener(target);
-                await tcp.SendAsync(bytes, remote, cancellationToken).ConfigureAwait(false);
+                await tcp.SendAsync(message, remote, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (SipTransportException ex)
@@ -152,7 +157,7 @@ public sealed class SipTransportLayer : ISipMessageSender, IAsyncDisposable
         }
 
         Statistics.OnMessageSent();
-        TransportLog.Sent(_logger, bytes.Length, target);
+        TransportLog.Sent(_logger, message.Length, target);
     }
 
     /// <inheritdoc />

@@ -25,6 +25,17 @@ public sealed class RecordingSender : ISipMessageSender
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, SipTarget target, CancellationToken cancellationToken = default)
+    {
+        if (Fail)
+        {
+            throw new SipTransportException("refused");
+        }
+
+        Sent.Enqueue((SipParser.Parse(message.Span).Message!, target));
+        return ValueTask.CompletedTask;
+    }
+
     public IPEndPoint GetLocalEndPoint(SipTarget target) => new(IPAddress.Loopback, 5060);
 
     public List<SipResponse> Responses => Sent.Select(s => s.Message).OfType<SipResponse>().ToList();

@@ -81,20 +81,102 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
-    public void Success_MovesToAccepted_AbsorbsRetransmissions_AndEndsAfterTimerL()
+    public void Success_AbsorbsRetransmissions_UntilTimerL_FromACompactRecord()
     {
+        // RFC 6026 §7.1 Accepted: the retransmitted INVITE is absorbed (the 2xx is the TU's to retransmit). The layer
+        // keeps that state as a compact record, not the transaction with its parsed request.
         _layer.OnMessage(Incoming(Invite()));
         var tx = Assert.Single(_user.Requests);
         tx.Respond(tx.CreateResponse(200));
-        Assert.Equal(TransactionState.Accepted, tx.State);
+        Assert.Equal(0, _layer.ServerTransactionCount);
+        Assert.Equal(1, _layer.CompletedTransactionCount);
         _sender.Clear();
 
+        _time.Advance(TimeSpan.FromSeconds(31));
         _layer.OnMessage(Incoming(Invite()));
         Assert.Empty(_sender.Sent);
         Assert.Single(_user.Requests);
 
-        _time.Advance(TimeSpan.FromSeconds(32));
-        Assert.Equal(TransactionState.Terminated, tx.State);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, _layer.CompletedTransactionCount);
+        Assert.Equal(0, _layer.CompletedTransactionBytes);
+    }
+
+    [Fact]
+    public void ARetransmission30SecondsAfterTheFinalResponse_GetsTheSameResponse()
+    {
+        // Timer J is 64·T1 = 32 s: the compact record answers with the very bytes first sent.
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS")));
+        var tx = Assert.Single(_user.Requests);
+        var response = tx.CreateResponse(200);
+        response.Headers.Add("X-Marker", "first");
+        tx.Respond(response);
+        var first = _sender.Responses.Single().ToString();
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS")));
+
+        Assert.Single(_user.Requests);
+        Assert.Equal(2, _sender.Responses.Count);
+        Assert.Equal(first, _sender.Responses[1].ToString());
+        Assert.Equal(tx.Peer, _sender.Sent.Last().Target);
+    }
+
+    [Fact]
+    public void ACancelAfterThe2xx_IsAnswered200_AndDoesNotReachTheUser()
+    {
+        // RFC 3261 §9.2: it matched a transaction whose final response was sent, so it has no effect on it.
+        _layer.OnMessage(Incoming(Invite()));
+        var tx = Assert.Single(_user.Requests);
+        tx.Respond(tx.CreateResponse(200));
+        _sender.Clear();
+
+        _layer.OnMessage(Incoming(Invite(method: "CANCEL")));
+
+        Assert.Single(_user.Requests);
+        Assert.Equal(200, Assert.Single(_sender.Responses).StatusCode);
+    }
+
+    [Fact]
+    public void AMergedRequest_WhileTheFirstIsCompleted_Gets482()
+    {
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-a", method: "OPTIONS")));
+        var first = Assert.Single(_user.Requests);
+        first.Respond(first.CreateResponse(200));
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-b", method: "OPTIONS")));
+
+        Assert.Single(_user.Requests);
+        Assert.Equal(482, _sender.Responses.Last().StatusCode);
+    }
+
+    [Fact]
+    public void CompletedTransactions_AreBoundedByBytes_AndBeyondTheBound_NewRequestsGet503()
+    {
+        var layer = new SipTransactionLayer(_sender, new SipTimerOptions(), _time, NullLogger<SipTransactionLayer>.Instance,
+            new SipTransactionOptions { MaxCompletedBytes = 65_536 }) { User = _user };
+        var answered = 0;
+        while (layer.CompletedTransactionBytes < 65_536)
+        {
+            layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-n" + answered, callId: "c" + answered, method: "OPTIONS")));
+            var tx = _user.Requests.Last();
+            tx.Respond(tx.CreateResponse(200));
+            answered++;
+        }
+
+        _sender.Clear();
+        layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-over", callId: "over", method: "OPTIONS")));
+
+        Assert.Equal(answered, _user.Requests.Count);
+        Assert.Equal(503, Assert.Single(_sender.Responses).StatusCode);
+        Assert.InRange(answered, 50, 200); // a few hundred bytes to 1 KB each
+
+        // and the bound frees itself when the records expire
+        _time.Advance(TimeSpan.FromSeconds(33));
+        Assert.Equal(0, layer.CompletedTransactionBytes);
+        layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-after", callId: "after", method: "OPTIONS")));
+        Assert.Equal(answered + 1, _user.Requests.Count);
     }
 
     [Fact]
@@ -122,9 +204,14 @@ public sealed class ServerTransactionTests
         Assert.Single(_user.Requests);
 
         _time.Advance(TimeSpan.FromSeconds(32) - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(TransactionState.Completed, tx.State);
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS")));
+        Assert.Equal(3, _sender.Responses.Count);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.Equal(0, _layer.CompletedTransactionCount);
+
+        // Timer J fired: the same request is a new one
+        _layer.OnMessage(Incoming(Invite(method: "OPTIONS")));
+        Assert.Equal(2, _user.Requests.Count);
     }
 
     [Fact]
