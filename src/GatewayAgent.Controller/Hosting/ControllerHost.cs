@@ -1,4 +1,6 @@
+using System.Security.Authentication;
 using GatewayAgent.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Hosting;
 
@@ -42,6 +44,24 @@ public static class ControllerHost
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
+        // HTTPS (issue 12 item 7): https:// URLs in Controller:Urls use Controller:Https's certificate, TLS 1.2 or 1.3 only.
+        var listenUrls = builder.Configuration["Controller:Urls"] ?? builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "";
+        builder.Services.AddOptionsSection<ControllerHttpsOptions>(ControllerHttpsOptions.Section)
+            .Configure(o => o.HttpsRequested = listenUrls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel((_, kestrel) =>
+        {
+            var https = kestrel.ApplicationServices.GetRequiredService<IOptions<ControllerHttpsOptions>>().Value;
+            kestrel.ConfigureHttpsDefaults(defaults =>
+            {
+                defaults.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                if (!string.IsNullOrWhiteSpace(https.CertificateFile))
+                {
+                    defaults.ServerCertificate = ServerCertificate.Load(https.CertificateFile, https.KeyFile, https.CertificatePassword);
+                }
+            });
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Logging.AddStartupErrorFilter();
         builder.Services.AddParentWatch(builder.Configuration);

@@ -38,6 +38,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddSingleton<ISiteDirectory, SiteDirectory>();
         services.AddSingleton<ISiteEventLog, SiteEventLog>();
+        services.AddSingleton<SiteEventRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<SiteEventRetention>());
         return services;
     }
 }
