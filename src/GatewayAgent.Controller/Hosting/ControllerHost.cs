@@ -1,6 +1,5 @@
 using System.Security.Authentication;
 using GatewayAgent.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Hosting;
 
@@ -50,15 +49,18 @@ public static class ControllerHost
             .Configure(o => o.HttpsRequested = listenUrls.Contains("https://", StringComparison.OrdinalIgnoreCase))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.WebHost.ConfigureKestrel((_, kestrel) =>
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var https = kestrel.ApplicationServices.GetRequiredService<IOptions<ControllerHttpsOptions>>().Value;
+            // Kestrel is configured when the app is built, before options are validated: read the keys as they are and
+            // leave a bad certificate to the validation at start (exit 2 naming the key).
+            var https = context.Configuration.GetSection(ControllerHttpsOptions.Section).Get<ControllerHttpsOptions>() ?? new ControllerHttpsOptions();
+            var certificate = https.TryLoadCertificate(out _);
             kestrel.ConfigureHttpsDefaults(defaults =>
             {
                 defaults.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                if (!string.IsNullOrWhiteSpace(https.CertificateFile))
+                if (certificate is not null)
                 {
-                    defaults.ServerCertificate = ServerCertificate.Load(https.CertificateFile, https.KeyFile, https.CertificatePassword);
+                    defaults.ServerCertificate = certificate;
                 }
             });
         });

@@ -39,5 +39,35 @@ public sealed class ControllerHttpsOptions : IValidatableObject
         {
             yield return new ValidationResult($"Controller:Https:KeyFile: no such file {KeyFile}", [nameof(KeyFile)]);
         }
+        else if (File.Exists(CertificateFile) && CannotLoad() is { } error)
+        {
+            yield return new ValidationResult($"Controller:Https:CertificateFile: cannot load it: {error}", [nameof(CertificateFile)]);
+        }
+    }
+
+    private string? CannotLoad()
+    {
+        using var certificate = TryLoadCertificate(out var error);
+        return certificate is null ? error ?? "unreadable" : null;
+    }
+
+    /// <summary>The certificate, or null (with why) when none is configured or it cannot be loaded.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TryLoadCertificate(out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(CertificateFile) || !File.Exists(CertificateFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ServerCertificate.Load(CertificateFile, string.IsNullOrWhiteSpace(KeyFile) ? null : KeyFile, CertificatePassword);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or ArgumentException)
+        {
+            error = ex.Message;
+            return null;
+        }
     }
 }

@@ -27,17 +27,25 @@ public sealed class EmbeddedBrokerLimitsTests
         return socket;
     }
 
-    /// <summary>True when the broker closed the connection (end of stream or reset) within the bound.</summary>
+    /// <summary>True when the broker closed the connection (end of stream or reset) within the bound; what it sent before is skipped.</summary>
     private static async Task<bool> IsClosedByBrokerAsync(Socket socket)
     {
         using var bound = new CancellationTokenSource(IngestTestHost.Timeout);
         try
         {
-            return await socket.ReceiveAsync(new byte[16], SocketFlags.None, bound.Token) == 0;
+            while (await socket.ReceiveAsync(new byte[256], SocketFlags.None, bound.Token) > 0)
+            {
+            }
+
+            return true;
         }
         catch (SocketException)
         {
             return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -72,7 +80,7 @@ public sealed class EmbeddedBrokerLimitsTests
         await using var host = await StartAsync(new Dictionary<string, string?> { ["Controller:Mqtt:Limits:MaxPacketBytes"] = "4096" });
         await using var site = await SimulatedSite.ConnectAsync(host.Port, "site-a", "pw-a");
 
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await site.PublishTelemetryAsync("mains", "up", 90)).ReasonCode);
+        Assert.True((await site.PublishTelemetryAsync("mains", "up", 90)).IsSuccess);
         await Assert.ThrowsAnyAsync<Exception>(() => site.PublishRawAsync(Topics.Telemetry("site-a"), new byte[8192]));
 
         await Wait.PollAsync(() => Task.FromResult(site.IsConnected), connected => !connected, IngestTestHost.Timeout, "site-a disconnected");
@@ -169,17 +177,15 @@ public sealed class EmbeddedBrokerLimitsTests
         await using var host = await StartAsync();
         await using var site = await SimulatedSite.ConnectAsync(host.Port, "site-a", "pw-a");
 
-        Assert.Equal(MqttClientPublishReasonCode.Success, (await site.PublishBirthAsync()).ReasonCode);
+        Assert.True((await site.PublishBirthAsync()).IsSuccess);
         var retainedTelemetry = await site.PublishRawAsync(Topics.Telemetry("site-a"), "{}"u8.ToArray(), retain: true);
         var otherKind = await site.PublishRawAsync("gw/v1/site-a/anything", "{}"u8.ToArray());
         var deeper = await site.PublishRawAsync("gw/v1/site-a/events/extra", "{}"u8.ToArray());
         var replyToNobody = await site.PublishRawAsync("gw/v1/site-a/reply/", "{}"u8.ToArray());
         var reply = await site.PublishRawAsync("gw/v1/site-a/reply/node-1", "{}"u8.ToArray());
 
-        Assert.Equal(
-            [MqttClientPublishReasonCode.NotAuthorized, MqttClientPublishReasonCode.NotAuthorized, MqttClientPublishReasonCode.NotAuthorized,
-                MqttClientPublishReasonCode.NotAuthorized, MqttClientPublishReasonCode.Success],
-            new[] { retainedTelemetry, otherKind, deeper, replyToNobody, reply }.Select(r => r.ReasonCode));
+        Assert.All(new[] { retainedTelemetry, otherKind, deeper, replyToNobody }, r => Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, r.ReasonCode));
+        Assert.True(reply.IsSuccess, reply.ReasonCode.ToString());
         Assert.Equal(4, host.Count("gateway.ingest.acl_violations:publish"));
     }
 
@@ -234,7 +240,7 @@ public sealed class EmbeddedBrokerLimitsTests
         var small = await site.PublishEventAsync(SimulatedSite.Event("small", 2, EventTypes.PowerLost, now));
 
         Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, big.ReasonCode);
-        Assert.Equal(MqttClientPublishReasonCode.Success, small.ReasonCode);
+        Assert.True(small.IsSuccess, small.ReasonCode.ToString());
         await host.WaitUntilAsync(() => host.EventLog.Count == 1, "the small event stored");
         Assert.Equal(1, host.Count("gateway.ingest.oversized:event"));
     }
