@@ -116,8 +116,8 @@ internal sealed class BrokerListener(
             var remote = client.RemoteEndPoint;
             if (!admission.TryOpen(remote, out var reason))
             {
-                metrics.ConnectionRejected();
                 IngestLog.ConnectionDropped(logger, remote?.ToString(), reason);
+                metrics.ConnectionRejected();
                 client.Dispose();
                 continue;
             }
@@ -163,8 +163,8 @@ internal sealed class BrokerListener(
 
             if (limited.RefusedPacketBytes > 0)
             {
-                metrics.PacketTooLarge();
                 IngestLog.PacketTooLarge(logger, remote?.ToString(), limited.RefusedPacketBytes, limits.MaxPacketBytes);
+                metrics.PacketTooLarge();
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)

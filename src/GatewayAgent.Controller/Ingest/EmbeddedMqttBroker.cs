@@ -141,8 +141,8 @@ internal sealed class EmbeddedMqttBroker(
                 if (clients.Any(c => string.Equals(c.Id, siteId, StringComparison.Ordinal)))
                 {
                     await server.DisconnectClientAsync(siteId, MqttDisconnectReasonCode.NotAuthorized).ConfigureAwait(false);
-                    metrics.SessionRevoked();
                     IngestLog.SessionRevoked(logger, siteId);
+                    metrics.SessionRevoked();
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException)
@@ -239,8 +239,8 @@ internal sealed class EmbeddedMqttBroker(
             {
                 args.ProcessPublish = false;
                 args.Response.ReasonCode = MqttPubAckReasonCode.PayloadFormatInvalid;
-                metrics.EventTooLarge();
                 IngestLog.EventTooLarge(logger, siteId, (int)message.Payload.Length, _limits.MaxEventPayloadBytes);
+                metrics.EventTooLarge();
                 return;
             }
         }
