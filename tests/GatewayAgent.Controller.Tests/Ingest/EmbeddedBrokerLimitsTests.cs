@@ -71,7 +71,7 @@ public sealed class EmbeddedBrokerLimitsTests
 
         Assert.True(await IsClosedByBrokerAsync(socket));
         await host.WaitUntilAsync(() => host.Count("gateway.ingest.oversized:packet") == 1, "the oversized packet counted");
-        Assert.True(host.Logs.Has(6506));
+        Assert.True(host.Logs.Has(6541));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class EmbeddedBrokerLimitsTests
         }
 
         await Assert.ThrowsAnyAsync<Exception>(() => SimulatedSite.ConnectAsync(host.Port, "site-a", "pw-a"));
-        Assert.Contains(host.Logs.WithEventId(6505), r => r.Message.Contains("failed authentications", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.WithEventId(6540), r => r.Message.Contains("failed authentications", StringComparison.Ordinal));
 
         host.Clock.Advance(TimeSpan.FromMinutes(5));
         await using var site = await SimulatedSite.ConnectAsync(host.Port, "site-a", "pw-a");
