@@ -135,6 +135,9 @@ public sealed class LabRunner : IAsyncDisposable
             $"--Controller:Urls=http://127.0.0.1:{_options.HttpPort}",
             $"--Controller:Api:Keys:0={ApiKey}",
             $"--Controller:Mqtt:Listen=127.0.0.1:{_options.MqttPort}",
+            // Every simulated site connects from 127.0.0.1, and all reconnect at once after a controller restart.
+            "--Controller:Mqtt:Limits:ConnectionBurst=10000",
+            "--Controller:Mqtt:Limits:MaxConnectionsPerSource=10000",
             "--Controller:Mail:Sink:Enabled=true",
             $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.SmtpPort}",
             $"--Controller:Mail:Sink:Directory={_mailDirectory}",

@@ -63,6 +63,10 @@ var settings = new Dictionary<string, string?>
     ["Controller:Mqtt:Mode"] = embedded ? "Embedded" : "External",
     ["Controller:Mqtt:SharedGroup"] = "controllers",
     ["Controller:Mqtt:Listen"] = $"127.0.0.1:{port}",
+    // Every simulated agent connects from 127.0.0.1: lift the broker's per-source limits (docs/security.md).
+    ["Controller:Mqtt:Limits:ConnectionBurst"] = "1000000",
+    ["Controller:Mqtt:Limits:ConnectionsPerMinute"] = "1000000",
+    ["Controller:Mqtt:Limits:MaxConnectionsPerSource"] = "1000000",
     ["Controller:Mqtt:Host"] = "127.0.0.1",
     ["Controller:Mqtt:Port"] = port.ToString(CultureInfo.InvariantCulture),
     ["Controller:Mqtt:Username"] = "controller",

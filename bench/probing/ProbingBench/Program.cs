@@ -17,6 +17,9 @@ using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLi
 await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 var metrics = new ProbingMetrics(services.GetRequiredService<IMeterFactory>());
 var process = Process.GetCurrentProcess();
+// The sipp farm on loopback stands in for the carrier edge: trusted, so exempt from the prober's per-source rate limit
+// (Controller:Probing:AllowedSources, docs/security.md); one sipp answers thousands of probes a second.
+var farmSources = Options.Create(new GatewayAgent.Sip.Security.SourceGuardOptions { AllowedSources = ["127.0.0.0/8"] });
 
 if (mode == "capacity")
 {
@@ -33,7 +36,7 @@ if (mode == "capacity")
         MaxConcurrent = args.Length > 5 ? int.Parse(args[5], inv) : 5000,
         Canary = $"sip:0399999999@{sites[0]}",
     };
-    await using var dialer = new SipProbeDialer(Options.Create(options), TimeProvider.System, loggers);
+    await using var dialer = new SipProbeDialer(Options.Create(options), TimeProvider.System, loggers, farmSources);
     await dialer.StartAsync(CancellationToken.None);
     var targets = new BenchTargets(contracts, sites);
     var sink = new BenchSink();
@@ -91,7 +94,7 @@ if (mode == "rate")
     var duration = TimeSpan.FromSeconds(double.Parse(args[2], inv));
     var site = args[3];
     var options = new ProbingOptions();
-    await using var dialer = new SipProbeDialer(Options.Create(options), TimeProvider.System, loggers);
+    await using var dialer = new SipProbeDialer(Options.Create(options), TimeProvider.System, loggers, farmSources);
     await dialer.StartAsync(CancellationToken.None);
     long ok = 0, failed = 0, n = 0;
     var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -5,8 +6,11 @@ using Microsoft.Extensions.Options;
 namespace GatewayAgent.Controller.Api;
 
 /// <summary>
-/// Operator authentication: every request except /healthz and /metrics must carry a configured key in X-Api-Key.
-/// Keys are compared as SHA-256 digests in constant time.
+/// Operator authentication and authorisation (issue 12 item 7): every request except /healthz and /metrics must carry a
+/// configured key in X-Api-Key. The key names the caller (<see cref="ApiCaller"/>: the audited actor) and its
+/// <see cref="ApiRole"/>, which must be at least the endpoint's (<see cref="ApiRoleRequirement"/>; 403 otherwise). Keys are
+/// compared as SHA-256 digests in constant time, every configured key each time. A source with too many failures is
+/// refused with 429 before its key is looked at (<see cref="FailedAuthThrottle"/>).
 /// </summary>
 public sealed class ApiKeyMiddleware
 {
@@ -14,14 +18,19 @@ public sealed class ApiKeyMiddleware
 
     private readonly RequestDelegate _next;
     private readonly ILogger<ApiKeyMiddleware> _logger;
-    private readonly byte[][] _keyDigests;
+    private readonly FailedAuthThrottle _throttle;
+    private readonly (byte[] Digest, ApiCaller Caller)[] _keys;
 
-    public ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options, ILogger<ApiKeyMiddleware> logger)
+    public ApiKeyMiddleware(RequestDelegate next, IOptions<ApiOptions> options, FailedAuthThrottle throttle, ILogger<ApiKeyMiddleware> logger)
     {
         _next = next;
         _logger = logger;
-        _keyDigests = options.Value.Keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
-        if (_keyDigests.Length == 0)
+        _throttle = throttle;
+        var legacy = options.Value.Keys.Select((k, i) => (Digest(k), new ApiCaller(ApiOptionsValidator.LegacyName(i), ApiRole.Admin)));
+        var named = options.Value.NamedKeys.Select(k =>
+            (k.Key is { Length: > 0 } key ? Digest(key) : Convert.FromHexString(k.KeySha256!), new ApiCaller(k.Name!, k.Role)));
+        _keys = [.. legacy, .. named];
+        if (_keys.Length == 0)
         {
             Log.NoApiKeys(logger);
         }
@@ -32,34 +41,77 @@ public sealed class ApiKeyMiddleware
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (IsOpen(context.Request.Path) || IsAccepted(context.Request.Headers[HeaderName].ToString()))
+        if (IsOpen(context.Request.Path))
         {
             await _next(context);
             return;
         }
 
-        Log.Unauthorized(_logger, context.Request.Method, context.Request.Path.ToString());
-        await Results.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "API key required",
-                detail: $"Send a configured operator key in the {HeaderName} header.")
-            .ExecuteAsync(context);
+        var source = context.Connection.RemoteIpAddress;
+        if (_throttle.RetryAfter(source) is { } wait)
+        {
+            Log.Throttled(_logger, source?.ToString() ?? "?", context.Request.Method, context.Request.Path.ToString());
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many failed authentications",
+                    detail: "This address sent too many unknown API keys; try again later.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        if (Authenticate(context.Request.Headers[HeaderName].ToString()) is not { } caller)
+        {
+            _throttle.RecordFailure(source);
+            Log.Unauthorized(_logger, context.Request.Method, context.Request.Path.ToString(), source?.ToString() ?? "?");
+            await Results.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "API key required",
+                    detail: $"Send a configured operator key in the {HeaderName} header.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        var required = ApiRoleRequirement.For(context);
+        if (!caller.Has(required))
+        {
+            Log.Forbidden(_logger, caller.Name, caller.Role, context.Request.Method, context.Request.Path.ToString(), required);
+            await Results.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Role too low",
+                    detail: $"The key '{caller.Name}' has the role {Name(caller.Role)}; this call needs {Name(required)}.",
+                    extensions: new Dictionary<string, object?> { ["requiredRole"] = Name(required) })
+                .ExecuteAsync(context);
+            return;
+        }
+
+        context.Features.Set(caller);
+        await _next(context);
     }
 
-    private bool IsAccepted(string presented)
+    private static string Name(ApiRole role) => role.ToString().ToLowerInvariant();
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    private ApiCaller? Authenticate(string presented)
     {
         if (presented.Length == 0)
         {
-            return false;
+            return null;
         }
 
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        var accepted = false;
-        foreach (var key in _keyDigests)
+        // Every key is compared, whichever matches: the time taken does not say which one (or whether one) did.
+        var digest = Digest(presented);
+        ApiCaller? match = null;
+        foreach (var (key, caller) in _keys)
         {
-            accepted |= CryptographicOperations.FixedTimeEquals(digest, key);
+            if (CryptographicOperations.FixedTimeEquals(digest, key))
+            {
+                match = caller;
+            }
         }
 
-        return accepted;
+        return match;
     }
 }

@@ -10,8 +10,9 @@ public static class ApiServiceCollectionExtensions
     /// <summary>Operator API: API-key options, problem+json errors, JSON with string enums, the OpenAPI document.</summary>
     public static IServiceCollection AddControllerApi(this IServiceCollection services)
     {
-        services.AddOptionsSection<ApiOptions>(ApiOptions.Section).ValidateOnStart();
+        services.AddOptionsSection<ApiOptions>(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddSingleton<FailedAuthThrottle>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();

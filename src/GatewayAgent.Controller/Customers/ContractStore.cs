@@ -1,5 +1,6 @@
 using System.Data.Common;
 using GatewayAgent.Controller.Forwarding;
+using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Routing;
 using GatewayAgent.Controller.Storage;
@@ -13,6 +14,8 @@ namespace GatewayAgent.Controller.Customers;
 /// prober (<see cref="ProbeTargetsChanged"/>), which re-reads its targets at once, and the edge
 /// (<see cref="EdgeRoutingChanges"/>), which routes the contract's calls by the new state within a second.
 /// <paramref name="probing"/> names the probe calls' caller number, which a nuisance list must not hold (FN-12).
+/// A committed change that sets a site's password, moves its site id or deletes its contract is announced to
+/// <paramref name="revocations"/>, which ends the site's live MQTT session (issue 12 item 8).
 /// </summary>
 public sealed class ContractStore(
     ControllerDatabase database,
@@ -20,7 +23,8 @@ public sealed class ContractStore(
     ProbeTargetsChanged? targetsChanged = null,
     IOptions<ProbingOptions>? probing = null,
     EdgeRoutingChanges? routingChanges = null,
-    IOptions<EdgeOptions>? edgeOptions = null)
+    IOptions<EdgeOptions>? edgeOptions = null,
+    SiteSessionRevocations? revocations = null)
 {
     /// <summary>Rows per INSERT when the nuisance list is written (well below either dialect's parameter limit).</summary>
     private const int NuisanceRowsPerInsert = 200;
@@ -104,14 +108,33 @@ public sealed class ContractStore(
     public async Task<ContractRecord?> UpdateAsync(
         long id, Func<ContractDefinition, ContractDefinition> change, bool force, CancellationToken cancellationToken)
     {
+        string? revoked = null;
         var updated = await database.WriteAsync<ContractRecord?>(
             async (connection, transaction) =>
-                await ChangeAsync(connection, transaction, id, change, force, save: true, cancellationToken) is { } result ? result.Saved : null,
+            {
+                revoked = null;
+                if (await ChangeAsync(connection, transaction, id, change, force, save: true, cancellationToken) is not { } result)
+                {
+                    return null;
+                }
+
+                // The old site's session logged in with what is no longer stored: a new password, or another site id.
+                if (result.Current.SiteId is { } site && (result.Next.SitePassword is not null || result.Next.SiteId != site))
+                {
+                    revoked = site;
+                }
+
+                return result.Saved;
+            },
             cancellationToken).ConfigureAwait(false);
         if (updated is not null)
         {
             targetsChanged?.Notify();
             routingChanges?.Notify(updated.Id);
+            if (revoked is not null)
+            {
+                revocations?.Revoke(revoked);
+            }
         }
 
         return updated;
@@ -168,18 +191,29 @@ public sealed class ContractStore(
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
-        var deleted = await database.WriteAsync(
+        var (deleted, site) = await database.WriteAsync(
             async (connection, transaction) =>
             {
+                string? siteId;
+                await using (var read = connection.CreateCommand(transaction, "SELECT site_id FROM contracts WHERE id = @id"))
+                {
+                    read.AddParameter("@id", id);
+                    siteId = await read.ExecuteScalarAsync(cancellationToken) as string;
+                }
+
                 await using var command = connection.CreateCommand(transaction, "DELETE FROM contracts WHERE id = @id");
                 command.AddParameter("@id", id);
-                return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+                return (await command.ExecuteNonQueryAsync(cancellationToken) == 1, siteId);
             },
             cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
             targetsChanged?.Notify();
             routingChanges?.Notify(id);
+            if (site is not null)
+            {
+                revocations?.Revoke(site);
+            }
         }
 
         return deleted;

@@ -23,6 +23,13 @@ public sealed class ForwardingSwitch(
     /// <see cref="ForwardingHeldException"/> while the operator holds the switch (BF-11).
     /// </summary>
     public Task<ContractRecord?> StartAsync(long contractId, string actor, string? note, CancellationToken cancellationToken) =>
+        StartAsync(contractId, actor, note, operatorNote: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="StartAsync(long, string, string?, CancellationToken)"/> by an API caller: <paramref name="actor"/> is the
+    /// authenticated key's name, <paramref name="operatorNote"/> the free X-Operator header, audited beside it.
+    /// </summary>
+    public Task<ContractRecord?> StartAsync(long contractId, string actor, string? note, string? operatorNote, CancellationToken cancellationToken) =>
         ChangeAsync(
             contractId,
             (connection, transaction, current, now) =>
@@ -39,7 +46,7 @@ public sealed class ForwardingSwitch(
                     throw new ContractRuleException(new RuleViolation("destinations", "BF-4", "register at least one destination before starting bulk forward"));
                 }
 
-                return ApplyAsync(connection, transaction, current, on: true, ForwardingReasons.Manual, actor, note, now, cancellationToken);
+                return ApplyAsync(connection, transaction, current, on: true, ForwardingReasons.Manual, actor, note, operatorNote, now, cancellationToken);
             },
             cancellationToken);
 
@@ -48,14 +55,19 @@ public sealed class ForwardingSwitch(
     /// (BF-11), which must say why in <paramref name="note"/>. The operator's stop also holds the switch off, in the same
     /// transaction, even when forwarding already was off; a second one while held changes nothing.
     /// </summary>
-    public Task<ContractRecord?> StopAsync(long contractId, bool operatorOverride, string actor, string? note, CancellationToken cancellationToken)
+    public Task<ContractRecord?> StopAsync(long contractId, bool operatorOverride, string actor, string? note, CancellationToken cancellationToken) =>
+        StopAsync(contractId, operatorOverride, actor, note, operatorNote: null, cancellationToken);
+
+    /// <summary><see cref="StopAsync(long, bool, string, string?, CancellationToken)"/> by an API caller, with the X-Operator note.</summary>
+    public Task<ContractRecord?> StopAsync(
+        long contractId, bool operatorOverride, string actor, string? note, string? operatorNote, CancellationToken cancellationToken)
     {
         if (!operatorOverride)
         {
             return ChangeAsync(
                 contractId,
                 (connection, transaction, current, now) =>
-                    ApplyAsync(connection, transaction, current, on: false, ForwardingReasons.Manual, actor, note, now, cancellationToken),
+                    ApplyAsync(connection, transaction, current, on: false, ForwardingReasons.Manual, actor, note, operatorNote, now, cancellationToken),
                 cancellationToken);
         }
 
@@ -64,14 +76,15 @@ public sealed class ForwardingSwitch(
             contractId,
             async (connection, transaction, current, now) =>
             {
-                var stopped = await ApplyAsync(connection, transaction, current, on: false, ForwardingReasons.OperatorOverride, actor, note, now, cancellationToken);
+                var stopped = await ApplyAsync(
+                    connection, transaction, current, on: false, ForwardingReasons.OperatorOverride, actor, note, operatorNote, now, cancellationToken);
                 if (current.Forwarding.Held)
                 {
                     return stopped;
                 }
 
                 await SetHeldAsync(connection, transaction, current.Id, held: true, cancellationToken);
-                await AuditAsync(connection, transaction, current.Id, now, on: false, ForwardingReasons.OperatorHold, actor, note, cancellationToken);
+                await AuditAsync(connection, transaction, current.Id, now, on: false, ForwardingReasons.OperatorHold, actor, note, operatorNote, cancellationToken);
                 Log.Held(logger, current.Id, actor);
                 return true;
             },
@@ -83,7 +96,11 @@ public sealed class ForwardingSwitch(
     /// (or the next failure's auto-start) turns it on. Releasing a switch that is not held changes nothing. Null when
     /// the contract does not exist.
     /// </summary>
-    public Task<ContractRecord?> ReleaseAsync(long contractId, string actor, string? note, CancellationToken cancellationToken)
+    public Task<ContractRecord?> ReleaseAsync(long contractId, string actor, string? note, CancellationToken cancellationToken) =>
+        ReleaseAsync(contractId, actor, note, operatorNote: null, cancellationToken);
+
+    /// <summary><see cref="ReleaseAsync(long, string, string?, CancellationToken)"/> by an API caller, with the X-Operator note.</summary>
+    public Task<ContractRecord?> ReleaseAsync(long contractId, string actor, string? note, string? operatorNote, CancellationToken cancellationToken)
     {
         RequireNote(note, "releasing the operator's hold must record why");
         return ChangeAsync(
@@ -96,7 +113,8 @@ public sealed class ForwardingSwitch(
                 }
 
                 await SetHeldAsync(connection, transaction, current.Id, held: false, cancellationToken);
-                await AuditAsync(connection, transaction, current.Id, now, current.Forwarding.On, ForwardingReasons.OperatorRelease, actor, note, cancellationToken);
+                await AuditAsync(
+                    connection, transaction, current.Id, now, current.Forwarding.On, ForwardingReasons.OperatorRelease, actor, note, operatorNote, cancellationToken);
                 Log.Released(logger, current.Id, actor);
                 return true;
             },
@@ -108,7 +126,7 @@ public sealed class ForwardingSwitch(
             async connection =>
             {
                 await using var command = connection.CreateCommand(null, """
-                    SELECT id, at, forwarding_on, reason, actor, note FROM forwarding_audit
+                    SELECT id, at, forwarding_on, reason, actor, note, operator_note FROM forwarding_audit
                     WHERE contract_id = @c ORDER BY id DESC LIMIT @max
                     """);
                 command.AddParameter("@c", contractId).AddParameter("@max", (long)max);
@@ -117,7 +135,8 @@ public sealed class ForwardingSwitch(
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     entries.Add(new ForwardingAuditEntry(
-                        reader.Long(0), reader.Time(1), reader.Bool(2), reader.GetString(3), reader.GetString(4), reader.NullableString(5)));
+                        reader.Long(0), reader.Time(1), reader.Bool(2), reader.GetString(3), reader.GetString(4), reader.NullableString(5),
+                        reader.NullableString(6)));
                 }
 
                 return entries;
@@ -130,7 +149,7 @@ public sealed class ForwardingSwitch(
     /// <see cref="ForwardingReasons.AutoStartSuppressed"/> (switch off, the same actor, the note saying why), so the
     /// operator sees that a failure wanted forwarding on. The caller publishes after commit.
     /// </summary>
-    public async Task<bool> ApplyAsync(
+    public Task<bool> ApplyAsync(
         DbConnection connection,
         DbTransaction transaction,
         ContractRecord contract,
@@ -139,12 +158,25 @@ public sealed class ForwardingSwitch(
         string actor,
         string? note,
         DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        ApplyAsync(connection, transaction, contract, on, reason, actor, note, operatorNote: null, now, cancellationToken);
+
+    private async Task<bool> ApplyAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        ContractRecord contract,
+        bool on,
+        string reason,
+        string actor,
+        string? note,
+        string? operatorNote,
+        DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         if (on && contract.Forwarding.Held)
         {
             var why = $"{reason} not applied: held by the operator (BF-11){(note is null ? "" : $"; {note}")}";
-            await AuditAsync(connection, transaction, contract.Id, now, contract.Forwarding.On, ForwardingReasons.AutoStartSuppressed, actor, why, cancellationToken);
+            await AuditAsync(connection, transaction, contract.Id, now, contract.Forwarding.On, ForwardingReasons.AutoStartSuppressed, actor, why, operatorNote, cancellationToken);
             Log.StartSuppressed(logger, contract.Id, reason, actor);
             return false;
         }
@@ -161,7 +193,7 @@ public sealed class ForwardingSwitch(
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await AuditAsync(connection, transaction, contract.Id, now, on, reason, actor, note, cancellationToken);
+        await AuditAsync(connection, transaction, contract.Id, now, on, reason, actor, note, operatorNote, cancellationToken);
         metrics.ForwardingChanged(on, reason);
         Log.Switched(logger, contract.Id, on ? "on" : "off", reason, actor);
         return true;
@@ -191,13 +223,15 @@ public sealed class ForwardingSwitch(
         string reason,
         string actor,
         string? note,
+        string? operatorNote,
         CancellationToken cancellationToken)
     {
         await using var audit = connection.CreateCommand(transaction, """
-            INSERT INTO forwarding_audit (contract_id, at, forwarding_on, reason, actor, note) VALUES (@id, @now, @on, @reason, @actor, @note)
+            INSERT INTO forwarding_audit (contract_id, at, forwarding_on, reason, actor, note, operator_note)
+            VALUES (@id, @now, @on, @reason, @actor, @note, @operator)
             """);
         audit.AddParameter("@id", contractId).AddParameter("@now", now).AddParameter("@on", on).AddParameter("@reason", reason)
-            .AddParameter("@actor", actor).AddParameter("@note", note);
+            .AddParameter("@actor", actor).AddParameter("@note", note).AddParameter("@operator", operatorNote);
         await audit.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using GatewayAgent.Hosting;
 
 namespace GatewayAgent.Controller.Hosting;
@@ -42,6 +43,27 @@ public static class ControllerHost
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
+        // HTTPS (issue 12 item 7): https:// URLs in Controller:Urls use Controller:Https's certificate, TLS 1.2 or 1.3 only.
+        var listenUrls = builder.Configuration["Controller:Urls"] ?? builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "";
+        builder.Services.AddOptionsSection<ControllerHttpsOptions>(ControllerHttpsOptions.Section)
+            .Configure(o => o.HttpsRequested = listenUrls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            // Kestrel is configured when the app is built, before options are validated: read the keys as they are and
+            // leave a bad certificate to the validation at start (exit 2 naming the key).
+            var https = context.Configuration.GetSection(ControllerHttpsOptions.Section).Get<ControllerHttpsOptions>() ?? new ControllerHttpsOptions();
+            var certificate = https.TryLoadCertificate(out _);
+            kestrel.ConfigureHttpsDefaults(defaults =>
+            {
+                defaults.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                if (certificate is not null)
+                {
+                    defaults.ServerCertificate = certificate;
+                }
+            });
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Logging.AddStartupErrorFilter();
         builder.Services.AddParentWatch(builder.Configuration);

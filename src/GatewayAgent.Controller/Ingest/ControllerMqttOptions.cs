@@ -32,6 +32,16 @@ public sealed class ControllerMqttOptions : IValidatableObject
 
     public string? ControllerPassword { get; set; }
 
+    /// <summary>
+    /// Embedded: the client id the controller account must connect with (default: <see cref="ControllerUsername"/>), or
+    /// this plus "." and a tool's name ("controller.dashboard"): a site id never has a dot, so the account can never take
+    /// over a site's session, and no site may use this client id (issue 12 item 8).
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_.-]{0,64}$")]
+    public string? ControllerClientId { get; set; }
+
+    internal string ControllerClientIdOrDefault => string.IsNullOrEmpty(ControllerClientId) ? ControllerUsername : ControllerClientId;
+
     /// <summary>External: broker host name or address.</summary>
     public string? Host { get; set; }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -13,20 +12,32 @@ namespace GatewayAgent.Controller.Ingest;
 
 /// <summary>
 /// The default broker: MQTTnet hosted in the controller. Sites authenticate as username = site id (password checked
-/// by <see cref="ISiteDirectory"/>, client id = site id); the controller account has full access. The per-site ACL
-/// (<see cref="SiteAccessPolicy"/>) is enforced on every publish, will and subscription.
+/// by <see cref="ISiteDirectory"/>, client id = site id); the controller account has full access, from its own client
+/// id only. The per-site ACL (<see cref="SiteAccessPolicy"/>) is enforced on every publish, will and subscription, and a
+/// session with neither a site nor the controller marker may do nothing (deny by default). The listeners are our own
+/// (<see cref="BrokerListener"/>: per-source limits at accept, a packet-size cap); a site whose password changes or
+/// whose contract is deleted is disconnected at once (<see cref="SiteSessionRevocations"/>). Issue 12 item 8.
 /// </summary>
 internal sealed class EmbeddedMqttBroker(
     IOptions<ControllerMqttOptions> options,
+    IOptions<BrokerLimitsOptions> limits,
     ISiteDirectory directory,
     ControllerNode node,
     AclViolationReporter aclReporter,
+    BrokerAdmission admission,
+    SiteSessionRevocations revocations,
     IngestMetrics metrics,
     IServiceProvider services,
     ILogger<EmbeddedMqttBroker> logger) : IControllerMqttLink, IAsyncDisposable
 {
+    /// <summary>Session item: the site id of a site's session.</summary>
     private const string SiteKey = "gateway.site";
+
+    /// <summary>Session item: set on the controller account's session and on the controller's own injected messages.</summary>
+    private const string ControllerKey = "gateway.controller";
+
     private readonly ControllerMqttOptions _options = options.Value;
+    private readonly BrokerLimitsOptions _limits = limits.Value;
     private readonly CancellationTokenSource _stopping = new();
     private MqttServer? _server;
     private AgentMessageRouter? _router;
@@ -37,32 +48,24 @@ internal sealed class EmbeddedMqttBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _router = services.GetRequiredService<AgentMessageRouter>();
-        var builder = new MqttServerFactory().CreateServerOptionsBuilder();
         var endpoints = new List<string>();
+        var listeners = new List<IMqttServerAdapter>();
         if (ControllerMqttOptions.TryParseEndpoint(_options.Listen, out var plain))
         {
-            builder.WithDefaultEndpoint().WithDefaultEndpointPort(plain.Port);
+            listeners.Add(new BrokerListener(plain, null, admission, _limits, metrics, logger));
             endpoints.Add("mqtt://" + plain);
-        }
-        else
-        {
-            builder.WithoutDefaultEndpoint();
         }
 
         if (ControllerMqttOptions.TryParseEndpoint(_options.TlsListen, out var tls))
         {
             _certificate = LoadCertificate();
-            builder.WithEncryptedEndpoint().WithEncryptedEndpointPort(tls.Port).WithEncryptionCertificate(_certificate);
+            listeners.Add(new BrokerListener(tls, _certificate, admission, _limits, metrics, logger));
             endpoints.Add("mqtts://" + tls);
         }
 
-        var serverOptions = builder.Build();
-        Bind(serverOptions.DefaultEndpointOptions, plain);
-        Bind(serverOptions.TlsEndpointOptions, tls);
-        serverOptions.DefaultEndpointOptions.NoDelay = true;
-        serverOptions.TlsEndpointOptions.NoDelay = true;
-
-        var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // Our listeners replace MQTTnet's TCP adapter (the per-source limits and the packet cap sit under the reader).
+        var serverOptions = new MqttServerFactory().CreateServerOptionsBuilder().WithoutDefaultEndpoint().Build();
+        var server = new MqttServerFactory().CreateMqttServer(serverOptions, listeners);
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
@@ -79,6 +82,7 @@ internal sealed class EmbeddedMqttBroker(
         }
 
         _server = server;
+        revocations.Revoked += OnRevoked;
         IngestLog.BrokerStarted(logger, string.Join(", ", endpoints));
     }
 
@@ -91,6 +95,7 @@ internal sealed class EmbeddedMqttBroker(
             return;
         }
 
+        revocations.Revoked -= OnRevoked;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
         server.Dispose();
@@ -108,40 +113,53 @@ internal sealed class EmbeddedMqttBroker(
     {
         var server = _server ?? throw new InvalidOperationException("The embedded MQTT broker is not running");
         return server.InjectApplicationMessage(
-            new InjectedMqttApplicationMessage(message) { SenderClientId = node.Id, SenderUserName = _options.ControllerUsername },
+            new InjectedMqttApplicationMessage(message)
+            {
+                SenderClientId = node.Id,
+                SenderUserName = _options.ControllerUsername,
+                CustomSessionItems = new Dictionary<string, object> { [ControllerKey] = true },
+            },
             cancellationToken);
     }
 
-    private static void Bind(MqttServerTcpEndpointBaseOptions endpoint, IPEndPoint address)
-    {
-        // Listen on exactly the configured address (MQTTnet otherwise adds [::]:port next to an IPv4 address).
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            endpoint.BoundInterNetworkV6Address = address.Address;
-            endpoint.BoundInterNetworkAddress = IPAddress.None;
-        }
-        else
-        {
-            endpoint.BoundInterNetworkAddress = address.Address;
-            endpoint.BoundInterNetworkV6Address = IPAddress.None;
-        }
-    }
+    private X509Certificate2 LoadCertificate() =>
+        Hosting.ServerCertificate.Load(_options.TlsCertificateFile!, _options.TlsKeyFile, _options.TlsCertificatePassword);
 
-    private X509Certificate2 LoadCertificate()
+    /// <summary>A site's credentials changed or its contract is gone: its live session ends now, not at its next reconnect.</summary>
+    private void OnRevoked(string siteId)
     {
-        var file = _options.TlsCertificateFile!;
-        if (!string.IsNullOrEmpty(_options.TlsKeyFile))
+        if (_server is not { } server)
         {
-            using var pem = X509Certificate2.CreateFromPemFile(file, _options.TlsKeyFile);
-            // SslStream on Linux wants a certificate whose key is not ephemeral: round-trip through PKCS#12.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return;
         }
 
-        return X509CertificateLoader.LoadPkcs12FromFile(file, _options.TlsCertificatePassword);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var clients = await server.GetClientsAsync().ConfigureAwait(false);
+                if (clients.Any(c => string.Equals(c.Id, siteId, StringComparison.Ordinal)))
+                {
+                    await server.DisconnectClientAsync(siteId, MqttDisconnectReasonCode.NotAuthorized).ConfigureAwait(false);
+                    IngestLog.SessionRevoked(logger, siteId);
+                    metrics.SessionRevoked();
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or IOException)
+            {
+                IngestLog.ConnectionEnded(logger, siteId, ex.Message);
+            }
+        });
     }
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
+        if (admission.IsLockedOut(args.RemoteEndPoint))
+        {
+            Refuse(args, MqttConnectReasonCode.ConnectionRateExceeded, "too many failed authentications from this address");
+            return;
+        }
+
         var userName = args.UserName;
         var password = args.Password ?? string.Empty;
         if (string.IsNullOrEmpty(userName))
@@ -154,9 +172,19 @@ internal sealed class EmbeddedMqttBroker(
         {
             if (string.IsNullOrEmpty(_options.ControllerPassword) || !FixedTimeEquals(password, _options.ControllerPassword))
             {
-                Refuse(args, MqttConnectReasonCode.BadUserNameOrPassword, "bad controller password");
+                Refuse(args, MqttConnectReasonCode.BadUserNameOrPassword, "bad controller password", authenticationFailed: true);
+                return;
             }
 
+            // The controller account is bound to its client id ("controller", or "controller." + a tool's name: a dot is
+            // never in a site id), so it can never take over a site's session.
+            if (!IsControllerClientId(args.ClientId))
+            {
+                Refuse(args, MqttConnectReasonCode.ClientIdentifierNotValid, $"the controller account must use client id {_options.ControllerClientIdOrDefault}[.name]");
+                return;
+            }
+
+            args.SessionItems[ControllerKey] = true;
             return;
         }
 
@@ -166,8 +194,8 @@ internal sealed class EmbeddedMqttBroker(
             return;
         }
 
-        // A site connects with client id = site id, so it can never take over another site's session.
-        if (!string.Equals(args.ClientId, userName, StringComparison.Ordinal))
+        // A site connects with client id = site id, so it can never take over another site's session, nor the controller's.
+        if (!string.Equals(args.ClientId, userName, StringComparison.Ordinal) || IsControllerClientId(args.ClientId))
         {
             Refuse(args, MqttConnectReasonCode.ClientIdentifierNotValid, "client id must be the site id");
             return;
@@ -175,15 +203,20 @@ internal sealed class EmbeddedMqttBroker(
 
         if (!await directory.AuthenticateAsync(userName, password, args.CancellationToken).ConfigureAwait(false))
         {
-            Refuse(args, MqttConnectReasonCode.BadUserNameOrPassword, "bad site credentials");
+            Refuse(args, MqttConnectReasonCode.BadUserNameOrPassword, "bad site credentials", authenticationFailed: true);
             return;
         }
 
         args.SessionItems[SiteKey] = userName;
     }
 
-    private void Refuse(ValidatingConnectionEventArgs args, MqttConnectReasonCode reasonCode, string reason)
+    private void Refuse(ValidatingConnectionEventArgs args, MqttConnectReasonCode reasonCode, string reason, bool authenticationFailed = false)
     {
+        if (authenticationFailed)
+        {
+            admission.AuthenticationFailed(args.RemoteEndPoint);
+        }
+
         args.ReasonCode = reasonCode;
         metrics.ConnectionRejected();
         IngestLog.ConnectionRefused(logger, args.UserName, args.ClientId, args.RemoteEndPoint?.ToString(), reason);
@@ -192,11 +225,31 @@ internal sealed class EmbeddedMqttBroker(
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
     {
         var message = args.ApplicationMessage;
-        if (args.SessionItems?[SiteKey] is string siteId && !SiteAccessPolicy.MayPublish(siteId, message.Topic))
+        if (args.SessionItems?[SiteKey] is string siteId)
         {
+            if (!SiteAccessPolicy.MayPublish(siteId, message.Topic, message.Retain))
+            {
+                args.ProcessPublish = false;
+                args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+                aclReporter.Report(siteId, "publish", message.Topic);
+                return;
+            }
+
+            if (message.Payload.Length > _limits.MaxEventPayloadBytes && message.Topic == Topics.Events(siteId))
+            {
+                args.ProcessPublish = false;
+                args.Response.ReasonCode = MqttPubAckReasonCode.PayloadFormatInvalid;
+                IngestLog.EventTooLarge(logger, siteId, (int)message.Payload.Length, _limits.MaxEventPayloadBytes);
+                metrics.EventTooLarge();
+                return;
+            }
+        }
+        else if (args.SessionItems?[ControllerKey] is not true)
+        {
+            // Deny by default: a session that is neither a site's nor the controller's publishes nothing.
             args.ProcessPublish = false;
             args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            aclReporter.Report(siteId, "publish", message.Topic);
+            aclReporter.Report(args.ClientId ?? "?", "publish (no session marker)", message.Topic);
             return;
         }
 
@@ -209,6 +262,14 @@ internal sealed class EmbeddedMqttBroker(
     {
         if (args.SessionItems?[SiteKey] is not string siteId)
         {
+            if (args.SessionItems?[ControllerKey] is not true)
+            {
+                // Deny by default: a session that is neither a site's nor the controller's subscribes to nothing.
+                args.ProcessSubscription = false;
+                args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+                aclReporter.Report(args.ClientId ?? "?", "subscribe (no session marker)", args.TopicFilter.Topic);
+            }
+
             return;
         }
 
@@ -226,6 +287,11 @@ internal sealed class EmbeddedMqttBroker(
             aclReporter.Report(siteId, "subscribe", filter);
         }
     }
+
+    private bool IsControllerClientId(string? clientId) =>
+        clientId is not null
+        && clientId.StartsWith(_options.ControllerClientIdOrDefault, StringComparison.Ordinal)
+        && (clientId.Length == _options.ControllerClientIdOrDefault.Length || clientId[_options.ControllerClientIdOrDefault.Length] == '.');
 
     private static bool FixedTimeEquals(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));

@@ -18,6 +18,21 @@ internal static partial class IngestLog
     [LoggerMessage(6504, LogLevel.Warning, "Malformed {Kind} message from site {SiteId} dropped")]
     public static partial void Malformed(ILogger logger, string kind, string siteId);
 
+    [LoggerMessage(6540, LogLevel.Information, "MQTT connection from {Remote} closed at accept: {Reason}")]
+    public static partial void ConnectionDropped(ILogger logger, string? remote, string reason);
+
+    [LoggerMessage(6541, LogLevel.Warning, "MQTT connection from {Remote} closed: a packet of {Bytes} bytes is over the cap of {Max} (Controller:Mqtt:Limits:MaxPacketBytes)")]
+    public static partial void PacketTooLarge(ILogger logger, string? remote, long bytes, int max);
+
+    [LoggerMessage(6542, LogLevel.Debug, "MQTT connection from {Remote} ended: {Reason}")]
+    public static partial void ConnectionEnded(ILogger logger, string? remote, string reason);
+
+    [LoggerMessage(6543, LogLevel.Information, "Site {SiteId}: live MQTT session closed, its credentials changed or its contract was deleted")]
+    public static partial void SessionRevoked(ILogger logger, string siteId);
+
+    [LoggerMessage(6544, LogLevel.Warning, "Event of {Bytes} bytes from site {SiteId} refused: over Controller:Mqtt:Limits:MaxEventPayloadBytes ({Max})")]
+    public static partial void EventTooLarge(ILogger logger, string siteId, int bytes, int max);
+
     [LoggerMessage(6510, LogLevel.Information, "Site {SiteId} online (bdSeq {BdSeq}, version {Version})")]
     public static partial void SiteOnline(ILogger logger, string siteId, long bdSeq, string? version);
 

@@ -16,6 +16,8 @@ public sealed class IngestMetrics
     private readonly Counter<long> _rejectedConnections;
     private readonly Counter<long> _malformed;
     private readonly Counter<long> _brokerSessions;
+    private readonly Counter<long> _oversized;
+    private readonly Counter<long> _revoked;
 
     public IngestMetrics(IMeterFactory meterFactory, SiteLiveStatusRegistry registry)
     {
@@ -28,6 +30,8 @@ public sealed class IngestMetrics
         _rejectedConnections = meter.CreateCounter<long>("gateway.ingest.rejected_connections", "{connection}", "MQTT connections refused (bad credentials or client id)");
         _malformed = meter.CreateCounter<long>("gateway.ingest.malformed", "{message}", "Agent messages that could not be decoded");
         _brokerSessions = meter.CreateCounter<long>("gateway.ingest.broker_sessions", "{session}", "External mode: sessions established with the broker (subscribed); more than one means reconnects");
+        _oversized = meter.CreateCounter<long>("gateway.ingest.oversized", "{message}", "Embedded broker: packets over Limits:MaxPacketBytes (connection closed) and events over MaxEventPayloadBytes (refused), by kind");
+        _revoked = meter.CreateCounter<long>("gateway.ingest.sessions_revoked", "{session}", "Embedded broker: live site sessions closed because the site's password changed or its contract was deleted");
         meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state is online");
     }
 
@@ -44,6 +48,12 @@ public sealed class IngestMetrics
     public void ConnectionRejected() => _rejectedConnections.Add(1);
 
     public void BrokerSessionStarted() => _brokerSessions.Add(1);
+
+    public void PacketTooLarge() => _oversized.Add(1, new KeyValuePair<string, object?>("kind", "packet"));
+
+    public void EventTooLarge() => _oversized.Add(1, new KeyValuePair<string, object?>("kind", "event"));
+
+    public void SessionRevoked() => _revoked.Add(1);
 
     public void Malformed(string kind) => _malformed.Add(1, new TagList { { "kind", kind } });
 }

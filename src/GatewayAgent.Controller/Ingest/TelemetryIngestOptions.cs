@@ -26,4 +26,12 @@ public sealed class TelemetryIngestOptions
     /// <summary>ACL violations are logged at most once per site within this time (the rest are counted).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AclLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Stored site events older than this (by the time they were received) are purged (issue 12 item 8).</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often the purge of <see cref="EventRetention"/> runs (also once at start).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan EventPurgeInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -16,6 +16,7 @@ public static class TelemetryIngestServiceCollectionExtensions
     {
         services.AddOptionsSection<ControllerMqttOptions>(ControllerMqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptionsSection<TelemetryIngestOptions>(TelemetryIngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<BrokerLimitsOptions>(BrokerLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
 
@@ -24,6 +25,8 @@ public static class TelemetryIngestServiceCollectionExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<ControllerNode>();
         services.AddSingleton<AclViolationReporter>();
+        services.AddSingleton<BrokerAdmission>();
+        services.TryAddSingleton<SiteSessionRevocations>();
         services.AddSingleton<EmbeddedMqttBroker>();
         services.AddSingleton<ExternalMqttConnection>();
         services.AddSingleton<IControllerMqttLink>(sp =>

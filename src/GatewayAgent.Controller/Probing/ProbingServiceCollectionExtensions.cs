@@ -1,5 +1,6 @@
 using GatewayAgent.Hosting;
 using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transport;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,6 +23,11 @@ public static class ProbingServiceCollectionExtensions
                 "Controller:Probing:Canary must be a sip: URI with a number (or Controller:Probing:CanaryNumber set), e.g. sip:0300000000@192.0.2.5:5060")
             .Validate(o => string.IsNullOrWhiteSpace(o.CanaryOutboundProxy) || SipListenAddress.TryParse(o.CanaryOutboundProxy, out _),
                 "Controller:Probing:CanaryOutboundProxy must look like udp:192.0.2.1:5060")
+            .ValidateOnStart();
+        // The prober's socket gets the agent's source guard (issue 12 item 11), keys beside the others in Controller:Probing.
+        services.AddOptionsSection<SourceGuardOptions>(ProbingOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
+                "Controller:Probing:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

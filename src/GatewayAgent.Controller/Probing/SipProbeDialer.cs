@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Security;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
@@ -13,7 +14,10 @@ namespace GatewayAgent.Controller.Probing;
 /// The real dialer: the controller's own SIP stack (transport bound to Controller:Probing:Listen, transaction layer,
 /// <see cref="ProbeCaller"/>). The INVITE goes to the target URI's host (an IP literal) or through the outbound
 /// proxy; it carries no SDP (the prober sends no media), an answered probe is ended with ACK+BYE, a ringing one that
-/// is not answered in time with CANCEL.
+/// is not answered in time with CANCEL. Its socket is guarded like the agent's (issue 12 item 11): the
+/// <see cref="SourceGuard"/> of Controller:Probing (AllowedSources, RejectMode, RateLimitPerSecond, RateLimitBurst,
+/// MaxTrackedSources) between the transport and the transaction layer, with <see cref="ProberSourceAdmission"/>
+/// exempting the outbound proxies it dials through from the rate limit.
 /// </summary>
 public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposable
 {
@@ -22,8 +26,14 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
     private readonly SipTransportLayer _transport;
     private readonly SipTransactionLayer _transactions;
     private readonly ProbeCaller _caller;
+    private readonly SourceGuard _guard;
+    private readonly ProberSourceAdmission _admission;
 
-    public SipProbeDialer(IOptions<ProbingOptions> options, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="options">Controller:Probing.</param>
+    /// <param name="time">The clock (rate limit buckets, timers).</param>
+    /// <param name="loggers">Loggers.</param>
+    /// <param name="sources">Controller:Probing's source guard keys; null: the agent's defaults (any source, 200/s per source).</param>
+    public SipProbeDialer(IOptions<ProbingOptions> options, TimeProvider time, ILoggerFactory loggers, IOptions<SourceGuardOptions>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -36,7 +46,17 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
         _transactions = new SipTransactionLayer(_transport, new SipTimerOptions(), time, loggers.CreateLogger<SipTransactionLayer>());
         _caller = new ProbeCaller(_transactions, null, time, loggers.CreateLogger<ProbeCaller>());
         _transactions.User = _caller;
+        var guardOptions = sources?.Value ?? new SourceGuardOptions();
+        _guard = new SourceGuard(_transactions, _transport, guardOptions, time, loggers.CreateLogger<SourceGuard>());
+        _admission = new ProberSourceAdmission(_guard, guardOptions, time);
+        _transport.Admission = _admission;
     }
+
+    /// <summary>Requests refused because of their source (403 or dropped).</summary>
+    public long SourcesRefused => _guard.Forbidden;
+
+    /// <summary>Messages dropped by the per-source rate limit.</summary>
+    public long RateLimited => _guard.RateLimited;
 
     /// <summary>The bound listener(s), with the real port when Listen asked for port 0.</summary>
     public IReadOnlyList<SipListenAddress> LocalEndPoints => _transport.LocalEndPoints;
@@ -46,7 +66,7 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _transport.StartAsync([SipListenAddress.Parse(_options.Listen)], _transactions, cancellationToken).ConfigureAwait(false);
+        await _transport.StartAsync([SipListenAddress.Parse(_options.Listen)], _guard, cancellationToken).ConfigureAwait(false);
         ProbingLog.Listening(_logger, string.Join(", ", _transport.LocalEndPoints));
     }
 
@@ -60,6 +80,11 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
         if (!TryCreateRequest(target, _options, timeout, out var request, out var error))
         {
             return ProbeDialResult.TransportError(error);
+        }
+
+        if (!string.IsNullOrWhiteSpace(target.OutboundProxy))
+        {
+            _admission.DialledThrough(request.Target.EndPoint.Address);
         }
 
         try

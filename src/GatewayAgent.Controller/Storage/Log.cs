@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(6004, LogLevel.Debug, "Site {SiteId}: duplicate event {EventId} ignored")]
     public static partial void DuplicateSiteEvent(ILogger logger, string siteId, string eventId);
+
+    [LoggerMessage(6045, LogLevel.Information, "Purged {Count} site events older than {Retention} (Controller:Ingest:EventRetention)")]
+    public static partial void SiteEventsPurged(ILogger logger, int count, TimeSpan retention);
+
+    [LoggerMessage(6046, LogLevel.Warning, "Purging old site events failed; trying again at the next interval")]
+    public static partial void SiteEventPurgeFailed(ILogger logger, Exception exception);
 }

@@ -157,5 +157,9 @@ public static class SchemaMigrations
             ALTER TABLE outbox ADD COLUMN send_started_at BIGINT NULL;
             ALTER TABLE outbox ADD COLUMN possibly_duplicated BIGINT NOT NULL DEFAULT 0;
             """),
+        new Migration(9, "the API caller's X-Operator note beside the audited key name; site events purged by age", """
+            ALTER TABLE forwarding_audit ADD COLUMN operator_note TEXT NULL;
+            CREATE INDEX ix_site_events_received ON site_events (received_at);
+            """),
     ];
 }

@@ -38,6 +38,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddSingleton<ISiteDirectory, SiteDirectory>();
         services.AddSingleton<ISiteEventLog, SiteEventLog>();
+        // The retention keys live with the ingest's (Controller:Ingest); bound here too for a store without the ingest.
+        services.AddOptions<TelemetryIngestOptions>().BindConfiguration(TelemetryIngestOptions.Section);
+        services.AddSingleton<SiteEventRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<SiteEventRetention>());
         return services;
     }
 }

@@ -24,6 +24,12 @@ public sealed class ControllerApiFactory : WebApplicationFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>More configuration (e.g. named API keys), applied when the host is built: set before the first client.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>More services (e.g. a startup filter), added when the host is built: set before the first client.</summary>
+    public List<Action<IServiceCollection>> ExtraServices { get; } = [];
+
     public HttpClient CreateOperatorClient()
     {
         var client = CreateClient();
@@ -37,12 +43,20 @@ public sealed class ControllerApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Controller:DataDirectory", DataDirectory);
         // Test hosts run in parallel: each embedded MQTT broker on its own free port, not the default 1883.
         builder.UseSetting("Controller:Mqtt:Listen", $"127.0.0.1:{FreePort.Next()}");
-        builder.UseSetting("Controller:Api:Keys:0", ApiKey);
+        // A named admin key: its name ("tester", like the X-Operator note the operator client sends) is the audited actor.
+        builder.UseSetting("Controller:Api:NamedKeys:0:Name", "tester");
+        builder.UseSetting("Controller:Api:NamedKeys:0:Key", ApiKey);
+        builder.UseSetting("Controller:Api:NamedKeys:0:Role", "admin");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs.CreateProvider()));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IMailComposer>(Composer);
+            ExtraServices.ForEach(add => add(services));
         });
     }
 

@@ -25,7 +25,7 @@ public sealed class ControllerWatcher : IAsyncDisposable
         await watcher._client.ConnectAsync(new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientId ?? "watcher-" + Guid.NewGuid().ToString("N")[..8])
+            .WithClientId(clientId ?? "controller.watcher-" + Guid.NewGuid().ToString("N")[..8]) // the controller account's client ids: "controller" or "controller.*"
             .WithCredentials(IngestTestHost.ControllerUser, IngestTestHost.ControllerPassword)
             .Build());
         await watcher._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS()).Build());

@@ -46,6 +46,9 @@ public sealed class SimulatedSite : IAsyncDisposable
 
     public ChannelReader<MqttApplicationMessage> Received => _received.Reader;
 
+    /// <summary>Whether the client still has its connection (false once the broker closed it).</summary>
+    public bool IsConnected => _client.IsConnected;
+
     public static async Task<SimulatedSite> ConnectAsync(int port, string siteId, string password, long bdSeq = 1, string? clientId = null)
     {
         var site = new SimulatedSite(siteId, bdSeq);
@@ -111,11 +114,13 @@ public sealed class SimulatedSite : IAsyncDisposable
     public Task<MqttClientPublishResult> PublishEventAsync(AgentEvent agentEvent, string? siteTopic = null) =>
         PublishAsync(Topics.Events(siteTopic ?? SiteId), agentEvent, ContractsJsonContext.Default.AgentEvent, retain: false);
 
-    public Task<MqttClientPublishResult> PublishRawAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce) =>
+    public Task<MqttClientPublishResult> PublishRawAsync(
+        string topic, byte[] payload, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce, bool retain = false) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
             .WithQualityOfServiceLevel(qos)
+            .WithRetainFlag(retain)
             .Build());
 
     /// <summary>

@@ -19,8 +19,20 @@ public sealed class SiteAccessPolicyTests
     [InlineData("ctl/v1/contracts/41/state", false)]
     [InlineData("ctl/v1/replies/site-a", false)]
     [InlineData("something/else", false)]
+    [InlineData("gw/v1/site-a/anything", false)] // issue 12 item 8: only the documented kinds
+    [InlineData("gw/v1/site-a/events/extra", false)]
+    [InlineData("gw/v1/site-a/reply/", false)]
+    [InlineData("gw/v1/site-a/reply", false)]
     public void MayPublish_only_under_the_sites_own_tree(string topic, bool allowed) =>
         Assert.Equal(allowed, SiteAccessPolicy.MayPublish("site-a", topic));
+
+    [Theory]
+    [InlineData("gw/v1/site-a/state", true)]
+    [InlineData("gw/v1/site-a/telemetry", false)]
+    [InlineData("gw/v1/site-a/events", false)]
+    [InlineData("gw/v1/site-a/reply/gateway-controller-1", false)]
+    public void MayPublish_retained_only_on_the_sites_state(string topic, bool allowed) =>
+        Assert.Equal(allowed, SiteAccessPolicy.MayPublish("site-a", topic, retain: true));
 
     [Theory]
     [InlineData("gw/v1/site-a/cmd/#", true)]
