@@ -68,6 +68,25 @@ public static class UasRules
         return response;
     }
 
+    /// <summary>
+    /// Answers a CANCEL (RFC 3261 §9.2): 481 when it matched no INVITE; else 200, the INVITE is marked cancelled and gets
+    /// 487 unless it was already answered. Returns the INVITE, or null.
+    /// </summary>
+    public static InviteServerTransaction? AnswerCancel(ServerTransaction cancel)
+    {
+        ArgumentNullException.ThrowIfNull(cancel);
+        if (cancel.CancelledInvite is not { } invite)
+        {
+            cancel.Respond(cancel.CreateResponse(481));
+            return null;
+        }
+
+        cancel.Respond(cancel.CreateResponse(200));
+        invite.IsCancelled = true;
+        invite.Respond(invite.CreateResponse(487)); // ignored when a final response went first
+        return invite;
+    }
+
     /// <summary>Whether a Content-Type header value names <paramref name="mediaType"/> (parameters ignored).</summary>
     public static bool IsContentType(string? contentType, string mediaType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals(mediaType, StringComparison.OrdinalIgnoreCase);
