@@ -440,7 +440,7 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
         }
     }
 
-    private async Task HangUpAsync(IvrCall call, string why)
+    private async Task HangUpAsync(IvrCall call, string why, bool awaitAnswer = true)
     {
         if (!TryEnd(call, why))
         {
@@ -454,7 +454,13 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
         await ReleaseMediaAsync(call).ConfigureAwait(false);
         try
         {
-            var result = await _layer.SendRequest(bye, target).Completion.ConfigureAwait(false);
+            var transaction = _layer.SendRequest(bye, target);
+            if (!awaitAnswer)
+            {
+                return; // stopping: the BYE is sent, its answer is not waited for
+            }
+
+            var result = await transaction.Completion.ConfigureAwait(false);
             if (result.StatusCode >= 300)
             {
                 IvrLog.ByeFailed(_logger, call.CallId, result.StatusCode);
@@ -538,7 +544,7 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
     {
         foreach (var call in _calls.Values)
         {
-            await HangUpAsync(call, "the IVR is stopping").ConfigureAwait(false);
+            await HangUpAsync(call, "the IVR is stopping", awaitAnswer: false).ConfigureAwait(false);
         }
     }
 }

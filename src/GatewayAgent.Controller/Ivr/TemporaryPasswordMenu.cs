@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using GatewayAgent.Domain.Accounts;
 using GatewayAgent.Domain.Numbers;
@@ -330,7 +331,7 @@ public sealed class TemporaryPasswordMenu : IDisposable
 
             _timer?.Dispose();
             _timer = null;
-            Wrong($"no key within {_interDigitTimeout.TotalSeconds:0.###} s", Step);
+            Wrong(string.Create(CultureInfo.InvariantCulture, $"no key within {_interDigitTimeout.TotalSeconds:0.###} s"), Step);
         }
     }
 }
