@@ -31,15 +31,22 @@ internal sealed class ScriptedCaller : IAsyncDisposable
     private readonly Task _sipLoop;
     private readonly Task _rtpLoop;
     private readonly string _fromTag = "uac" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _fromUser;
     private SipResponse? _ok;
+    private List<string> _routeSet = [];
+    private string? _remoteTarget;
     private SipRequest? _bye;
     private long _cseq = 1;
     private ushort _sequence = 100;
     private uint _timestamp = 16000;
 
-    public ScriptedCaller(IPEndPoint ivr, IPAddress? address = null)
+    /// <param name="ivr">Where requests go: the IVR, or the edge in front of it.</param>
+    /// <param name="address">The loopback address the caller's sockets bind.</param>
+    /// <param name="fromUser">The From user: the caller's own claim of its number (an edge may assert it).</param>
+    public ScriptedCaller(IPEndPoint ivr, IPAddress? address = null, string fromUser = "caller")
     {
         _ivr = ivr;
+        _fromUser = fromUser;
         address ??= IPAddress.Loopback;
         _sip = Bind(address);
         _rtp = Bind(address);
@@ -77,7 +84,7 @@ internal sealed class ScriptedCaller : IAsyncDisposable
             $"INVITE sip:{accessNumber}@{_ivr} SIP/2.0\r\n" +
             Via() +
             "Max-Forwards: 70\r\n" +
-            $"From: <sip:caller@{SipLocal}>;tag={_fromTag}\r\n" +
+            $"From: <sip:{_fromUser}@{SipLocal}>;tag={_fromTag}\r\n" +
             $"To: <sip:{accessNumber}@{_ivr}>\r\n" +
             $"Call-ID: {CallId}\r\n" +
             "CSeq: 1 INVITE\r\n" +
@@ -90,6 +97,12 @@ internal sealed class ScriptedCaller : IAsyncDisposable
         if (final.StatusCode == 200)
         {
             _ok = final;
+
+            // RFC 3261 §12.1.2: the route set is the Record-Route in reverse; the remote target the Contact.
+            _routeSet = [.. final.Headers.GetValues(HeaderNames.RecordRoute).Reverse()];
+            _remoteTarget = final.Headers[HeaderNames.Contact] is { } contact && NameAddress.TryParse(contact, out var target)
+                ? target.Uri.ToString()
+                : null;
             var answer = Encoding.UTF8.GetString(final.Body.Span);
             var port = int.Parse(answer.Split("m=audio ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
             IvrRtp = new IPEndPoint(IPAddress.Loopback, port);
@@ -182,8 +195,9 @@ internal sealed class ScriptedCaller : IAsyncDisposable
     private string InDialog(string method, long cseq, string body, string? contentType = null)
     {
         var ok = _ok ?? throw new InvalidOperationException("no dialog");
-        return $"{method} sip:{ok.To!.Uri.User}@{_ivr} SIP/2.0\r\n" +
+        return $"{method} {_remoteTarget ?? $"sip:{ok.To!.Uri.User}@{_ivr}"} SIP/2.0\r\n" +
             Via() +
+            string.Concat(_routeSet.Select(r => $"Route: {r}\r\n")) +
             "Max-Forwards: 70\r\n" +
             $"From: {ok.Headers[HeaderNames.From]}\r\nTo: {ok.Headers[HeaderNames.To]}\r\nCall-ID: {CallId}\r\n" +
             $"CSeq: {cseq} {method}\r\n" +
