@@ -169,7 +169,17 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
             return;
         }
 
+        // The channel is given back before a refusal is sent, so whoever got the refusal sees it free.
         var counted = true;
+        void Release()
+        {
+            if (counted)
+            {
+                counted = false;
+                Interlocked.Decrement(ref _activeCalls);
+            }
+        }
+
         try
         {
             // The account store may take a moment: a 100 stops the edge's INVITE retransmissions (RFC 3261 §17.2.1).
@@ -182,12 +192,14 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 IvrLog.IssueFailed(_logger, request.CallId ?? "", ex);
+                Release();
                 Refuse(tx, tx.CreateResponse(503), "the account store failed");
                 return;
             }
 
             if (!isContractLine)
             {
+                Release();
                 Refuse(tx, tx.CreateResponse(403, "Not a contract line"), $"calling line {calling} is not a contract's number");
                 return;
             }
@@ -199,6 +211,7 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
 
             if (!_ports.TryAllocate(out var media))
             {
+                Release();
                 Refuse(tx, tx.CreateResponse(503, "No RTP port available"), "no RTP port");
                 return;
             }
@@ -209,6 +222,7 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
             if (!answer.IsAccepted)
             {
                 await media.DisposeAsync().ConfigureAwait(false);
+                Release();
                 Refuse(tx, tx.CreateResponse(488, answer.Reason), answer.Reason);
                 return;
             }
@@ -247,10 +261,7 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
         }
         finally
         {
-            if (counted)
-            {
-                Interlocked.Decrement(ref _activeCalls);
-            }
+            Release();
         }
     }
 

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Ivr;
 
-/// <summary>Checks Controller:Ivr at start, naming the key: listen addresses, the access number, the trusted edges, the prompts.</summary>
-public sealed class IvrOptionsValidator : IValidateOptions<IvrOptions>
+/// <summary>
+/// Checks Controller:Ivr at start, naming the key: listen addresses, the access number, the trusted edges, the prompts,
+/// and that the host registered the account store the IVR asks.
+/// </summary>
+public sealed class IvrOptionsValidator(IServiceProviderIsService? services = null) : IValidateOptions<IvrOptions>
 {
     public ValidateOptionsResult Validate(string? name, IvrOptions options)
     {
@@ -33,6 +36,11 @@ public sealed class IvrOptionsValidator : IValidateOptions<IvrOptions>
         if (options.TrustedEdges.Count == 0)
         {
             failures.Add($"{IvrOptions.SectionName}:TrustedEdges is required with Listen (the edges that assert the calling line)");
+        }
+
+        if (services is not null && !services.IsService(typeof(ITemporaryPasswordIssuer)))
+        {
+            failures.Add($"{IvrOptions.SectionName}:Listen: the IVR needs the account store (ITemporaryPasswordIssuer, from the settings site), and this controller has none");
         }
 
         AddBadNetworks(options.TrustedEdges, "TrustedEdges", failures);
