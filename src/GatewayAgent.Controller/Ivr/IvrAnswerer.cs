@@ -373,6 +373,8 @@ internal sealed class IvrAnswerer : ISipTransactionUser, IAsyncDisposable
         call.Menu.OnKey(key);
     }
 
+    internal void OnKeyFailed(IvrCall call, Exception error) => IvrLog.KeyFailed(_logger, call.CallId, error);
+
     private void OnBye(ServerTransaction tx)
     {
         if (!_calls.TryGetValue(UasRules.DialogKey(tx.Request), out var call))

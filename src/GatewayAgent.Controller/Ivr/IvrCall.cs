@@ -88,7 +88,15 @@ internal sealed class IvrCall : IIvrCallControl
         _decoder.Read(datagram, _keys);
         foreach (var key in _keys)
         {
-            _answerer.OnKey(this, key, "rtp");
+            try
+            {
+                _answerer.OnKey(this, key, "rtp");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A failure here must not stop the lease's receive loop (and with it the call's keys).
+                _answerer.OnKeyFailed(this, ex);
+            }
         }
     }
 

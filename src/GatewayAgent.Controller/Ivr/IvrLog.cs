@@ -51,6 +51,9 @@ internal static partial class IvrLog
     [LoggerMessage(6213, LogLevel.Warning, "IVR call {CallId}: sending failed")]
     public static partial void SendFailed(ILogger logger, string callId, Exception exception);
 
+    [LoggerMessage(6215, LogLevel.Error, "IVR call {CallId}: handling a key failed")]
+    public static partial void KeyFailed(ILogger logger, string callId, Exception exception);
+
     [LoggerMessage(6214, LogLevel.Warning, "IVR call {CallId}: our BYE got {StatusCode}")]
     public static partial void ByeFailed(ILogger logger, string callId, int statusCode);
 }
