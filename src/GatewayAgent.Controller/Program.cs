@@ -4,6 +4,7 @@ using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
 using GatewayAgent.Controller.Hosting;
 using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Ivr;
 using GatewayAgent.Controller.Metrics;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Probing;
@@ -30,7 +31,8 @@ builder.Services
     .AddControllerApi()
     .AddProbing()
     .AddNotification()
-    .AddTelemetryIngest();
+    .AddTelemetryIngest()
+    .AddIvr();
 
 var app = builder.Build();
 

@@ -5,7 +5,9 @@ namespace GatewayAgent.Sip.Rtp;
 
 /// <summary>
 /// One leased RTP port from <see cref="RtpPortAllocator"/>: its bound UDP socket, and a background receive that reads
-/// and discards whatever the peer sends so the socket buffer never fills. Dispose to close the socket and free the port.
+/// whatever arrives so the socket buffer never fills: datagrams from the latched peer go to the
+/// <see cref="OnPeerPacket"/> handler when one is set (the IVR reads telephone-events there), the rest are discarded.
+/// Dispose to close the socket and free the port.
 /// </summary>
 public sealed class RtpPortLease : IAsyncDisposable
 {
@@ -16,6 +18,7 @@ public sealed class RtpPortLease : IAsyncDisposable
     private readonly Task _drain;
     private readonly Lock _latchGate = new();
     private Func<IPEndPoint, bool>? _latchFilter;
+    private RtpPacketHandler? _peerPacketHandler;
     private TaskCompletionSource<IPEndPoint>? _latching;
     private IPEndPoint? _peer;
     private long _bytesFromPeer;
@@ -93,6 +96,17 @@ public sealed class RtpPortLease : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Hands every datagram from the latched <see cref="Peer"/> (the latching one included) to <paramref name="handler"/>,
+    /// on the receive loop, before the next receive; datagrams from other sources never reach it (symmetric RTP: a
+    /// stranger cannot inject media or key presses). Set it before <see cref="Latch"/>'s first datagram can arrive.
+    /// </summary>
+    public void OnPeerPacket(RtpPacketHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        Volatile.Write(ref _peerPacketHandler, handler);
+    }
+
     /// <summary>Stops draining, closes the socket and returns the port to the allocator.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -113,14 +127,16 @@ public sealed class RtpPortLease : IAsyncDisposable
         _allocator.Release(Port);
     }
 
-    private void OnDatagramFrom(IPEndPoint from, int bytes)
+    private void OnDatagramFrom(IPEndPoint from, ReadOnlySpan<byte> datagram)
     {
+        var bytes = datagram.Length;
         if (from.Address.IsIPv4MappedToIPv6)
         {
             from = new IPEndPoint(from.Address.MapToIPv4(), from.Port);
         }
 
         TaskCompletionSource<IPEndPoint>? latched = null;
+        bool fromPeer;
         lock (_latchGate)
         {
             if (_peer is null && _latchFilter is { } accept && accept(from))
@@ -129,13 +145,18 @@ public sealed class RtpPortLease : IAsyncDisposable
                 latched = _latching;
             }
 
-            if (from.Equals(_peer))
+            fromPeer = from.Equals(_peer);
+            if (fromPeer)
             {
                 Interlocked.Add(ref _bytesFromPeer, bytes);
             }
         }
 
         latched?.TrySetResult(from);
+        if (fromPeer && Volatile.Read(ref _peerPacketHandler) is { } handler)
+        {
+            handler(datagram);
+        }
     }
 
     private async Task DrainAsync(CancellationToken cancellationToken)
@@ -156,7 +177,7 @@ public sealed class RtpPortLease : IAsyncDisposable
                 Volatile.Write(ref _lastRemoteEndpoint, from);
                 if (from is not null)
                 {
-                    OnDatagramFrom(from, result.ReceivedBytes);
+                    OnDatagramFrom(from, buffer.AsSpan(0, result.ReceivedBytes));
                 }
 
                 Interlocked.Exchange(ref _nextPacket, null)?.TrySetResult();

@@ -4,7 +4,8 @@ using System.Security.Cryptography;
 namespace GatewayAgent.Sip.Rtp;
 
 /// <summary>
-/// Sends a G.711 RTP stream (RFC 3550, RFC 3551): one 20 ms packet of 160 samples every 20 ms, silence or a tone,
+/// Sends a G.711 RTP stream (RFC 3550, RFC 3551): one 20 ms packet of 160 samples every 20 ms, silence, a tone or the
+/// audio of an <see cref="IRtpPayloadSource"/>,
 /// from a bound UDP socket to the peer, paced by a timer from the injected <see cref="TimeProvider"/>.
 /// </summary>
 /// <remarks>
@@ -233,6 +234,12 @@ public sealed class RtpSender : IAsyncDisposable
 
     private void FillPayload(long index, Span<byte> payload)
     {
+        if (_options.PayloadSource is { } source)
+        {
+            source.Fill(_options.Codec, payload);
+            return;
+        }
+
         if (_options.Content == RtpAudioContent.Silence)
         {
             payload.Fill(G711.Silence(_options.Codec));

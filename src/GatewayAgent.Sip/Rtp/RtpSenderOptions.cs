@@ -17,6 +17,9 @@ public sealed record RtpSenderOptions
     /// <summary>Silence or a tone.</summary>
     public RtpAudioContent Content { get; init; } = RtpAudioContent.Silence;
 
+    /// <summary>When set, fills every packet instead of <see cref="Content"/> (recorded audio: the IVR's prompts).</summary>
+    public IRtpPayloadSource? PayloadSource { get; init; }
+
     /// <summary>The tone frequency in Hz, below the 4 kHz Nyquist limit.</summary>
     public double ToneFrequency { get; init; } = 425;
 

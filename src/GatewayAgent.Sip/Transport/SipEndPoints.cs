@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace GatewayAgent.Sip.Transport;
 
 /// <summary>IP address and endpoint chores shared by the transports: normalising, comparing and reading literals.</summary>
-internal static class SipEndPoints
+public static class SipEndPoints
 {
     /// <summary>Maps ::ffff:a.b.c.d to a.b.c.d so one peer always has one key.</summary>
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using GatewayAgent.Domain.Numbers;
 using GatewayAgent.Sip.Dialogs;
 using GatewayAgent.Sip.Messages;
@@ -112,7 +111,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     public void OnAck(IncomingMessage ack)
     {
         var request = (SipRequest)ack.Message!;
-        if (!_calls.TryGetValue(DialogKey(request), out var call))
+        if (!_calls.TryGetValue(UasRules.DialogKey(request), out var call))
         {
             return; // an ACK outside any dialog is dropped (RFC 3261 §17.2.3)
         }
@@ -120,14 +119,11 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         SdpNegotiatedAudio? lateAnswer = null;
         lock (call.Gate)
         {
-            if (call.PendingSuccess is null || request.CSeq?.Number != call.PendingSuccessCSeq)
+            if (!call.Success.TryAcknowledge(request.CSeq?.Number))
             {
                 return;
             }
 
-            call.PendingSuccess = null;
-            call.RetransmitTimer?.Dispose();
-            call.GiveUpTimer?.Dispose();
             var confirmed = call.State == ProbeCallState.Answered;
             if (confirmed)
             {
@@ -195,7 +191,8 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 
         var local = _layer.Sender.GetLocalEndPoint(tx.Incoming.Source);
         var origin = SdpSessionOrigin.CreateRandom(local.Address);
-        var call = new ProbeCall(tx, SipDialog.ForServer(request, tx.LocalTag), number, media, origin, start);
+        var call = new ProbeCall(tx, SipDialog.ForServer(request, tx.LocalTag), number, media, origin, start, c => new SuccessRetransmitter(
+            _layer.Timers, _time, ok => _ = SendQuietlyAsync(ok, c.Invite.Peer), () => _ = HangUpAsync(c, "no ACK for 200 OK")));
         var signalling = SipEndPoints.Normalize(tx.Incoming.Source.EndPoint.Address);
         call.PeerLatched = media.Latch(rtp => rtp.Address.Equals(signalling) || _isTrustedMediaSource?.Invoke(rtp.Address) == true);
         SipResponse ok;
@@ -257,7 +254,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             }
 
             call.State = ProbeCallState.Answered;
-            StartSuccessRetransmission(call, ok, call.Invite.Request.CSeq!.Value.Number);
+            call.Success.Start(ok, call.Invite.Request.CSeq!.Value.Number);
             call.MaxDurationTimer = _time.CreateTimer(_ => _ = HangUpAsync(call, "maximum call duration"), null, _options.MaxCallDuration, Timeout.InfiniteTimeSpan);
         }
 
@@ -268,38 +265,10 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         Answered?.Invoke(new ProbeAnswered(call.Dialog.CallId, call.Number, source, setup, _time.GetUtcNow()));
     }
 
-    /// <summary>RFC 3261 §13.3.1.4: resend the 2xx at T1, 2·T1 ... T2 until the ACK; after 64·T1 give up with a BYE.</summary>
-    private void StartSuccessRetransmission(ProbeCall call, SipResponse ok, long cseq)
-    {
-        call.PendingSuccess = ok;
-        call.PendingSuccessCSeq = cseq;
-        call.RetransmitInterval = _layer.Timers.T1;
-        call.RetransmitTimer?.Dispose();
-        call.GiveUpTimer?.Dispose();
-        call.RetransmitTimer = _time.CreateTimer(_ => RetransmitSuccess(call), null, call.RetransmitInterval, Timeout.InfiniteTimeSpan);
-        call.GiveUpTimer = _time.CreateTimer(_ => _ = HangUpAsync(call, "no ACK for 200 OK"), null, _layer.Timers.TransactionTimeout, Timeout.InfiniteTimeSpan);
-    }
-
-    private void RetransmitSuccess(ProbeCall call)
-    {
-        lock (call.Gate)
-        {
-            if (call.PendingSuccess is not { } ok || call.State == ProbeCallState.Ended)
-            {
-                return;
-            }
-
-            _ = SendQuietlyAsync(ok, call.Invite.Peer);
-            call.RetransmitInterval = call.RetransmitInterval * 2 < _layer.Timers.T2 ? call.RetransmitInterval * 2 : _layer.Timers.T2;
-            call.RetransmitTimer?.Dispose();
-            call.RetransmitTimer = _time.CreateTimer(_ => RetransmitSuccess(call), null, call.RetransmitInterval, Timeout.InfiniteTimeSpan);
-        }
-    }
-
     private void OnReInvite(InviteServerTransaction tx)
     {
         var request = tx.Request;
-        if (!_calls.TryGetValue(DialogKey(request), out var call))
+        if (!_calls.TryGetValue(UasRules.DialogKey(request), out var call))
         {
             tx.Respond(tx.CreateResponse(481));
             return;
@@ -318,7 +287,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 
         lock (call.Gate)
         {
-            if (call.PendingSuccess is not null)
+            if (call.Success.IsPending)
             {
                 // RFC 3261 §14.2: an INVITE while our previous 2xx awaits its ACK.
                 var pending = tx.CreateResponse(500, "Previous INVITE not yet acknowledged");
@@ -357,7 +326,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
                 return;
             }
 
-            StartSuccessRetransmission(call, ok, request.CSeq!.Value.Number);
+            call.Success.Start(ok, request.CSeq!.Value.Number);
         }
 
         _ = RestartMediaAsync(call);
@@ -397,7 +366,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     private void OnBye(ServerTransaction tx)
     {
         var request = tx.Request;
-        if (!_calls.TryGetValue(DialogKey(request), out var call))
+        if (!_calls.TryGetValue(UasRules.DialogKey(request), out var call))
         {
             tx.Respond(tx.CreateResponse(481));
             return;
@@ -426,7 +395,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 
         Interlocked.Increment(ref _endedByUs);
         var source = call.Invite.Incoming.Source;
-        var target = ResolveTarget(call.Dialog, source);
+        var target = UasRules.InDialogTarget(call.Dialog, source);
         var local = _layer.Sender.GetLocalEndPoint(target);
         var bye = call.Dialog.CreateRequest(SipMethods.Bye, target.ViaTransport, SipEndPoints.FormatHostPort(local));
         bye.Headers.Add(HeaderNames.UserAgent, _options.ProductName);
@@ -568,30 +537,13 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     /// <summary>The checks every request passes before its method's own (RFC 3261 §8.2.1–§8.2.3, §16.3 step 3).</summary>
     private bool RejectCommon(ServerTransaction tx)
     {
-        var request = tx.Request;
-        if (!request.RequestUri.IsSupportedScheme)
+        if (UasRules.CheckCommon(tx) is not { } response)
         {
-            var response = tx.CreateResponse(416);
-            Reject(tx, response);
-            return true;
+            return false;
         }
 
-        if (request.MaxForwards == 0)
-        {
-            Reject(tx, tx.CreateResponse(483));
-            return true;
-        }
-
-        var unsupported = request.GetOptionTags(HeaderNames.Require).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (unsupported.Count > 0)
-        {
-            var response = tx.CreateResponse(420);
-            response.Headers.Add(HeaderNames.Unsupported, string.Join(", ", unsupported));
-            Reject(tx, response);
-            return true;
-        }
-
-        return false;
+        Reject(tx, response);
+        return true;
     }
 
     private void Reject(ServerTransaction tx, SipResponse response)
@@ -609,59 +561,9 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         return response;
     }
 
-    private SipResponse WithContact(SipResponse response, ServerTransaction tx)
-    {
-        var source = tx.Incoming.Source;
-        var local = _layer.Sender.GetLocalEndPoint(source);
-        var user = tx.Request.RequestUri.User;
-        var uri = new StringBuilder("<sip:");
-        if (!string.IsNullOrEmpty(user))
-        {
-            uri.Append(user).Append('@');
-        }
+    private SipResponse WithContact(SipResponse response, ServerTransaction tx) => UasRules.WithContact(response, tx, _layer.Sender);
 
-        uri.Append(SipEndPoints.FormatHostPort(local));
-        if (source.Transport == SipTransportKind.Tcp)
-        {
-            uri.Append(";transport=tcp");
-        }
-
-        response.Headers.Add(HeaderNames.Contact, uri.Append('>').ToString());
-        return response;
-    }
-
-    private static bool IsSdp(string? contentType) =>
-        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase);
-
-    private static string DialogKey(SipRequest request) => SipDialog.Key(request.CallId, request.To?.Tag, request.From?.Tag);
-
-    /// <summary>
-    /// Where in-dialog requests go: back along the path the dialog came from (docs/security.md). Over a
-    /// connection-oriented transport, back over the connection the INVITE came on. Over UDP, the first route, else
-    /// the remote target (RFC 3261 §12.2.1.1), but only when it names the INVITE's source address and transport (a
-    /// proxy that record-routed its listening port); a route or Contact naming another host or transport is not
-    /// followed and the request goes to the INVITE's source instead.
-    /// </summary>
-    private static SipTarget ResolveTarget(SipDialog dialog, SipTarget source)
-    {
-        var uri = dialog.RouteSet.Count > 0 && NameAddress.TryParse(dialog.RouteSet[0], out var route) ? route.Uri : dialog.RemoteTarget;
-        if (source.IsReliable)
-        {
-            return source;
-        }
-
-        var transport = uri.Parameters["transport"]?.ToLowerInvariant() switch
-        {
-            "tcp" => SipTransportKind.Tcp,
-            "udp" => SipTransportKind.Udp,
-            _ => source.Transport,
-        };
-        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)
-            && transport == source.Transport
-            && SipEndPoints.Normalize(address).Equals(SipEndPoints.Normalize(source.EndPoint.Address))
-            ? new SipTarget(transport, new IPEndPoint(address, uri.Port ?? 5060))
-            : source;
-    }
+    private static bool IsSdp(string? contentType) => UasRules.IsContentType(contentType, "application/sdp");
 
     private async Task SendQuietlyAsync(SipMessage message, SipTarget target)
     {

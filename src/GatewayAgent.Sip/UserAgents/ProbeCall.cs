@@ -1,5 +1,4 @@
 using GatewayAgent.Sip.Dialogs;
-using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Rtp;
 using GatewayAgent.Sip.Sdp;
 using GatewayAgent.Sip.Transactions;
@@ -9,7 +8,9 @@ namespace GatewayAgent.Sip.UserAgents;
 /// <summary>One probe call on the answering side: its dialog, media and timers. Guarded by its own lock.</summary>
 internal sealed class ProbeCall
 {
-    public ProbeCall(InviteServerTransaction invite, SipDialog dialog, string number, RtpPortLease media, SdpSessionOrigin origin, long startedAt)
+    public ProbeCall(
+        InviteServerTransaction invite, SipDialog dialog, string number, RtpPortLease media, SdpSessionOrigin origin, long startedAt,
+        Func<ProbeCall, SuccessRetransmitter> success)
     {
         Invite = invite;
         Dialog = dialog;
@@ -17,6 +18,7 @@ internal sealed class ProbeCall
         Media = media;
         Origin = origin;
         StartedAt = startedAt;
+        Success = success(this);
     }
 
     public object Gate { get; } = new();
@@ -50,29 +52,20 @@ internal sealed class ProbeCall
     /// <summary>RTP bytes sent by earlier senders of this call (a re-INVITE restarts the sender), for the byte budget.</summary>
     public long MediaBytesSent { get; set; }
 
-    /// <summary>The 2xx being retransmitted until its ACK (RFC 3261 §13.3.1.4), and the CSeq it answers.</summary>
-    public SipResponse? PendingSuccess { get; set; }
-
-    public long PendingSuccessCSeq { get; set; }
+    /// <summary>The 2xx being retransmitted until its ACK (RFC 3261 §13.3.1.4).</summary>
+    public SuccessRetransmitter Success { get; }
 
     /// <summary>True when the INVITE had no SDP: our 200 carries the offer and the ACK the answer.</summary>
     public bool LateOffer { get; set; }
 
-    public TimeSpan RetransmitInterval { get; set; }
-
     public ITimer? AnswerTimer { get; set; }
-
-    public ITimer? RetransmitTimer { get; set; }
-
-    public ITimer? GiveUpTimer { get; set; }
 
     public ITimer? MaxDurationTimer { get; set; }
 
     public void StopTimers()
     {
         AnswerTimer?.Dispose();
-        RetransmitTimer?.Dispose();
-        GiveUpTimer?.Dispose();
+        Success.Dispose();
         MaxDurationTimer?.Dispose();
     }
 }

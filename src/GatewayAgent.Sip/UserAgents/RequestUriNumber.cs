@@ -7,7 +7,7 @@ namespace GatewayAgent.Sip.UserAgents;
 /// The SIP syntax is undone here — user parameters such as ";phone-context=..." (RFC 3966) and %-escapes (RFC 3261
 /// §19.1.2) — and the number itself is normalised by the one rule, <see cref="PhoneNumber.Normalize"/>.
 /// </summary>
-internal static class RequestUriNumber
+public static class RequestUriNumber
 {
     /// <summary>The normalised number, or null when the user part is not a phone number.</summary>
     public static string? Of(string? user)

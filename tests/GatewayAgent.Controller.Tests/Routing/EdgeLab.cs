@@ -111,6 +111,8 @@ public sealed class EdgeLab : IAsyncDisposable
         var contract = (await response.Content.ReadFromJsonAsync<ContractRecord>())!;
         await WaitForEdgeAsync(EdgeTable.Numbers, ContractNumber, v => v is not null);
         LastPushTime = watch.Elapsed;
+        // The number and its contract may reach the edge in separate pushes: a call between them would get 404.
+        await WaitForEdgeAsync(EdgeTable.Contracts, contract.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), v => v is not null);
         return contract;
     }
 

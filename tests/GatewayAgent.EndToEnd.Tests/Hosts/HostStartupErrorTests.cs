@@ -70,6 +70,8 @@ public sealed class HostStartupErrorTests : IDisposable
     [Theory]
     [InlineData("--Controller:Probing:Interval=xyz", "Controller:Probing:Interval")]
     [InlineData("--Controller:Probing:Interval=00:00:00", "Controller:Probing:Interval")]
+    [InlineData("--Controller:Ivr:InterDigitTimeout=xyz", "Controller:Ivr:InterDigitTimeout")]
+    [InlineData("--Controller:Ivr:MaxCalls=0", "Controller:Ivr:MaxCalls")]
     public async Task Controller_InvalidOption_Exits2_WithOneLineNamingTheKey(string setting, string key)
     {
         var run = await ControllerAsync(FreePort.Next(), setting);
