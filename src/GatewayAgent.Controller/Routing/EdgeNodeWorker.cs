@@ -194,20 +194,24 @@ internal sealed class EdgeNodeWorker(EdgeRpcClient rpc, EdgeOptions options, Edg
                 metrics.Reloaded();
             }
 
-            await Parallel.ForEachAsync(
-                work.Operations,
-                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (operation, ct) =>
-                {
-                    if (operation.Value is { } value)
+            foreach (var phase in Phases(work.Operations))
+            {
+                await Parallel.ForEachAsync(
+                    phase,
+                    new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                    async (operation, ct) =>
                     {
-                        await rpc.SetAsync(operation.Table, operation.Key, value, ct).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await rpc.DeleteAsync(operation.Table, operation.Key, ct).ConfigureAwait(false);
-                    }
-                }).ConfigureAwait(false);
+                        if (operation.Value is { } value)
+                        {
+                            await rpc.SetAsync(operation.Table, operation.Key, value, ct).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await rpc.DeleteAsync(operation.Table, operation.Key, ct).ConfigureAwait(false);
+                        }
+                    }).ConfigureAwait(false);
+            }
+
             metrics.KeysPushed(work.Operations.Count);
             Interlocked.Increment(ref _applied);
             return true;
@@ -217,6 +221,19 @@ internal sealed class EdgeNodeWorker(EdgeRpcClient rpc, EdgeOptions options, Edg
             Failed(ex);
             return false;
         }
+    }
+
+    /// <summary>
+    /// A step's keys in three phases, each sent in parallel: what numbers point at first (contracts, subscribers,
+    /// screening set), then the numbers, then what numbers pointed at removed. So a call never finds a number whose
+    /// contract the edge does not hold yet, or holds no more (it would get 404 between the two pushes).
+    /// </summary>
+    internal static IEnumerable<IReadOnlyList<EdgeOperation>> Phases(IReadOnlyList<EdgeOperation> operations)
+    {
+        var first = operations.Where(o => o.Table != EdgeTable.Numbers && o.Value is not null).ToList();
+        var numbers = operations.Where(o => o.Table == EdgeTable.Numbers).ToList();
+        var last = operations.Where(o => o.Table != EdgeTable.Numbers && o.Value is null).ToList();
+        return new[] { first, numbers, last }.Where(p => p.Count > 0);
     }
 
     /// <summary>core.uptime: a node that does not answer, or answers with a new start time (it restarted), is stale.</summary>

@@ -66,4 +66,24 @@ public sealed class EdgeNodeWorkerTests
         Assert.Equal(EdgeTable.Contracts, reload.Reload);
         Assert.Empty(reload.Operations);
     }
+
+    [Fact]
+    public void Phases_SetContractsBeforeTheirNumbers_AndDeleteContractsAfterThem()
+    {
+        // A new contract's number must not reach the edge before its contract (a call in between got 404), and a
+        // deleted contract's entry must outlive its numbers.
+        var phases = EdgeNodeWorker.Phases(
+        [
+            Set(EdgeTable.Numbers, "0311110001", "1||0"),
+            new EdgeOperation(EdgeTable.Contracts, "2", null),
+            Set(EdgeTable.Contracts, "1", "0|2|0|s1|"),
+            new EdgeOperation(EdgeTable.Numbers, "0322220001", null),
+            Set(EdgeTable.Subscribers, "s1", "ha1"),
+        ]).ToList();
+
+        Assert.Equal(3, phases.Count);
+        Assert.Equal([Set(EdgeTable.Contracts, "1", "0|2|0|s1|"), Set(EdgeTable.Subscribers, "s1", "ha1")], phases[0]);
+        Assert.All(phases[1], o => Assert.Equal(EdgeTable.Numbers, o.Table));
+        Assert.Equal([new EdgeOperation(EdgeTable.Contracts, "2", null)], phases[2]);
+    }
 }
