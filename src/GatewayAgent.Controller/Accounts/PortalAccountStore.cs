@@ -88,6 +88,15 @@ public sealed class PortalAccountStore : ITemporaryPasswordIssuer
             },
             cancellationToken);
 
+    /// <summary>The contract number of the contract <paramref name="number"/> belongs to, or null.</summary>
+    public async Task<string?> ContractNumberOfAsync(string number, CancellationToken cancellationToken)
+    {
+        var normalized = PhoneNumber.Normalize(number);
+        return normalized is null
+            ? null
+            : (await _database.ReadAsync(connection => FindContractAsync(connection, null, normalized, cancellationToken), cancellationToken))?.ContractNumber;
+    }
+
     /// <summary>The numbers of a contract in their order (the contract number first).</summary>
     public Task<IReadOnlyList<string>> ContractNumbersAsync(long contractId, CancellationToken cancellationToken) =>
         _database.ReadAsync<IReadOnlyList<string>>(
