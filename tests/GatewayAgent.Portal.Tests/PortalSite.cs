@@ -54,7 +54,7 @@ public sealed class PortalSite : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
-            all[key] = value;
+            all[key] = value.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
         var site = new PortalSite(directory, port, all, new FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)), configure);
