@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Threading.RateLimiting;
 using GatewayAgent.Controller.Hosting;
+using GatewayAgent.Controller.Storage;
 using GatewayAgent.Hosting;
 using GatewayAgent.Portal.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -111,6 +112,11 @@ public static class PortalServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
+
+        // For load balancers and the lab: 200 when the database answers, 503 when it does not.
+        app.MapGet("/healthz", static async (ControllerDatabase database, CancellationToken cancellationToken) =>
+            await database.PingAsync(cancellationToken) ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable))
+            .AllowAnonymous();
         return app;
     }
 
