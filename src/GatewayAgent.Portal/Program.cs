@@ -33,7 +33,7 @@ public static class Program
             .AddControllerStorage()
             .AddContracts()
             .AddPortalAccounts()
-            .AddPortal(builder.Configuration);
+            .AddPortal();
         configure?.Invoke(builder);
 
         var app = builder.Build();

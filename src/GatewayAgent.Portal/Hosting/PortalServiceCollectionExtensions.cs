@@ -8,6 +8,7 @@ using GatewayAgent.Hosting;
 using GatewayAgent.Portal.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 
@@ -21,16 +22,17 @@ public static class PortalServiceCollectionExtensions
 
     public const string CookieName = "gw-portal";
 
-    public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPortal(this IServiceCollection services)
     {
         services.AddOptionsSection<PortalOptions>(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var options = configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
-        var dataDirectory = configuration[$"{ControllerOptions.Section}:DataDirectory"] ?? new ControllerOptions().DataDirectory;
-        var keys = Path.GetFullPath(options.KeysDirectory ?? Path.Combine(dataDirectory, "portal-keys"));
-
+        services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         // Several nodes behind one name share the key ring through this directory (or a shared volume), so a cookie
-        // issued by one node is read by every other (issue 11, docs/portal.md).
-        services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToFileSystem(OwnerOnlyDirectory(keys));
+        // issued by one node is read by every other (issue 11, docs/portal.md). Read from the options when first used,
+        // so a bad setting is reported by the host's start (exit 2 naming the key) before any directory is made.
+        services.AddDataProtection().SetApplicationName(ApplicationName);
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IConfiguration, ILoggerFactory>((keys, configuration, loggers) =>
+                keys.XmlRepository = new OwnerOnlyXmlRepository(new DirectoryInfo(KeysDirectory(configuration)), loggers));
 
         services.AddScoped<PortalCookieEvents>();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -44,7 +46,6 @@ public static class PortalServiceCollectionExtensions
                 cookie.LogoutPath = "/Account/Logout";
                 cookie.AccessDeniedPath = "/Error";
                 cookie.SlidingExpiration = false; // renewed on every request by PortalCookieEvents instead
-                cookie.ExpireTimeSpan = options.IdleTimeout;
                 cookie.EventsType = typeof(PortalCookieEvents);
             });
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -120,21 +121,11 @@ public static class PortalServiceCollectionExtensions
         return app;
     }
 
-    private static DirectoryInfo OwnerOnlyDirectory(string path)
+    /// <summary>Portal:KeysDirectory, else "portal-keys" in Controller:DataDirectory (read as text: the site is composed before options are validated).</summary>
+    public static string KeysDirectory(IConfiguration configuration)
     {
-        if (!Directory.Exists(path))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(path);
-            }
-            else
-            {
-                // The keys protect every session cookie: readable by the site's user only.
-                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-
-        return new DirectoryInfo(path);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var dataDirectory = configuration[$"{ControllerOptions.Section}:DataDirectory"] is { Length: > 0 } data ? data : new ControllerOptions().DataDirectory;
+        return Path.GetFullPath(configuration[$"{PortalOptions.Section}:KeysDirectory"] is { Length: > 0 } keys ? keys : Path.Combine(dataDirectory, "portal-keys"));
     }
 }

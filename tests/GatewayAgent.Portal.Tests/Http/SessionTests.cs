@@ -160,6 +160,11 @@ public sealed class SessionTests
         await site.RestartAsync(); // a new process: only the persisted key ring can read the cookie
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
-        Assert.True(Directory.EnumerateFiles(Path.Combine(site.Directory, "portal-keys"), "key-*.xml").Any());
+        var keys = Path.Combine(site.Directory, "portal-keys");
+        Assert.True(Directory.EnumerateFiles(keys, "key-*.xml").Any());
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys)); // owner only
+        }
     }
 }
