@@ -55,5 +55,6 @@ esac
 echo "run.sh: building (Release)..." >&2
 dotnet build src/GatewayAgent/GatewayAgent.csproj -c Release -nologo -v quiet
 dotnet build src/GatewayAgent.Controller/GatewayAgent.Controller.csproj -c Release -nologo -v quiet
+dotnet build src/GatewayAgent.Portal/GatewayAgent.Portal.csproj -c Release -nologo -v quiet
 dotnet build src/GatewayAgent.Lab/GatewayAgent.Lab.csproj -c Release -nologo -v quiet
 exec dotnet src/GatewayAgent.Lab/bin/Release/net10.0/gateway-lab.dll "$@"

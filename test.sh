@@ -6,7 +6,7 @@
 #      (tools/check-traceability.sh and its self-test; a problem fails the run);
 #   1. installs the Debian packages the tests drive when they are missing
 #      (REQUIRED below: sipp, kamailio, mosquitto, qemu-user-static with
-#      libc6:arm64, systemd-analyze, bubblewrap, postgresql) and stops their
+#      libc6:arm64, systemd-analyze, bubblewrap, postgresql, chromium) and stops their
 #      packaged services: tests start their own peers on loopback ports;
 #   2. builds GatewayAgent.sln in Release (output in RESULTS/build.log; the
 #      errors are shown when it fails);
@@ -158,6 +158,7 @@ REQUIRED=(
     "cmd:dpkg-deb                  dpkg"
     "glob:/usr/lib/postgresql/*/bin/initdb  postgresql" # the controller's PostgreSQL store
     "/usr/bin/kill                 procps"              # SIGSTOP/SIGCONT of a test broker
+    "/usr/bin/chromium             chromium"            # the settings site's browser tests (Playwright drives it)
 )
 
 present() {
@@ -211,7 +212,7 @@ ensure_packages() {
 # on the same machine. Only the programs the tests drive count (not, say, a dotnet build server that a test's
 # `dotnet publish` left for reuse).
 RUN_ID="test-sh-$$-$(date +%s%N)"
-LEFTOVER='gateway-agent|gateway-controller|gateway-lab|testhost|\.Tests\.dll|(^|/)sipp( |$)|kamailio|mosquitto|postgres|(^|/)bwrap( |$)|setpriv|qemu-aarch64-static'
+LEFTOVER='gateway-agent|gateway-controller|gateway-portal|gateway-lab|chromium|\.playwright/node|testhost|\.Tests\.dll|(^|/)sipp( |$)|kamailio|mosquitto|postgres|(^|/)bwrap( |$)|setpriv|qemu-aarch64-static'
 
 # PIDs of the candidate programs (any run's) that exist now.
 candidates() {

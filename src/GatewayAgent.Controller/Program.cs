@@ -1,3 +1,4 @@
+using GatewayAgent.Controller.Accounts;
 using GatewayAgent.Controller.Api;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
@@ -32,6 +33,7 @@ builder.Services
     .AddProbing()
     .AddNotification()
     .AddTelemetryIngest()
+    .AddPortalAccounts()
     .AddIvr();
 
 var app = builder.Build();

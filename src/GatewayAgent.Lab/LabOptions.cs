@@ -9,6 +9,8 @@ public sealed record LabOptions
     public string DataDirectory { get; init; } = "lab-data";
     public bool Fresh { get; init; }
     public int HttpPort { get; init; } = 8080;
+    /// <summary>The customers' settings site (gateway-portal) on 127.0.0.1, over the controller's database.</summary>
+    public int PortalPort { get; init; } = 8081;
     public int MqttPort { get; init; } = 1883;
     public int SmtpPort { get; init; } = 2525;
     /// <summary>First agent SIP port; site n listens on SipBasePort + n.</summary>
@@ -31,14 +33,17 @@ public sealed record LabOptions
     public IReadOnlyList<string> ControllerArguments { get; init; } = [];
 
     public const string Usage = """
-        usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--mqtt-port P] [--smtp-port P]
+        usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--portal-port P] [--mqtt-port P] [--smtp-port P]
                            [--sip-base-port P] [--edge-port P] [--edge-rpc-port P] [--destination-port P]
                            [--interval SECONDS] [--fast-interval SECONDS] [--timeout SECONDS]
                            [--duration SECONDS] [--plain] [--configuration Release|Debug]
         Starts gateway-controller (embedded MQTT broker, SQLite, SMTP sink writing .eml files), the carrier edge
         (kamailio on 127.0.0.1:--edge-port, default 5060, routing calls by the bulk-forward switch), a destination
         phone (127.0.0.1:--destination-port, default 5090) and N simulated sites (real gateway-agent processes with
-        simulated boards, registered at the edge), then shows a live view. Commands (type and press Enter):
+        simulated boards, registered at the edge) and the customers' settings site gateway-portal on
+        http://127.0.0.1:--portal-port (default 8081; each site's login number and a temporary password are printed
+        at start), then shows a live view.
+        Commands (type and press Enter):
           power N off|on     cut / restore mains at site N (the agent publishes power.lost; the site stops answering)
           wan N off|on       cut / restore the access line of site N (the agent stops answering probes)
           restore N          power on and WAN up at site N
@@ -71,6 +76,7 @@ public sealed record LabOptions
                 "--data" => options with { DataDirectory = Value() },
                 "--fresh" => options with { Fresh = true },
                 "--http-port" => options with { HttpPort = Int(arg, Value(), 1, 65535) },
+                "--portal-port" => options with { PortalPort = Int(arg, Value(), 1, 65535) },
                 "--mqtt-port" => options with { MqttPort = Int(arg, Value(), 1, 65535) },
                 "--smtp-port" => options with { SmtpPort = Int(arg, Value(), 1, 65535) },
                 "--sip-base-port" => options with { SipBasePort = Int(arg, Value(), 1, 65000) },

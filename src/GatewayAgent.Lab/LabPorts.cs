@@ -17,6 +17,7 @@ public static class LabPorts
         var tcp = new List<(int Port, string Option)>
         {
             (options.HttpPort, "--http-port"),
+            (options.PortalPort, "--portal-port"),
             (options.MqttPort, "--mqtt-port"),
             (options.SmtpPort, "--smtp-port"),
             (options.EdgeRpcPort, "--edge-rpc-port"),

@@ -24,6 +24,7 @@ public sealed class LabRunner : IAsyncDisposable
     private readonly List<string> _messages = [];
     private ControllerApi? _api;
     private ChildProcess? _controller;
+    private ChildProcess? _portal;
     private EdgeProcess? _edge;
     private DestinationPhone? _phone;
     private LabCaller? _caller;
@@ -59,7 +60,7 @@ public sealed class LabRunner : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var layout = RepoLayout.Find(AppContext.BaseDirectory, _options.Configuration);
-        foreach (var dll in new[] { layout.ControllerDll, layout.AgentDll, layout.EdgeConfig })
+        foreach (var dll in new[] { layout.ControllerDll, layout.PortalDll, layout.AgentDll, layout.EdgeConfig })
         {
             if (!File.Exists(dll))
             {
@@ -87,6 +88,7 @@ public sealed class LabRunner : IAsyncDisposable
         _logs = logs;
         var canaryPort = _options.SipBasePort;
         await StartControllerAsync(cancellationToken).ConfigureAwait(false);
+        var portal = StartPortalAsync(cancellationToken); // on the database the controller has just migrated
         _phone = await DestinationPhone.StartAsync(_options.DestinationPort, cancellationToken).ConfigureAwait(false);
         _caller = await LabCaller.StartAsync(_options.EdgePort, cancellationToken).ConfigureAwait(false);
         Say($"destination phone answering on 127.0.0.1:{_options.DestinationPort}");
@@ -122,6 +124,8 @@ public sealed class LabRunner : IAsyncDisposable
         }
 
         await Task.WhenAll(starting).ConfigureAwait(false);
+        await portal.ConfigureAwait(false);
+        await PrintLoginsAsync(cancellationToken).ConfigureAwait(false);
         Say($"{_options.Sites} sites up; calls enter at the edge, udp/tcp 127.0.0.1:{_options.EdgePort}; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
     }
 
@@ -142,7 +146,7 @@ public sealed class LabRunner : IAsyncDisposable
             $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.SmtpPort}",
             $"--Controller:Mail:Sink:Directory={_mailDirectory}",
             "--Controller:Mail:PollInterval=00:00:01",
-            "--Controller:Mail:SettingsUrl=http://127.0.0.1:" + _options.HttpPort.ToString(CultureInfo.InvariantCulture) + "/",
+            "--Controller:Mail:SettingsUrl=" + PortalUrl, // the mails point at the lab's settings site
             $"--Controller:Probing:Interval={_options.ProbeInterval}",
             $"--Controller:Probing:FastInterval={_options.FastInterval}",
             $"--Controller:Probing:Timeout={_options.ProbeTimeout}",
@@ -169,6 +173,91 @@ public sealed class LabRunner : IAsyncDisposable
 
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The settings site's address: http://127.0.0.1:--portal-port/.</summary>
+    public string PortalUrl => $"http://127.0.0.1:{_options.PortalPort.ToString(CultureInfo.InvariantCulture)}/";
+
+    /// <summary>Starts gateway-portal next to the controller, on the same database, and waits until its /healthz answers.</summary>
+    private async Task StartPortalAsync(CancellationToken cancellationToken)
+    {
+        var portal = ChildProcess.Start("gateway-portal", _layout!.PortalDll,
+        [
+            $"--Controller:DataDirectory={Path.Combine(_data, "controller")}",
+            $"--Portal:Urls=http://127.0.0.1:{_options.PortalPort}",
+        ], Path.Combine(_logs, "portal.log"));
+        lock (_children)
+        {
+            _portal = portal;
+        }
+
+        Say($"gateway-portal started, pid {portal.Id}");
+        using var http = new HttpClient { BaseAddress = new Uri(PortalUrl), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync("healthz", cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (portal.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("gateway-portal did not become healthy; its last output:\n" + portal.RecentOutput);
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+        }
+
+        Say($"settings site on {PortalUrl}");
+    }
+
+    /// <summary>
+    /// For each site, a fresh temporary password for its contract number's line-unit login (SS-3, valid 24 h), issued
+    /// through the store the IVR uses (gateway-portal issue-temporary-password, as a call from the contract number),
+    /// printed so a user can log in at once.
+    /// </summary>
+    private async Task PrintLoginsAsync(CancellationToken cancellationToken)
+    {
+        var issued = await Task.WhenAll(_sites.Select(s => IssueTemporaryPasswordAsync(s.Site, cancellationToken))).ConfigureAwait(false);
+        foreach (var line in issued)
+        {
+            Say(line);
+        }
+    }
+
+    private async Task<string> IssueTemporaryPasswordAsync(LabSite site, CancellationToken cancellationToken)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            _layout!.PortalDll, "issue-temporary-password", "--calling", site.ContractNumber, "--unit", "line",
+            $"--Controller:DataDirectory={Path.Combine(_data, "controller")}",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var issue = System.Diagnostics.Process.Start(info)!;
+        var output = issue.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = issue.StandardError.ReadToEndAsync(cancellationToken);
+        await issue.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var line = (await output.ConfigureAwait(false)).Trim().Split(' ');
+        return issue.ExitCode == 0 && line.Length == 2
+            ? $"site {site.Index}: log in at {PortalUrl} with {line[0]} and the temporary password {line[1]} (valid 24 h; change it at first login)"
+            : $"site {site.Index}: no temporary password: {(await error.ConfigureAwait(false)).Trim()}";
     }
 
     /// <summary>SIGKILL of the controller: no shutdown code runs (a crash, a power cut of the cloud node).</summary>
@@ -580,7 +669,14 @@ public sealed class LabRunner : IAsyncDisposable
             controller = _controller;
         }
 
-        // Agents first (they publish agent.stopping to the broker), then the edge and the in-process phones, then the controller.
+        ChildProcess? portal;
+        lock (_children)
+        {
+            portal = _portal;
+        }
+
+        // Agents first (they publish agent.stopping to the broker), then the edge and the in-process phones, then the
+        // settings site and the controller.
         await Task.WhenAll(agents.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
         if (_edge is not null)
         {
@@ -595,6 +691,11 @@ public sealed class LabRunner : IAsyncDisposable
         if (_phone is not null)
         {
             await _phone.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (portal is not null)
+        {
+            await portal.DisposeAsync().ConfigureAwait(false);
         }
 
         if (controller is not null)

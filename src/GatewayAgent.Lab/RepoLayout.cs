@@ -8,6 +8,8 @@ public sealed record RepoLayout(string Root, string Configuration)
 {
     public string ControllerDll => Path.Combine(Root, "src", "GatewayAgent.Controller", "bin", Configuration, "net10.0", "gateway-controller.dll");
 
+    public string PortalDll => Path.Combine(Root, "src", "GatewayAgent.Portal", "bin", Configuration, "net10.0", "gateway-portal.dll");
+
     public string AgentDll => Path.Combine(Root, "src", "GatewayAgent", "bin", Configuration, "net10.0", "gateway-agent.dll");
 
     /// <summary>The carrier edge's configuration (kamailio), used as it is in the repository.</summary>

@@ -14,7 +14,7 @@ internal static class LabHarness
     public static readonly TimeSpan FastInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1.5);
 
-    public static async Task<LabRunner> StartAsync(string dataDirectory, int sites, int smtpRelayPort)
+    public static async Task<LabRunner> StartAsync(string dataDirectory, int sites, int smtpRelayPort, TextWriter? output = null)
     {
         var options = new LabOptions
         {
@@ -23,6 +23,7 @@ internal static class LabHarness
             Fresh = true,
             Plain = true,
             HttpPort = FreePort.Next(),
+            PortalPort = FreePort.Next(),
             MqttPort = FreePort.Next(),
             SmtpPort = FreePort.Next(),
             SipBasePort = FreeRange(sites + 1),
@@ -43,7 +44,7 @@ internal static class LabHarness
                 "--Controller:Mail:MaxRetryDelay=00:00:02",
             ],
         };
-        var lab = new LabRunner(options, TextWriter.Null);
+        var lab = new LabRunner(options, output ?? TextWriter.Null);
         try
         {
             await lab.StartAsync(CancellationToken.None);

@@ -157,6 +157,37 @@ public static class SchemaMigrations
             ALTER TABLE outbox ADD COLUMN send_started_at BIGINT NULL;
             ALTER TABLE outbox ADD COLUMN possibly_duplicated BIGINT NOT NULL DEFAULT 0;
             """),
+        new Migration(8, "settings-site accounts per number (SS-1, SS-4, SS-5, SS-6) and the settings audit", """
+            CREATE TABLE portal_accounts (
+                number TEXT NOT NULL PRIMARY KEY,
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                unit BIGINT NOT NULL,
+                password_hash TEXT NULL,
+                password_set_at BIGINT NULL,
+                password_failures BIGINT NOT NULL DEFAULT 0,
+                password_invalidated BIGINT NOT NULL DEFAULT 0,
+                temporary_hash TEXT NULL,
+                temporary_issued_at BIGINT NULL,
+                temporary_failures BIGINT NOT NULL DEFAULT 0,
+                temporary_invalidated BIGINT NOT NULL DEFAULT 0,
+                credential_stamp BIGINT NOT NULL DEFAULT 1,
+                row_version BIGINT NOT NULL DEFAULT 1,
+                last_login_at BIGINT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_portal_accounts_contract ON portal_accounts (contract_id, number);
+            CREATE TABLE settings_audit (
+                id {identity},
+                contract_id BIGINT NULL REFERENCES contracts(id) ON DELETE SET NULL,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                target TEXT NOT NULL,
+                action TEXT NOT NULL,
+                detail TEXT NULL
+            );
+            CREATE INDEX ix_settings_audit_contract ON settings_audit (contract_id, id);
+            """),
         new Migration(9, "the API caller's X-Operator note beside the audited key name; site events purged by age", """
             ALTER TABLE forwarding_audit ADD COLUMN operator_note TEXT NULL;
             CREATE INDEX ix_site_events_received ON site_events (received_at);

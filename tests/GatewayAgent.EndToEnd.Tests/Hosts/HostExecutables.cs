@@ -2,7 +2,7 @@ using GatewayAgent.Lab;
 
 namespace GatewayAgent.EndToEnd.Tests.Hosts;
 
-/// <summary>The built gateway-agent, gateway-controller and gateway-lab, each run as "dotnet NAME.dll" from its own build folder.</summary>
+/// <summary>The built gateway-agent, gateway-controller, gateway-portal and gateway-lab, each run as "dotnet NAME.dll" from its own build folder.</summary>
 internal static class HostExecutables
 {
     private static readonly RepoLayout Layout = RepoLayout.Find(AppContext.BaseDirectory,
@@ -11,6 +11,8 @@ internal static class HostExecutables
     public static string Agent => Layout.AgentDll;
 
     public static string Controller => Layout.ControllerDll;
+
+    public static string Portal => Layout.PortalDll;
 
     public static string Lab => Path.Combine(Layout.Root, "src", "GatewayAgent.Lab", "bin", Layout.Configuration, "net10.0", "gateway-lab.dll");
 

@@ -25,6 +25,8 @@ public sealed class HostHelpTests : IDisposable
             data.Add("agent", $"run --Agent:Sip:Channels=4 {help}");
             data.Add("controller", help);
             data.Add("controller", $"--Controller:DataDirectory=data {help}");
+            data.Add("portal", help);
+            data.Add("portal", $"--Portal:IdleTimeout=00:05:00 {help}");
             data.Add("lab", help);
             data.Add("lab", $"--sites 2 {help}");
         }
@@ -40,6 +42,7 @@ public sealed class HostHelpTests : IDisposable
         {
             "agent" => HostExecutables.Agent,
             "controller" => HostExecutables.Controller,
+            "portal" => HostExecutables.Portal,
             _ => HostExecutables.Lab,
         };
 

@@ -34,6 +34,14 @@ public sealed class HostStartupErrorTests : IDisposable
             .. settings,
         ], _work.FullName, Bound);
 
+    private Task<HostRun> PortalAsync(int httpPort, params string[] settings) =>
+        HostExecutables.RunAsync(HostExecutables.Portal,
+        [
+            $"--Portal:Urls=http://127.0.0.1:{httpPort}",
+            $"--Controller:DataDirectory={Path.Combine(_work.FullName, "portal")}",
+            .. settings,
+        ], _work.FullName, Bound);
+
     private static void AssertOneLine(HostRun run, int exitCode, string prefix, string names)
     {
         Assert.True(run.ExitCode == exitCode, run.ToString());
@@ -126,6 +134,30 @@ public sealed class HostStartupErrorTests : IDisposable
         var run = await ControllerAsync(FreePort.Next(), $"--Controller:Mqtt:Listen=127.0.0.1:{port}");
 
         AssertOneLine(run, 1, "gateway-controller: cannot start: ", $"127.0.0.1:{port}");
+    }
+
+    [Theory]
+    [InlineData("--Portal:IdleTimeout=abc", "Portal:IdleTimeout")]
+    [InlineData("--Portal:IdleTimeout=00:00:01", "Portal:IdleTimeout")]
+    [InlineData("--Portal:Https:CertificatePath=/nonexistent/portal.crt", "Portal:Https:CertificatePath")]
+    public async Task Portal_InvalidOption_Exits2_WithOneLineNamingTheKey(string setting, string key)
+    {
+        var run = await PortalAsync(FreePort.Next(), setting);
+
+        AssertOneLine(run, 2, "gateway-portal: invalid configuration: ", key);
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "portal")), "an invalid option must stop the site before it creates its store or keys");
+    }
+
+    [Fact]
+    public async Task Portal_PortInUse_Exits1_WithOneLineNamingTheAddress()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        var run = await PortalAsync(port);
+
+        AssertOneLine(run, 1, "gateway-portal: cannot start: ", $"127.0.0.1:{port}");
     }
 
     [Theory]

@@ -77,7 +77,7 @@ public sealed partial class LabSignalTests : IDisposable
         string[] arguments =
         [
             "--default-signal=HUP", "dotnet", HostExecutables.Lab, "--sites", "1", "--data", Path.Combine(_work.FullName, "lab"), "--fresh", "--plain",
-            "--http-port", Port(FreePort.Next()), "--mqtt-port", Port(FreePort.Next()),
+            "--http-port", Port(FreePort.Next()), "--portal-port", Port(FreePort.Next()), "--mqtt-port", Port(FreePort.Next()),
             "--smtp-port", Port(FreePort.Next()), "--sip-base-port", Port(LabHarness.FreeRange(2)),
             "--edge-port", Port(FreePort.Next()), "--edge-rpc-port", Port(FreePort.Next()), "--destination-port", Port(FreePort.Next()),
         ];
@@ -101,7 +101,7 @@ public sealed partial class LabSignalTests : IDisposable
         lock (output)
         {
             Assert.True(first == up.Task, $"the lab did not report its sites up within {StartBound.TotalSeconds:0} s:\n{string.Join('\n', output)}");
-            Assert.Equal(4, _started.Count); // the controller, the canary, the edge (kamailio) and site 1
+            Assert.Equal(5, _started.Count); // the controller, the settings site, the canary, the edge (kamailio) and site 1
             return [.. _started];
         }
 

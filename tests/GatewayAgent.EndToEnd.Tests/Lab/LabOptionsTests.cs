@@ -26,7 +26,15 @@ public sealed class LabOptionsTests
         Assert.Equal(5099, options.DestinationPort);
     }
 
+    [Fact]
+    public void The_settings_site_is_on_8081_unless_portal_port_says_otherwise()
+    {
+        Assert.Equal(8081, LabOptions.Parse([]).PortalPort);
+        Assert.Equal(9443, LabOptions.Parse(["--portal-port", "9443"]).PortalPort);
+    }
+
     [Theory]
+    [InlineData("--portal-port", "0")]
     [InlineData("--edge-port", "0")]
     [InlineData("--edge-rpc-port", "70000")]
     [InlineData("--destination-port", "x")]

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace GatewayAgent.Portal.Hosting;
+
+/// <summary>
+/// What data annotations cannot say about Portal: an https:// URL needs a certificate, and a certificate (or key) path
+/// must name a file, so a wrong path stops the site at start naming the key instead of failing inside Kestrel.
+/// </summary>
+public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PortalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var https = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (https && string.IsNullOrEmpty(options.Https.CertificatePath))
+        {
+            failures.Add("Portal:Https:CertificatePath is required for an https:// URL in Portal:Urls");
+        }
+
+        if (options.Https.CertificatePath is { Length: > 0 } certificate && !File.Exists(certificate))
+        {
+            failures.Add($"Portal:Https:CertificatePath '{certificate}' is not a file");
+        }
+
+        if (options.Https.KeyPath is { Length: > 0 } key && !File.Exists(key))
+        {
+            failures.Add($"Portal:Https:KeyPath '{key}' is not a file");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text.RegularExpressions;
+using GatewayAgent.Domain.Accounts;
+using GatewayAgent.Portal.Forms;
+using GatewayAgent.Portal.Pages.Account;
+using Microsoft.Playwright;
+
+namespace GatewayAgent.Portal.Tests.Browser;
+
+/// <summary>
+/// Whole journeys in a real browser (Debian's chromium through Playwright), with axe-core on every page a customer sees:
+/// first use, lockout, a stale form in a second tab, idle logout (SS-4, SS-5, SS-6, SS-10, SS-11, SS-2).
+/// </summary>
+[Trait("Ring", "e2e")]
+public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    private const string Password = "Gw7kPq2x9Z";
+
+    [Fact]
+    public async Task First_use_temporary_password_login_forced_change_pages_and_logout()
+    {
+        await using var site = await PortalSite.StartAsync();
+        var temporary = await site.IssueTemporaryPasswordAsync(AuthenticationUnit.Line, PortalSite.ContractNumber);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await Expect(page, "/Account/Login");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("電話番号（ハイフンなし）").FillAsync(PortalSite.ContractNumber);
+        await page.GetByLabel("パスワード（初回は仮パスワード）").FillAsync(temporary);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }));
+
+        await Expect(page, "/Account/ChangePassword");
+        Assert.Contains("仮パスワードでログインしました", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GotoAsync("/Contract/Forwarding"); // nothing else before the change (SS-4)
+        await Expect(page, "/Account/ChangePassword");
+
+        await page.GetByLabel("現在のパスワード（仮パスワードでログインした場合は仮パスワード）").FillAsync(temporary);
+        await page.GetByLabel("新しいパスワード", new() { Exact = true }).FillAsync("abcd1234xy");
+        await page.GetByLabel("新しいパスワード（確認）").FillAsync("abcd1234xy");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "変更する" }));
+        Assert.Contains(PasswordPolicy.Message(PasswordBreach.Sequence), await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page); // the page with its errors
+
+        await page.GetByLabel("現在のパスワード（仮パスワードでログインした場合は仮パスワード）").FillAsync(temporary);
+        await page.GetByLabel("新しいパスワード", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("新しいパスワード（確認）").FillAsync(Password);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "変更する" }));
+        await Expect(page, "/");
+        Assert.Contains("パスワードを変更しました", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+
+        foreach (var path in new[] { "/Contract/Forwarding", "/Contract/Notification" })
+        {
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "メニュー" }).GetByRole(AriaRole.Link, new() { Name = path.EndsWith("Forwarding", StringComparison.Ordinal) ? "一括転送設定" : "故障通知設定" }).ClickAsync();
+            await Expect(page, path);
+            await Accessibility.AssertNoSeriousViolationsAsync(page);
+        }
+
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "ログアウト" }));
+        await Expect(page, "/Account/Login");
+        Assert.Contains("ログアウトしました", await page.ContentAsync(), StringComparison.Ordinal);
+        await page.GotoAsync("/");
+        await Expect(page, "/Account/Login");
+    }
+
+    [Fact]
+    public async Task An_additional_number_sees_no_contract_menu_and_gets_the_403_page_by_direct_URL_SS_2()
+    {
+        await using var site = await PortalSite.StartAsync();
+        await Http.LoginTests.SetPasswordAsync(site, AuthenticationUnit.Number, PortalSite.Additional);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await LogInAsync(page, PortalSite.Additional, Password);
+        await Expect(page, "/");
+
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "一括転送設定" }).CountAsync());
+        var response = await page.GotoAsync("/Contract/Forwarding");
+
+        Assert.Equal(403, response!.Status);
+        Assert.Contains("権限がありません", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+    }
+
+    [Fact]
+    public async Task Ten_wrong_passwords_lock_the_login_SS_6()
+    {
+        await using var site = await PortalSite.StartAsync();
+        await Http.LoginTests.SetPasswordAsync(site, AuthenticationUnit.Line, PortalSite.ContractNumber);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+
+        for (var i = 0; i < LockoutRules.MaxWrongPasswords; i++)
+        {
+            await LogInAsync(page, PortalSite.ContractNumber, $"Wrong{i}x9Z");
+            Assert.Contains(LoginModel.FailedMessage, await page.ContentAsync(), StringComparison.Ordinal);
+        }
+
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await LogInAsync(page, PortalSite.ContractNumber, Password);
+        await Expect(page, "/Account/Login");
+        Assert.Contains(LoginModel.FailedMessage, await page.ContentAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_form_in_a_second_tab_is_refused_after_the_first_tab_saved_SS_11()
+    {
+        await using var site = await PortalSite.StartAsync();
+        await Http.LoginTests.SetPasswordAsync(site, AuthenticationUnit.Line, PortalSite.ContractNumber);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var first = await context.NewPageAsync();
+        await LogInAsync(first, PortalSite.ContractNumber, Password);
+        await Expect(first, "/");
+        var second = await context.NewPageAsync();
+        await first.GotoAsync("/Account/ChangePassword");
+        await second.GotoAsync("/Account/ChangePassword");
+
+        await ChangeAsync(first, Password, "Hq4mTz8wR2");
+        await Expect(first, "/");
+        await ChangeAsync(second, "Hq4mTz8wR2", "Jr5nUa9xS3");
+
+        Assert.Contains(VersionedFormPageModel.StaleFormMessage, await second.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(second);
+        await ChangeAsync(second, "Hq4mTz8wR2", "Jr5nUa9xS3"); // the page now shows the current version: accepted
+        await Expect(second, "/");
+    }
+
+    [Fact]
+    public async Task An_idle_session_is_logged_out_with_a_short_setting_SS_11()
+    {
+        await using var site = await PortalSite.StartAsync(new Dictionary<string, string> { ["Portal:IdleTimeout"] = "00:00:30" });
+        await Http.LoginTests.SetPasswordAsync(site, AuthenticationUnit.Line, PortalSite.ContractNumber);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await LogInAsync(page, PortalSite.ContractNumber, Password);
+        await Expect(page, "/");
+
+        site.Time.Advance(TimeSpan.FromSeconds(29));
+        await page.ReloadAsync();
+        await Expect(page, "/");
+        site.Time.Advance(TimeSpan.FromSeconds(31));
+        await page.ReloadAsync();
+
+        await Expect(page, "/Account/Login");
+        Assert.Contains("一定時間操作がなかった", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+    }
+
+    private static async Task LogInAsync(IPage page, string number, string password)
+    {
+        if (!page.Url.Contains("/Account/Login", StringComparison.Ordinal))
+        {
+            await page.GotoAsync("/Account/Login");
+        }
+
+        await page.GetByLabel("電話番号（ハイフンなし）").FillAsync(number);
+        await page.GetByLabel("パスワード（初回は仮パスワード）").FillAsync(password);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "ログイン" }));
+    }
+
+    private static async Task ChangeAsync(IPage page, string current, string next)
+    {
+        await page.GetByLabel("現在のパスワード（仮パスワードでログインした場合は仮パスワード）").FillAsync(current);
+        await page.GetByLabel("新しいパスワード", new() { Exact = true }).FillAsync(next);
+        await page.GetByLabel("新しいパスワード（確認）").FillAsync(next);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "変更する" }));
+    }
+
+    // Submits a form and waits until the browser shows the document that answered it: the document before the click is
+    // marked, and the wait ends when a document without the mark has loaded (a bounded wait on the page, not a sleep).
+    private static async Task SubmitAsync(IPage page, ILocator button)
+    {
+        await page.EvaluateAsync("() => { window.__beforeSubmit = true; }");
+        await button.ClickAsync();
+        await page.WaitForFunctionAsync(
+            "() => window.__beforeSubmit === undefined && document.readyState === 'complete'", null, new() { Timeout = 15_000 });
+    }
+
+    // Waits for the navigation to land on the path (a bounded wait on the browser's own event, not a sleep).
+    private static Task Expect(IPage page, string path) =>
+        page.WaitForURLAsync(new Regex("^[^?#]*//[^/]+" + Regex.Escape(path) + "([?#].*)?$"), new() { Timeout = 15_000 });
+}
