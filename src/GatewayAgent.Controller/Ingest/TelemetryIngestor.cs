@@ -97,7 +97,10 @@ internal sealed class TelemetryIngestor(
     private async Task ApplyEventAsync(InboundEvent message, CancellationToken cancellationToken)
     {
         var agentEvent = message.Event;
-        if (!await eventLog.TryAddAsync(message.SiteId, agentEvent, message.ReceivedAt, cancellationToken).ConfigureAwait(false))
+        var added = await eventLog.TryAddAsync(message.SiteId, agentEvent, message.ReceivedAt, cancellationToken).ConfigureAwait(false);
+        // Stored (now or before): the broker may acknowledge it; what follows is live status and triggers, not storage.
+        message.Receipt?.Committed();
+        if (!added)
         {
             metrics.DuplicateEvent();
             IngestLog.DuplicateEvent(logger, agentEvent.Id, message.SiteId);
