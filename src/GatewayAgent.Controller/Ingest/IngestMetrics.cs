@@ -19,6 +19,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _oversized;
     private readonly Counter<long> _revoked;
     private readonly Counter<long> _writeFailures;
+    private long _writeFailuresTotal;
 
     public IngestMetrics(IMeterFactory meterFactory, SiteLiveStatusRegistry registry)
     {
@@ -57,7 +58,14 @@ public sealed class IngestMetrics
 
     public void SessionRevoked() => _revoked.Add(1);
 
-    public void WriteFailed(string kind) => _writeFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    /// <summary>Agent messages whose storing failed since the start.</summary>
+    public long WriteFailuresTotal => Interlocked.Read(ref _writeFailuresTotal);
+
+    public void WriteFailed(string kind)
+    {
+        Interlocked.Increment(ref _writeFailuresTotal);
+        _writeFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    }
 
     public void Malformed(string kind) => _malformed.Add(1, new TagList { { "kind", kind } });
 }

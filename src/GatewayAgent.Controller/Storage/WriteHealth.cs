@@ -24,8 +24,10 @@ public sealed class WriteHealth
     private readonly Counter<long>? _commits;
     private long _nextId;
     private long _lastCommit = long.MinValue;
-    private long _lastFailure = long.MinValue;
     private long _failureTotal;
+    private long _outcomes;
+    private long _lastCommitOrder;
+    private long _lastFailureOrder;
     private string? _lastError;
 
     public WriteHealth(TimeProvider time, IOptions<StorageOptions> options, IMeterFactory? meterFactory = null)
@@ -68,6 +70,7 @@ public sealed class WriteHealth
     {
         _pending.TryRemove(id, out _);
         Interlocked.Exchange(ref _lastCommit, Now);
+        Interlocked.Exchange(ref _lastCommitOrder, Interlocked.Increment(ref _outcomes));
         _commits?.Add(1);
     }
 
@@ -75,7 +78,7 @@ public sealed class WriteHealth
     {
         _pending.TryRemove(id, out _);
         Volatile.Write(ref _lastError, error.Message);
-        Interlocked.Exchange(ref _lastFailure, Now);
+        Interlocked.Exchange(ref _lastFailureOrder, Interlocked.Increment(ref _outcomes));
         Interlocked.Increment(ref _failureTotal);
         _failures?.Add(1);
     }
@@ -86,13 +89,13 @@ public sealed class WriteHealth
     /// <summary>Null when writes get through; otherwise why not, for /healthz.</summary>
     public string? Problem()
     {
-        var lastCommit = Interlocked.Read(ref _lastCommit);
-        var lastFailure = Interlocked.Read(ref _lastFailure);
-        if (lastFailure != long.MinValue && lastFailure >= lastCommit)
+        // Ordered by a sequence, not by time: a commit and a failure may share a clock tick.
+        if (Interlocked.Read(ref _lastFailureOrder) > Interlocked.Read(ref _lastCommitOrder))
         {
             return $"database writes failing: {Volatile.Read(ref _lastError)}";
         }
 
+        var lastCommit = Interlocked.Read(ref _lastCommit);
         var now = Now;
         foreach (var started in _pending.Values)
         {
