@@ -32,7 +32,7 @@ public sealed class BirthSequenceResetTests
 
         await host.WaitUntilAsync(() => host.Status.Get("site-a")?.Online == true, "the reborn site-a is online");
         Assert.Equal("2.0.0", host.Status.Get("site-a")!.Version);
-        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6541);
+        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6551);
 
         // From now on bdSeq 1 is the baseline: an older session's will (bdSeq 57 is not older; 0 is) is stale.
         await fresh.PublishRawAsync(Topics.State("site-a"), JsonSerializer.SerializeToUtf8Bytes(

@@ -32,7 +32,7 @@ public sealed class IngestAcknowledgementTests
 
         Assert.False(host.EventLog.Contains("lost-1"));
         Assert.Equal(1, host.Count("gateway.ingest.write_failures:events"));
-        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6540);
+        Assert.Contains(host.Logs.Records, e => e.Id.Id == 6550);
 
         // The agent reconnects and sends it again from its spool: now it is stored and acknowledged.
         await using var again = await SimulatedSite.ConnectAsync(host.Port, "site-a", "pw-a", bdSeq: 2);
