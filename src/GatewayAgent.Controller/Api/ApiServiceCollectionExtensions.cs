@@ -32,8 +32,21 @@ public static class ApiServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>/healthz: 200 "ok" when the database answers, else 503.</summary>
+    /// <summary>
+    /// /healthz: 200 "ok" when the database answers and writes get through (<see cref="WriteHealth"/>: the last database
+    /// error is not newer than the last commit, and no write has waited longer than Controller:Storage:MaxCommitAge);
+    /// else 503 naming why (issue 12 item 9).
+    /// </summary>
     public static IEndpointConventionBuilder MapControllerHealth(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet("/healthz", async (ControllerDatabase database, CancellationToken ct) =>
-            await database.PingAsync(ct) ? Results.Text("ok") : Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable));
+        endpoints.MapGet("/healthz", async (ControllerDatabase database, WriteHealth writes, CancellationToken ct) =>
+        {
+            if (!await database.PingAsync(ct))
+            {
+                return Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            return writes.Problem() is { } problem
+                ? Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok");
+        });
 }

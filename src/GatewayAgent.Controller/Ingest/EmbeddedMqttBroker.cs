@@ -255,7 +255,22 @@ internal sealed class EmbeddedMqttBroker(
 
         // Not the connection's token: a message already received is ingested even if its sender disconnects while
         // the ingest queue is full (only stopping the broker abandons it).
-        await _router!.RouteAsync(message.Topic, message.Payload, retained: false, message.CorrelationData, _stopping.Token).ConfigureAwait(false);
+        // MQTTnet builds the PUBACK only after this handler returns, so waiting for the commit here means an event is
+        // acknowledged only once it is stored (issue 12 item 9): a kill -9 before the commit leaves it unacknowledged
+        // in the agent's spool, which sends it again after the restart (stored once: the event id is unique).
+        try
+        {
+            await _router!.RouteAsync(message.Topic, message.Payload, retained: false, message.CorrelationData, _stopping.Token, waitForCommit: true)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IngestWriteException or OperationCanceledException)
+        {
+            // No PUBACK at all (for every protocol version, unlike a reason code): the connection is closed, the agent
+            // keeps the event and publishes it again when it reconnects.
+            args.ProcessPublish = false;
+            args.CloseConnection = true;
+            IngestLog.PublishNotAcknowledged(logger, args.ClientId, message.Topic, ex.Message);
+        }
     }
 
     private async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)

@@ -63,6 +63,12 @@ internal static partial class IngestLog
     [LoggerMessage(6519, LogLevel.Error, "Ingesting a message from site {SiteId} failed")]
     public static partial void IngestFailed(ILogger logger, Exception exception, string siteId);
 
+    [LoggerMessage(6550, LogLevel.Warning, "Publish of client {ClientId} to {Topic} not acknowledged, connection closed (it will be sent again): {Reason}")]
+    public static partial void PublishNotAcknowledged(ILogger logger, string clientId, string topic, string reason);
+
+    [LoggerMessage(6551, LogLevel.Warning, "Site {SiteId} was offline and is born again with bdSeq {BdSeq}, lower than {PreviousBdSeq}: its birth sequence was reset (a new SD card?); accepted as a new baseline")]
+    public static partial void BirthSequenceReset(ILogger logger, string siteId, long bdSeq, long previousBdSeq);
+
     [LoggerMessage(6520, LogLevel.Debug, "Reply from site {SiteId} with unknown correlation ignored")]
     public static partial void UnknownReply(ILogger logger, string siteId);
 

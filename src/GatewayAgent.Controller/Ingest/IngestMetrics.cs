@@ -18,6 +18,8 @@ public sealed class IngestMetrics
     private readonly Counter<long> _brokerSessions;
     private readonly Counter<long> _oversized;
     private readonly Counter<long> _revoked;
+    private readonly Counter<long> _writeFailures;
+    private long _writeFailuresTotal;
 
     public IngestMetrics(IMeterFactory meterFactory, SiteLiveStatusRegistry registry)
     {
@@ -32,6 +34,7 @@ public sealed class IngestMetrics
         _brokerSessions = meter.CreateCounter<long>("gateway.ingest.broker_sessions", "{session}", "External mode: sessions established with the broker (subscribed); more than one means reconnects");
         _oversized = meter.CreateCounter<long>("gateway.ingest.oversized", "{message}", "Embedded broker: packets over Limits:MaxPacketBytes (connection closed) and events over MaxEventPayloadBytes (refused), by kind");
         _revoked = meter.CreateCounter<long>("gateway.ingest.sessions_revoked", "{session}", "Embedded broker: live site sessions closed because the site's password changed or its contract was deleted");
+        _writeFailures = meter.CreateCounter<long>("gateway.ingest.write_failures", "{message}", "Agent messages whose storing failed, by kind (an event is then not acknowledged: the agent sends it again)");
         meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state is online");
     }
 
@@ -54,6 +57,15 @@ public sealed class IngestMetrics
     public void EventTooLarge() => _oversized.Add(1, new KeyValuePair<string, object?>("kind", "event"));
 
     public void SessionRevoked() => _revoked.Add(1);
+
+    /// <summary>Agent messages whose storing failed since the start.</summary>
+    public long WriteFailuresTotal => Interlocked.Read(ref _writeFailuresTotal);
+
+    public void WriteFailed(string kind)
+    {
+        Interlocked.Increment(ref _writeFailuresTotal);
+        _writeFailures.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    }
 
     public void Malformed(string kind) => _malformed.Add(1, new TagList { { "kind", kind } });
 }

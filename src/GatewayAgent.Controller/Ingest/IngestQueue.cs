@@ -6,7 +6,8 @@ namespace GatewayAgent.Controller.Ingest;
 /// <summary>
 /// Bounded per-worker queues between the broker and <see cref="TelemetryIngestor"/>. A site always maps to the same
 /// worker, so its messages are applied in arrival order; a full queue makes the broker's receive loop wait, which
-/// holds back the publishing agents (QoS 1 acks come later) instead of dropping their messages.
+/// holds back the publishing agents (QoS 1 acks come later) instead of dropping their messages. A message with an
+/// <see cref="IngestReceipt"/> is acknowledged to its publisher only after its worker completed the receipt.
 /// </summary>
 internal sealed class IngestQueue : BackgroundService
 {
@@ -63,18 +64,32 @@ internal sealed class IngestQueue : BackgroundService
                     try
                     {
                         await _ingestor.ApplyAsync(message, stoppingToken).ConfigureAwait(false);
+                        message.Receipt?.Committed();
                         _metrics.MessageReceived(KindOf(message));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                     {
+                        // A receipt the ingestor already completed (the event was stored, a later step failed) stays
+                        // completed; one whose write failed is failed, so the broker does not acknowledge it.
+                        message.Receipt?.Failed(ex);
+                        _metrics.WriteFailed(KindOf(message));
                         IngestLog.IngestFailed(_logger, ex, message.SiteId);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        message.Receipt?.Abandoned();
+                        throw;
                     }
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Host stopping.
+            // Host stopping: what is still queued was never acknowledged (its publisher sends it again).
+            while (reader.TryRead(out var message))
+            {
+                message.Receipt?.Abandoned();
+            }
         }
     }
 

@@ -38,11 +38,19 @@ internal sealed class TelemetryIngestor(
     {
         var track = registry.Track(message.SiteId);
         var state = message.State;
-        if (track.BdSeq is long current && state.BdSeq < current)
+        if (track.BdSeq is long current && state.BdSeq < current && !(state.Online && track.KnownOnline != true))
         {
-            // A will of an older session arriving after the new birth must not mark the site offline.
+            // A will of an older session arriving after the new birth must not mark the site offline. A birth with a
+            // lower bdSeq after an offline state or a will is a site that lost its birth.json (an SD card swapped, a
+            // restore): it starts a new baseline instead of silencing the site until the controller restarts
+            // (issue 12 item 5).
             IngestLog.StaleState(logger, message.SiteId, state.BdSeq, current);
             return;
+        }
+
+        if (track.BdSeq is long previous && state.BdSeq < previous)
+        {
+            IngestLog.BirthSequenceReset(logger, message.SiteId, state.BdSeq, previous);
         }
 
         var wasOnline = track.KnownOnline;
@@ -97,7 +105,10 @@ internal sealed class TelemetryIngestor(
     private async Task ApplyEventAsync(InboundEvent message, CancellationToken cancellationToken)
     {
         var agentEvent = message.Event;
-        if (!await eventLog.TryAddAsync(message.SiteId, agentEvent, message.ReceivedAt, cancellationToken).ConfigureAwait(false))
+        var added = await eventLog.TryAddAsync(message.SiteId, agentEvent, message.ReceivedAt, cancellationToken).ConfigureAwait(false);
+        // Stored (now or before): the broker may acknowledge it; what follows is live status and triggers, not storage.
+        message.Receipt?.Committed();
+        if (!added)
         {
             metrics.DuplicateEvent();
             IngestLog.DuplicateEvent(logger, agentEvent.Id, message.SiteId);

@@ -15,6 +15,8 @@ public sealed class ControllerMetrics : IDisposable
     private readonly Gauge _detectorContracts;
     private readonly Gauge _forwardingContracts;
     private readonly Gauge _outboxPending;
+    private readonly Counter _writeFailures;
+    private readonly Gauge _lastCommitAge;
 
     public ControllerMetrics()
     {
@@ -33,6 +35,15 @@ public sealed class ControllerMetrics : IDisposable
         _detectorContracts = factory.CreateGauge("gateway_controller_contracts_detector", "Contracts with the service on, by detector state.", "state");
         _forwardingContracts = factory.CreateGauge("gateway_controller_contracts_forwarding", "Contracts by bulk-forward switch state.", "state");
         _outboxPending = factory.CreateGauge("gateway_controller_outbox_pending", "Mails waiting in the outbox.");
+        _writeFailures = factory.CreateCounter("gateway_controller_write_failures_total",
+            "Failed writes (issue 12 item 9): database = every write that failed with a database error; ingest = agent messages not stored (not acknowledged, sent again); probe_record = failed attempts to store a probe outcome (retried).",
+            "area");
+        _lastCommitAge = factory.CreateGauge("gateway_controller_last_commit_age_seconds", "Seconds since the last database commit (-1: none since the start).");
+        foreach (var area in (string[])["database", "ingest", "probe_record"])
+        {
+            _writeFailures.WithLabels(area);
+        }
+
         foreach (var outcome in Enum.GetValues<ProbeOutcome>())
         {
             _probes.WithLabels(OutcomeLabel(outcome));
@@ -58,6 +69,15 @@ public sealed class ControllerMetrics : IDisposable
         _forwardingContracts.WithLabels("on").Set(forwardingOn);
         _forwardingContracts.WithLabels("off").Set(forwardingOff);
         _outboxPending.Set(pendingMails);
+    }
+
+    /// <summary>Sets the write-failure totals and the last commit's age just before each scrape.</summary>
+    public void SetWriteHealth(long database, long ingest, long probeRecord, TimeSpan? lastCommitAge)
+    {
+        _writeFailures.WithLabels("database").IncTo(database);
+        _writeFailures.WithLabels("ingest").IncTo(ingest);
+        _writeFailures.WithLabels("probe_record").IncTo(probeRecord);
+        _lastCommitAge.Set(lastCommitAge?.TotalSeconds ?? -1);
     }
 
     private static string OutcomeLabel(ProbeOutcome outcome) => outcome switch

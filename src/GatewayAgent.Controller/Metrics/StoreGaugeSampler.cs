@@ -1,22 +1,35 @@
+using GatewayAgent.Controller.Ingest;
+using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Storage;
 
 namespace GatewayAgent.Controller.Metrics;
 
-/// <summary>Refreshes the store-backed gauges (detector states, switch states, outbox depth) before each scrape.</summary>
+/// <summary>
+/// Refreshes the store-backed gauges (detector states, switch states, outbox depth) and the write-failure counts and
+/// last commit age (issue 12 item 9) before each scrape.
+/// </summary>
 public sealed class StoreGaugeSampler
 {
     private readonly ControllerDatabase _database;
     private readonly ControllerMetrics _metrics;
 
-    public StoreGaugeSampler(ControllerDatabase database, ControllerMetrics metrics)
+    private readonly WriteHealth? _writes;
+    private readonly IngestMetrics? _ingest;
+    private readonly ProbingMetrics? _probing;
+
+    public StoreGaugeSampler(ControllerDatabase database, ControllerMetrics metrics, WriteHealth? writes = null, IngestMetrics? ingest = null, ProbingMetrics? probing = null)
     {
         _database = database;
         _metrics = metrics;
+        _writes = writes;
+        _ingest = ingest;
+        _probing = probing;
         metrics.Registry.AddBeforeCollectCallback(SampleAsync);
     }
 
     public async Task SampleAsync(CancellationToken cancellationToken)
     {
+        _metrics.SetWriteHealth(_writes?.FailureTotal ?? 0, _ingest?.WriteFailuresTotal ?? 0, _probing?.RecordFailuresTotal ?? 0, _writes?.LastCommitAge);
         var counts = await _database.ReadAsync(
             async connection =>
             {

@@ -17,6 +17,11 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     /// <summary>What the scheduler allows the dialer beyond the probe timeout (to CANCEL and collect the 487) before it gives up itself.</summary>
     internal static readonly TimeSpan DialGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>The first wait before storing a probe outcome again after a failed write; it doubles up to <see cref="RecordRetryMax"/>.</summary>
+    internal static readonly TimeSpan RecordRetryMin = TimeSpan.FromSeconds(1);
+
+    internal static readonly TimeSpan RecordRetryMax = TimeSpan.FromSeconds(30);
+
     private readonly IProbeTargetSource _source;
     private readonly IProbeOutcomeSink _sink;
     private readonly IProbeDialer _dialer;
@@ -383,20 +388,37 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
             var record = new ProbeRecord(contract.ContractId, outcome, classification.Status, detail, started, setup);
             _metrics.OnRecorded(outcome, setup);
             ProbingLog.ProbeRecorded(_logger, contract.ContractId, outcome, classification.Status, detail, setup?.TotalMilliseconds);
-            var settled = false;
-            try
-            {
-                settled = await _sink.RecordAsync(record, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                ProbingLog.RecordFailed(_logger, contract.ContractId, ex);
-            }
-
+            var settled = await RecordAsync(record, cancellationToken).ConfigureAwait(false);
             OnRecorded(contract, fastCause is not null, outcome, settled);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// Hands the outcome to the sink until it is stored (issue 12 item 9): a failed write (a database error, a full
+    /// disk) is counted, logged and retried after RecordRetryMin, doubling up to RecordRetryMax on the injected clock,
+    /// so an outcome is never dropped while the controller runs. This contract's next probe waits for it, which keeps
+    /// the detector's outcomes in order.
+    /// </summary>
+    private async Task<bool> RecordAsync(ProbeRecord record, CancellationToken cancellationToken)
+    {
+        var delay = RecordRetryMin;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _sink.RecordAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _metrics.OnRecordFailed();
+                ProbingLog.RecordFailed(_logger, record.ContractId, attempt, delay, ex);
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, RecordRetryMax.Ticks));
         }
     }
 

@@ -33,8 +33,8 @@ internal static partial class ProbingLog
     [LoggerMessage(6309, LogLevel.Debug, "probe contract={ContractId} outcome={Outcome} status={Status} detail={Detail} setup_ms={SetupMs}")]
     public static partial void ProbeRecorded(ILogger logger, long contractId, ProbeOutcome outcome, int? status, string detail, double? setupMs);
 
-    [LoggerMessage(6310, LogLevel.Error, "Recording the probe of contract {ContractId} failed; its outcome is lost")]
-    public static partial void RecordFailed(ILogger logger, long contractId, Exception error);
+    [LoggerMessage(6310, LogLevel.Error, "Recording the probe of contract {ContractId} failed (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void RecordFailed(ILogger logger, long contractId, int attempt, TimeSpan delay, Exception error);
 
     [LoggerMessage(6311, LogLevel.Error, "The dialer failed for contract {ContractId}; counted as a transport error")]
     public static partial void DialerFailed(ILogger logger, long contractId, Exception error);

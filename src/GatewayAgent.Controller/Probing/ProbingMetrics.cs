@@ -15,6 +15,8 @@ public sealed class ProbingMetrics
     private readonly Counter<long> _canaryPlaced;
     private readonly Counter<long> _canaryMissed;
     private readonly Histogram<double> _setupTime;
+    private readonly Counter<long> _recordFailures;
+    private long _recordFailuresTotal;
     private long _placedTotal;
     private long _reachedTotal;
     private long _missedTotal;
@@ -32,6 +34,7 @@ public sealed class ProbingMetrics
         _outcomes = meter.CreateCounter<long>("gateway.probing.probes.recorded", "{probe}", "Contract probes recorded, by outcome (reached, missed, prober_degraded)");
         _canaryPlaced = meter.CreateCounter<long>("gateway.probing.canary.placed", "{probe}", "Canary calls placed (the prober's self-check), by check: round (a round's canary) or miss (a post-miss check only)");
         _canaryMissed = meter.CreateCounter<long>("gateway.probing.canary.missed", "{probe}", "Canary calls that missed (the prober's own trouble), by check: round or miss");
+        _recordFailures = meter.CreateCounter<long>("gateway.probing.record_failures", "{write}", "Failed attempts to store a probe outcome (each is retried until stored)");
         _setupTime = meter.CreateHistogram<double>("gateway.probing.setup_time", "ms", "INVITE to the first 180/183/2xx of reached probes");
         meter.CreateObservableGauge("gateway.probing.in_flight", () => Interlocked.Read(ref _inFlight), "{probe}", "Probe calls dialling now");
         meter.CreateObservableGauge("gateway.probing.contracts", () => Volatile.Read(ref _contracts), "{contract}", "Contracts being probed");
@@ -84,6 +87,15 @@ public sealed class ProbingMetrics
                 _outcomes.Add(1, new KeyValuePair<string, object?>("outcome", "prober_degraded"));
                 break;
         }
+    }
+
+    /// <summary>Failed attempts to store a probe outcome since the start.</summary>
+    public long RecordFailuresTotal => Interlocked.Read(ref _recordFailuresTotal);
+
+    internal void OnRecordFailed()
+    {
+        Interlocked.Increment(ref _recordFailuresTotal);
+        _recordFailures.Add(1);
     }
 
     internal void OnCanaryPlaced(string check)

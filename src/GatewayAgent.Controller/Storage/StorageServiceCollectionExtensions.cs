@@ -2,6 +2,7 @@ using GatewayAgent.Controller.Hosting;
 using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Notification;
 using GatewayAgent.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -30,6 +31,9 @@ public static class StorageServiceCollectionExtensions
             var controller = provider.GetRequiredService<IOptions<ControllerOptions>>().Value;
             return new SqliteDialect(Path.GetFullPath(Path.Combine(controller.DataDirectory, storage.SqliteFile)), storage.BusyTimeout);
         });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<WriteHealth>();
         services.AddSingleton<ControllerDatabase>();
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<StorageInitializer>();

@@ -13,6 +13,10 @@ public sealed class AgentSipOptions : IValidatableObject
     public const string SectionName = "Agent:Sip";
 
     /// <summary>Where to listen: "udp:0.0.0.0:5060", "tcp:[::]:5060", ...</summary>
+    /// <summary>
+    /// Empty means udp and tcp on 0.0.0.0:5060. The default lives here, not in appsettings.json, so a list given anywhere
+    /// replaces it as a whole (.NET configuration merges arrays by index; issue 12 item 4, <see cref="ListenOverrideValidator"/>).
+    /// </summary>
     public List<string> Listen { get; set; } = [];
 
     public IEnumerable<SipListenAddress> ListenAddresses() =>

@@ -18,6 +18,7 @@ public static class AnsweringServiceCollectionExtensions
     {
         const string Section = AgentSipOptions.SectionName;
         services.AddOptionsSection<AgentSipOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentSipOptions>, ListenOverrideValidator>();
         services.AddOptionsSection<ProbeAnswererOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptionsSection<SourceGuardOptions>(Section).ValidateDataAnnotations()
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),

@@ -9,7 +9,9 @@ namespace GatewayAgent.Telemetry;
 public sealed class BirthSequenceFile
 {
     private readonly string _path;
+    private readonly Lock _gate = new();
     private long _last;
+    private bool _unsaved;
 
     public BirthSequenceFile(string directory)
     {
@@ -33,17 +35,50 @@ public sealed class BirthSequenceFile
     /// <summary>The bdSeq the next connection attempt announces in its will and birth.</summary>
     public long Next => Last + 1;
 
-    /// <summary>The session with <paramref name="bdSeq"/> connected: store it (fsynced) before the birth goes out.</summary>
-    public void Commit(long bdSeq)
-    {
-        var temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, new BirthSequenceState(bdSeq), SpoolJsonContext.Default.BirthSequenceState);
-            stream.Flush(flushToDisk: true);
-        }
+    /// <summary>True while the last committed bdSeq is in memory only (its save failed: a full or read-only disk).</summary>
+    public bool Unsaved => Volatile.Read(ref _unsaved);
 
-        File.Move(temp, _path, overwrite: true);
+    /// <summary>
+    /// The session with <paramref name="bdSeq"/> connected: keep it, and store it (fsynced) before the birth goes out.
+    /// A save that fails (a full disk) does not stop the session (issue 12 item 5): the bdSeq is kept in memory, the
+    /// failure returned, and <see cref="TrySaveAgain"/> retries. Should the agent restart before a save succeeds, it
+    /// announces a lower bdSeq, which the controller accepts after the will of this session.
+    /// </summary>
+    /// <returns>Null when saved; otherwise the error.</returns>
+    public Exception? Commit(long bdSeq)
+    {
         Volatile.Write(ref _last, bdSeq);
+        Volatile.Write(ref _unsaved, true);
+        return TrySaveAgain();
+    }
+
+    /// <summary>Saves the bdSeq kept in memory when an earlier save failed; null when saved (or nothing was pending).</summary>
+    public Exception? TrySaveAgain()
+    {
+        lock (_gate)
+        {
+            if (!Volatile.Read(ref _unsaved))
+            {
+                return null;
+            }
+
+            try
+            {
+                var temp = _path + ".tmp";
+                using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    JsonSerializer.Serialize(stream, new BirthSequenceState(Last), SpoolJsonContext.Default.BirthSequenceState);
+                    stream.Flush(flushToDisk: true);
+                }
+
+                File.Move(temp, _path, overwrite: true);
+                Volatile.Write(ref _unsaved, false);
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return ex;
+            }
+        }
     }
 }

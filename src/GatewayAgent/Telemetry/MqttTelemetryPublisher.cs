@@ -186,6 +186,11 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
     private void OnSnapshotTick()
     {
         _spool?.EnforceBoundsNow();
+        if (_births is { Unsaved: true } births && births.TrySaveAgain() is null)
+        {
+            TelemetryLog.BirthSequenceSaved(_logger, births.Last);
+        }
+
         Interlocked.Exchange(ref _snapshotDue, 1);
         Wake();
     }
@@ -217,7 +222,12 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
                     throw new IOException($"refused: {result.ResultCode} {result.ReasonString}");
                 }
 
-                _births.Commit(bdSeq);
+                if (_births.Commit(bdSeq) is { } unsaved)
+                {
+                    // Not a reason to drop the session (issue 12 item 5): the bdSeq stays in memory; retried at each snapshot tick.
+                    TelemetryLog.BirthSequenceUnsaved(_logger, bdSeq, unsaved.Message);
+                }
+
                 connected = true;
                 TelemetryLog.Connected(_logger, connection.Broker, _siteId, bdSeq, result.IsSessionPresent, _spool.Depth);
                 await RunSessionAsync(client, bdSeq, backoff, stoppingToken).ConfigureAwait(false);

@@ -64,4 +64,10 @@ internal static partial class TelemetryLog
 
     [LoggerMessage(2325, LogLevel.Warning, "spool cursor {File} unreadable ({Reason}); every spooled event will be sent again")]
     public static partial void CursorUnreadable(ILogger logger, string file, string reason);
+
+    [LoggerMessage(2340, LogLevel.Warning, "saving bdSeq {BdSeq} to birth.json failed ({Reason}); kept in memory, the session goes on, the save is retried")]
+    public static partial void BirthSequenceUnsaved(ILogger logger, long bdSeq, string reason);
+
+    [LoggerMessage(2341, LogLevel.Information, "bdSeq {BdSeq} saved to birth.json after an earlier failure")]
+    public static partial void BirthSequenceSaved(ILogger logger, long bdSeq);
 }

@@ -224,7 +224,7 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
 
     /// <summary>
     /// The delivery contract (docs/ingest.md): an agent that disconnects right after publishing. Every QoS 1 event whose
-    /// PUBACK it got is ingested exactly once — the broker acknowledges only after the ingest queue took the message,
+    /// PUBACK it got is ingested exactly once — the broker acknowledges an event only after it is stored (issue 12 item 9),
     /// and the queue (full here: one worker, 16 places) never drops. QoS 0 snapshots sent before an acknowledged event
     /// are in too (one connection is processed in order); the QoS 0 snapshots after the last event may be lost when the
     /// connection goes (best effort, superseded by the next snapshot).

@@ -15,6 +15,16 @@ public sealed class InMemorySiteEventLog : ISiteEventLog
 
     public int Count => _events.Count;
 
-    public ValueTask<bool> TryAddAsync(string siteId, AgentEvent agentEvent, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_events.TryAdd(agentEvent.Id, (siteId, agentEvent)));
+    /// <summary>Runs before each write: a test holds it (a slow commit) or throws from it (a database error: nothing is stored).</summary>
+    public Func<AgentEvent, Task>? BeforeAdd { get; set; }
+
+    public async ValueTask<bool> TryAddAsync(string siteId, AgentEvent agentEvent, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (BeforeAdd is { } hook)
+        {
+            await hook(agentEvent);
+        }
+
+        return _events.TryAdd(agentEvent.Id, (siteId, agentEvent));
+    }
 }

@@ -52,6 +52,23 @@ public sealed class ProbeSchedulerTests
         Assert.Equal(3000, h.Metrics.ReachedTotal);
     }
 
+    /// <summary>Issue 12 item 9: a probe outcome whose write fails is retried (backing off) until stored, and each failure is counted.</summary>
+    [Fact]
+    public async Task AnOutcomeWhoseWriteFails_IsRetriedUntilStored_AndTheFailuresAreCounted()
+    {
+        await using var h = new SchedulerHarness(Options(), FakeTargetSource.Contracts(1));
+        h.Sink.FailNext = 3;
+        await h.StartAsync();
+
+        await h.AdvanceAsync(TimeSpan.FromSeconds(59), Step);
+
+        // Waits of 1 s, 2 s and 4 s after the three failures; the fourth write stores it, within the interval.
+        var record = Assert.Single(h.Sink.Records);
+        Assert.Equal(1, record.ContractId);
+        Assert.Equal(3, h.Sink.Failed);
+        Assert.Equal(3, h.Metrics.RecordFailuresTotal);
+    }
+
     [Fact]
     public void Phases_AreStable_Distinct_AndUniform_Over100000Contracts()
     {

@@ -57,6 +57,24 @@ public sealed class AgentStartupTests
         Assert.Contains("gateway-agent: cannot start: cannot bind udp:127.0.0.1:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
     }
 
+    /// <summary>
+    /// Issue 12 item 4: a partial override of a listen list from an earlier source (here the config file's, as it was
+    /// appsettings.json's default) is refused, naming the element that would have stayed. The built-in default is no
+    /// longer an array in appsettings.json, so a list given anywhere replaces it as a whole.
+    /// </summary>
+    [Fact]
+    public async Task ListenOverride_OfPartOfAList_IsRefused_NamingTheElementLeftOver()
+    {
+        var port = FreePort.Next();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("agent-listen-").FullName, "agent.json");
+        await File.WriteAllTextAsync(file, $$"""{ "Agent": { "Sip": { "Listen": ["udp:127.0.0.1:{{port}}", "tcp:0.0.0.0:{{port}}"] } } }""");
+        var (exitCode, output) = await RunAgentAsync("--config", file, $"--Agent:Sip:Listen:0=udp:127.0.0.2:{port}");
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("gateway-agent: invalid configuration:", StringComparison.Ordinal));
+        Assert.Contains($"Agent:Sip:Listen:1 'tcp:0.0.0.0:{port}' is left from an earlier configuration source", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ConfigFile_IsRead_AndCommandLineOverridesIt()
     {

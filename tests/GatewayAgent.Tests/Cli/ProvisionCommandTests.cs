@@ -56,7 +56,7 @@ public sealed class ProvisionCommandTests
 
         // The agent itself reads it: SIP-only settings so it starts here (no broker, no board).
         var sipOnly = Path.Combine(_dir.FullName, "sip.json");
-        var written = await AgentCli.RunAsync("provision", "--output", sipOnly, "--monitor-number", "0312345678", "--listen", $"udp:127.0.0.1:{port}", "--channels", "3");
+        var written = await AgentCli.RunAsync("provision", "--output", sipOnly, "--monitor-number", "0312345678", "--listen", $"udp:127.0.0.1:{port}", "--channels", "3", "--allow-any-source");
         Assert.True(written.ExitCode == 0, written.ToString());
         await using var agent = await AgentProcess.LaunchAsync(AgentProcess.DotnetAgent("run", "--config", sipOnly), TimeSpan.FromSeconds(30));
         var ready = Assert.Single(agent.Output.Split('\n'), l => l.Contains("SIP listening on", StringComparison.Ordinal) && l.Contains("ready", StringComparison.Ordinal));
@@ -106,6 +106,49 @@ public sealed class ProvisionCommandTests
         Assert.False(File.Exists(Output));
     }
 
+    /// <summary>Issue 12 item 4: an adapter on the WAN answers anyone only when told so by name.</summary>
+    [Fact]
+    public async Task WithoutAnAllowList_ProvisionRefuses_UnlessAllowAnySourceIsGiven()
+    {
+        var refused = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678");
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.StartsWith("gateway-agent provision: Agent:Sip:AllowedSources: required: --allowed-source CIDR", refused.Stderr.Trim(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Output));
+
+        var both = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--allowed-source", "192.0.2.0/24", "--allow-any-source");
+        Assert.Equal(2, both.ExitCode);
+
+        var open = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--allow-any-source");
+        Assert.True(open.ExitCode == 0, open.ToString());
+        Assert.Null(new ConfigurationBuilder().AddJsonFile(Output).Build()["Agent:Sip:AllowedSources:0"]);
+    }
+
+    /// <summary>Issue 12 item 4: MQTT over TLS unless --insecure; the registrar's password from a file; SIP bound to the WAN address.</summary>
+    [Fact]
+    public async Task TlsIsTheDefault_PlainMqttNeedsInsecure_SecretsFromFiles_ListenOnTheWanAddress()
+    {
+        var secret = Path.Combine(_dir.FullName, "register.secret");
+        await File.WriteAllTextAsync(secret, "digest pass\n");
+        var tls = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--allowed-source", "192.0.2.0/24",
+            "--site-id", "s1", "--mqtt-host", "broker.example.net", "--wan-address", "198.51.100.7",
+            "--registrar", "udp:192.0.2.1:5060", "--register-user", "agent1", "--register-password-file", secret);
+        Assert.True(tls.ExitCode == 0, tls.ToString());
+        var config = new ConfigurationBuilder().AddJsonFile(Output).Build();
+        Assert.Equal("True", config["Agent:Mqtt:UseTls"]);
+        Assert.Equal("digest pass", config["Agent:Sip:Register:Password"]);
+        Assert.Equal(["udp:198.51.100.7:5060", "tcp:198.51.100.7:5060"], config.GetSection("Agent:Sip:Listen").GetChildren().Select(c => c.Value));
+
+        var plain = await AgentCli.RunAsync("provision", "--output", Output, "--force", "--monitor-number", "0312345678", "--allowed-source", "192.0.2.0/24",
+            "--site-id", "s1", "--mqtt-host", "broker.example.net", "--insecure");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Equal("False", new ConfigurationBuilder().AddJsonFile(Output).Build()["Agent:Mqtt:UseTls"]);
+
+        var contradiction = await AgentCli.RunAsync("provision", "--output", Output, "--force", "--monitor-number", "0312345678", "--allow-any-source",
+            "--site-id", "s1", "--mqtt-host", "broker.example.net", "--insecure", "--mqtt-tls");
+        Assert.Equal(2, contradiction.ExitCode);
+        Assert.StartsWith("gateway-agent provision: Agent:Mqtt:UseTls: ", contradiction.Stderr.Trim(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PortOutOfRange_MessageNamesKeyValueAndRange()
     {
@@ -144,12 +187,12 @@ public sealed class ProvisionCommandTests
     {
         await File.WriteAllTextAsync(Output, """{ "Agent": { "Sip": { "MonitorNumbers": ["0399999999"] } } }""");
 
-        var refused = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678");
+        var refused = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--allow-any-source");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("--force", refused.Stderr);
         Assert.Contains("0399999999", await File.ReadAllTextAsync(Output));
 
-        var forced = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--force");
+        var forced = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--force", "--allow-any-source");
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.Equal("0312345678", new ConfigurationBuilder().AddJsonFile(Output).Build()["Agent:Sip:MonitorNumbers:0"]);
     }
@@ -159,7 +202,7 @@ public sealed class ProvisionCommandTests
     {
         File.Copy(Path.Combine(InstallationPaths.RepositoryRoot, "systemd", "packaging", "agent.json"), Output);
 
-        var result = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678");
+        var result = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--allow-any-source");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("0312345678", new ConfigurationBuilder().AddJsonFile(Output).Build()["Agent:Sip:MonitorNumbers:0"]);
@@ -168,7 +211,7 @@ public sealed class ProvisionCommandTests
     [Fact]
     public async Task Group_MakesTheFile0640_ForThatGroup()
     {
-        var result = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--group", "nogroup");
+        var result = await AgentCli.RunAsync("provision", "--output", Output, "--monitor-number", "0312345678", "--group", "nogroup", "--allow-any-source");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("640 nogroup", await AgentCli.StatAsync(Output));

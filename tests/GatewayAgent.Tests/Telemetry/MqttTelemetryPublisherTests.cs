@@ -34,6 +34,32 @@ public sealed class MqttTelemetryPublisherTests
         Assert.Equal(CloudState.Connected, agent.Status.Cloud);
     }
 
+    /// <summary>Issue 12 item 5: a bdSeq whose save fails (a full disk) is kept in memory; the session goes on; the save is retried.</summary>
+    [Fact]
+    public async Task BdSeqThatCannotBeSaved_DoesNotStopTheSession_AndIsSavedLater()
+    {
+        using var dir = new TempDirectory();
+        // A directory where the save writes its temporary file: the save fails, for root too.
+        var blocker = Directory.CreateDirectory(Path.Combine(dir.Path, "birth.json.tmp"));
+        await using var broker = await EmbeddedBroker.StartAsync();
+        var settings = InProcessTelemetryAgent.Settings(broker.Port, dir.Path);
+        settings["Agent:Telemetry:Interval"] = "00:00:01";
+        await using var agent = await InProcessTelemetryAgent.StartAsync(settings);
+
+        await agent.Log.WaitForAsync("birth published");
+        Assert.Contains(agent.Log.Lines, l => l.Contains("saving bdSeq 1 to birth.json failed", StringComparison.Ordinal));
+        agent.Hub.Raise(EventTypes.Button, "short");
+        await broker.WaitForAsync(p => p.Any(m => IsEvent(m, EventTypes.Button)), what: "the event of the unsaved session");
+        Assert.Equal(CloudState.Connected, agent.Status.Cloud);
+        Assert.Equal(1, agent.Publisher.BdSeq);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "birth.json")));
+
+        blocker.Delete();
+        await agent.Log.WaitForAsync("bdSeq 1 saved to birth.json");
+        using var saved = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.Path, "birth.json")));
+        Assert.Equal(1, saved.RootElement.GetProperty("bdSeq").GetInt64());
+    }
+
     [Fact]
     public async Task Events_CarryIdSeqAndTs_AndSnapshotFollowsBirth()
     {

@@ -58,6 +58,17 @@ public static class ProvisionedConfiguration
 
             Set(root, "Agent:Sip:Listen", addresses);
         }
+        else if (args.Single("wan-address") is { } wan)
+        {
+            // Issue 12 item 4: bind to the WAN leg only, not to every interface.
+            if (!System.Net.IPAddress.TryParse(wan, out var address))
+            {
+                throw Invalid("Agent:Sip:Listen", wan, "(--wan-address) is not an IP address");
+            }
+
+            var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+            Set(root, "Agent:Sip:Listen", new JsonArray($"udp:{host}:5060", $"tcp:{host}:5060"));
+        }
 
         if (args.Single("channels") is { } channels)
         {
@@ -84,6 +95,19 @@ public static class ProvisionedConfiguration
         AddRegistration(root, args);
         AddMqtt(root, args);
         AddBoard(root, args, pinMapDirectory);
+
+        // Issue 12 item 4: an adapter on the WAN answers anyone only when told so.
+        if (sources.Count > 0 && args.Has("allow-any-source"))
+        {
+            throw new ProvisionException("Agent:Sip:AllowedSources: give --allowed-source or --allow-any-source, not both");
+        }
+
+        if (sources.Count == 0 && !args.Has("allow-any-source"))
+        {
+            throw new ProvisionException(
+                "Agent:Sip:AllowedSources: required: --allowed-source CIDR (repeatable: the carrier's proxies and probers), or --allow-any-source to answer anyone on the WAN");
+        }
+
         return root;
     }
 
@@ -91,7 +115,7 @@ public static class ProvisionedConfiguration
     {
         if (args.Single("registrar") is not { } registrar)
         {
-            foreach (var flag in new[] { "register-user", "register-password", "register-domain" })
+            foreach (var flag in new[] { "register-user", "register-password", "register-password-file", "register-domain" })
             {
                 if (args.Has(flag))
                 {
@@ -115,7 +139,18 @@ public static class ProvisionedConfiguration
         }
 
         Set(root, "Agent:Sip:Register:User", user);
-        if (args.Single("register-password") is { } password)
+        if (args.Has("register-password") && args.Has("register-password-file"))
+        {
+            throw new ProvisionException("Agent:Sip:Register:Password: give --register-password or --register-password-file, not both");
+        }
+
+        var password = args.Single("register-password");
+        if (args.Single("register-password-file") is { } passwordFile)
+        {
+            password = ReadSecret("Agent:Sip:Register:Password", passwordFile, "--register-password-file");
+        }
+
+        if (password is not null)
         {
             Set(root, "Agent:Sip:Register:Password", password);
         }
@@ -147,7 +182,7 @@ public static class ProvisionedConfiguration
         var host = args.Single("mqtt-host");
         if (host is null)
         {
-            foreach (var flag in new[] { "mqtt-port", "mqtt-username", "mqtt-password", "mqtt-password-file", "mqtt-tls", "ca-file" })
+            foreach (var flag in new[] { "mqtt-port", "mqtt-username", "mqtt-password", "mqtt-password-file", "mqtt-tls", "insecure", "ca-file" })
             {
                 if (args.Has(flag))
                 {
@@ -193,12 +228,7 @@ public static class ProvisionedConfiguration
         var password = args.Single("mqtt-password");
         if (args.Single("mqtt-password-file") is { } passwordFile)
         {
-            if (!File.Exists(passwordFile))
-            {
-                throw Invalid("Agent:Mqtt:Password", passwordFile, "(--mqtt-password-file) does not exist");
-            }
-
-            password = File.ReadLines(passwordFile).FirstOrDefault() ?? "";
+            password = ReadSecret("Agent:Mqtt:Password", passwordFile, "--mqtt-password-file");
         }
 
         if (password is not null)
@@ -211,12 +241,15 @@ public static class ProvisionedConfiguration
             Set(root, "Agent:Mqtt:Password", password);
         }
 
+        // Issue 12 item 4: TLS is the default; plain MQTT only when asked for by name.
         var caFile = args.Single("ca-file");
-        var useTls = args.Single("mqtt-tls") == "true" || caFile is not null;
-        if (useTls)
+        var insecure = args.Has("insecure");
+        if (insecure && (caFile is not null || args.Has("mqtt-tls")))
         {
-            Set(root, "Agent:Mqtt:UseTls", true);
+            throw new ProvisionException($"Agent:Mqtt:UseTls: --insecure contradicts --{(caFile is not null ? "ca-file" : "mqtt-tls")}");
         }
+
+        Set(root, "Agent:Mqtt:UseTls", !insecure);
 
         if (caFile is not null)
         {
@@ -227,6 +260,17 @@ public static class ProvisionedConfiguration
 
             Set(root, "Agent:Mqtt:CaFile", Path.GetFullPath(caFile));
         }
+    }
+
+    /// <summary>The first line of a secret file (so a password never has to appear on the command line).</summary>
+    private static string ReadSecret(string key, string path, string flag)
+    {
+        if (!File.Exists(path))
+        {
+            throw Invalid(key, path, $"({flag}) does not exist");
+        }
+
+        return File.ReadLines(path).FirstOrDefault() ?? "";
     }
 
     private static void AddBoard(JsonObject root, ProvisionArguments args, string pinMapDirectory)

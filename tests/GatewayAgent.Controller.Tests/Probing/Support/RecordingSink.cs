@@ -12,8 +12,22 @@ internal sealed class RecordingSink : IProbeOutcomeSink
 
     public Func<ProbeRecord, IReadOnlyCollection<ProbeRecord>, bool> Settled { get; set; } = (_, _) => false;
 
+    /// <summary>The next this many writes fail (a database error): nothing is recorded.</summary>
+    public int FailNext { get; set; }
+
+    /// <summary>Writes that failed because of <see cref="FailNext"/>.</summary>
+    public int Failed { get; private set; }
+
     public Task<bool> RecordAsync(ProbeRecord record, CancellationToken cancellationToken)
     {
+        if (FailNext > 0)
+        {
+            FailNext--;
+            Failed++;
+            _arrived.Notify();
+            return Task.FromException<bool>(new InvalidOperationException("database is locked (test)"));
+        }
+
         Records.Enqueue(record);
         var settled = Settled(record, Records);
         _arrived.Notify();
