@@ -104,6 +104,22 @@ public sealed class IngestCrashTests(Xunit.Abstractions.ITestOutputHelper output
 
         var child = await ChildProcess.StartAsync(info, line => line.Contains("Embedded MQTT broker listening", StringComparison.Ordinal), Bound);
         _children.Add(child);
+        // The broker's listener may be up before Kestrel's: wait until the HTTP API answers too (any status).
+        await Wait.PollAsync(
+            async () =>
+            {
+                try
+                {
+                    return await HealthAsync();
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+            },
+            health => health is not null,
+            Bound,
+            $"the controller's HTTP API on port {_httpPort} answering; controller output:\n{child.Output}");
         return child;
     }
 
