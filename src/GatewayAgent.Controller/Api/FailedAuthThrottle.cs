@@ -1,5 +1,5 @@
+using GatewayAgent.Sip.Security;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Api;
@@ -71,22 +71,7 @@ public sealed class FailedAuthThrottle(IOptions<ApiOptions> options, TimeProvide
         }
     }
 
-    private static IPAddress Key(IPAddress source)
-    {
-        if (source.IsIPv4MappedToIPv6)
-        {
-            return source.MapToIPv4();
-        }
-
-        if (source.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return source;
-        }
-
-        var bytes = source.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
+    private static IPAddress Key(IPAddress source) => SourceKey.Of(source);
 
     private sealed class Window
     {

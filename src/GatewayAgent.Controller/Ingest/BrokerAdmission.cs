@@ -1,5 +1,5 @@
+using GatewayAgent.Sip.Security;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Ingest;
@@ -158,27 +158,7 @@ internal sealed class BrokerAdmission(IOptions<BrokerLimitsOptions> options, Tim
         return source;
     }
 
-    private static IPAddress? Key(EndPoint? remote)
-    {
-        if (remote is not IPEndPoint { Address: var address })
-        {
-            return null;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            return address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address;
-        }
-
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
+    private static IPAddress? Key(EndPoint? remote) => remote is IPEndPoint { Address: var address } ? SourceKey.Of(address) : null;
 
     private sealed class Source
     {
