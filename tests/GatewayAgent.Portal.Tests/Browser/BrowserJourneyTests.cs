@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using GatewayAgent.Domain.Accounts;
 using GatewayAgent.Portal.Forms;
 using GatewayAgent.Portal.Pages.Account;
@@ -178,7 +177,11 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
             "() => window.__beforeSubmit === undefined && document.readyState === 'complete'", null, new() { Timeout = 15_000 });
     }
 
-    // Waits for the navigation to land on the path (a bounded wait on the browser's own event, not a sleep).
+    // Waits until the page shows a fully loaded document at the path (a bounded wait evaluated in the page, not a
+    // sleep). Not WaitForURLAsync: when the URL already matches, it waits for Playwright's client-side "load" event,
+    // which after a link click can arrive before the wait subscribes, and the wait then times out on a loaded page
+    // (seen once in a clean-clone run: only "NetworkIdle event fired" in its log).
     private static Task Expect(IPage page, string path) =>
-        page.WaitForURLAsync(new Regex("^[^?#]*//[^/]+" + Regex.Escape(path) + "([?#].*)?$"), new() { Timeout = 15_000 });
+        page.WaitForFunctionAsync(
+            "path => location.pathname === path && document.readyState === 'complete'", path, new() { Timeout = 15_000 });
 }
