@@ -71,6 +71,37 @@ public static class HeaderNames
         return Canonical.TryGetValue(name, out var canonical) ? canonical : name;
     }
 
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CanonicalBySpan =
+        Canonical.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// <see cref="Normalize(string)"/> for a name as received (an RFC 3261 token, so ASCII): a known name or compact form gives
+    /// its canonical constant without allocating; another name is returned as sent.
+    /// </summary>
+    public static string Normalize(ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 1 && Compact.TryGetValue(char.ToLowerInvariant((char)name[0]), out var full))
+        {
+            return full;
+        }
+
+        if (name.Length <= 32)
+        {
+            Span<char> chars = stackalloc char[name.Length];
+            for (var i = 0; i < name.Length; i++)
+            {
+                chars[i] = (char)name[i];
+            }
+
+            if (CanonicalBySpan.TryGetValue(chars, out var canonical))
+            {
+                return canonical;
+            }
+        }
+
+        return System.Text.Encoding.UTF8.GetString(name);
+    }
+
     /// <summary>True for the list headers the parser splits into one entry per value.</summary>
     public static bool IsSplitList(string canonicalName) => SplitLists.Contains(canonicalName);
 }

@@ -20,12 +20,18 @@ public sealed class NameAddress
 
     public SipUri Uri { get; set; }
 
-    /// <summary>Header parameters (tag, expires, q, ...), outside the angle brackets.</summary>
-    public SipParameters Parameters { get; private set; } = new();
+    private SipParameters? _parameters;
+
+    /// <summary>Header parameters (tag, expires, q, ...), outside the angle brackets (made on first use).</summary>
+    public SipParameters Parameters
+    {
+        get => _parameters ??= new();
+        private set => _parameters = value;
+    }
 
     public string? Tag
     {
-        get => Parameters["tag"];
+        get => _parameters?["tag"];
         set
         {
             if (value is null)
@@ -52,7 +58,7 @@ public sealed class NameAddress
         }
 
         string? displayName = null;
-        string uriText;
+        ReadOnlySpan<char> uriText;
         ReadOnlySpan<char> paramsPart;
         var lt = FindOpenBracket(s, out var displayEnd);
         if (lt == -2)
@@ -101,7 +107,7 @@ public sealed class NameAddress
                 return false;
             }
 
-            uriText = s.Slice(lt + 1, gt - 1).ToString();
+            uriText = s.Slice(lt + 1, gt - 1);
             if (uriText.Length == 0 || SipSyntax.IsWhitespace(uriText[0]) || SipSyntax.IsWhitespace(uriText[^1]))
             {
                 error = "whitespace inside '<' '>'";
@@ -121,7 +127,7 @@ public sealed class NameAddress
                 return false;
             }
 
-            uriText = spec.ToString();
+            uriText = spec;
             paramsPart = semicolon < 0 ? [] : s[semicolon..];
         }
 
@@ -130,14 +136,18 @@ public sealed class NameAddress
             return false;
         }
 
-        var parameters = new SipParameters();
-        if (!SipSyntax.TryParseParameters(paramsPart, parameters))
+        SipParameters? parameters = null;
+        if (!paramsPart.TrimStart(" \t").IsEmpty)
         {
-            error = "malformed header parameter";
-            return false;
+            parameters = new SipParameters();
+            if (!SipSyntax.TryParseParameters(paramsPart, parameters))
+            {
+                error = "malformed header parameter";
+                return false;
+            }
         }
 
-        address = new NameAddress(uri, displayName) { Parameters = parameters };
+        address = new NameAddress(uri, displayName) { _parameters = parameters };
         error = null;
         return true;
     }
@@ -173,7 +183,7 @@ public sealed class NameAddress
         return -1;
     }
 
-    public NameAddress Clone() => new(Uri.Clone(), DisplayName) { Parameters = Parameters.Clone() };
+    public NameAddress Clone() => new(Uri.Clone(), DisplayName) { _parameters = _parameters?.Clone() };
 
     /// <summary>Canonical form: always name-addr ("Display" &lt;uri&gt;;params).</summary>
     public override string ToString()
@@ -185,7 +195,7 @@ public sealed class NameAddress
         }
 
         sb.Append('<').Append(Uri).Append('>');
-        Parameters.AppendTo(sb);
+        _parameters?.AppendTo(sb);
         return sb.ToString();
     }
 }

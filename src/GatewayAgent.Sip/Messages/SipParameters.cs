@@ -8,7 +8,25 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
 {
     private readonly List<KeyValuePair<string, string?>> _items = [];
 
+    // The parameter names the stack reads, so that parsing them makes no string (RFC 3261 §19.1.1, §20.42, RFC 3581).
+    private static readonly string[] KnownNames =
+        ["branch", "rport", "received", "tag", "transport", "lr", "maddr", "ttl", "user", "method", "expires", "q"];
+
     public int Count => _items.Count;
+
+    /// <summary>The name as a string: the same instance for a name the stack knows (compared exactly, as sent).</summary>
+    public static string NameOf(ReadOnlySpan<char> name)
+    {
+        foreach (var known in KnownNames)
+        {
+            if (name.SequenceEqual(known))
+            {
+                return known;
+            }
+        }
+
+        return name.ToString();
+    }
 
     public bool Contains(string name) => _items.Exists(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase));
 

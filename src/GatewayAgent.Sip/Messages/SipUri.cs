@@ -28,7 +28,14 @@ public sealed class SipUri
 
     public int? Port { get; set; }
 
-    public SipParameters Parameters { get; private set; } = new();
+    private SipParameters? _parameters;
+
+    /// <summary>The ;name=value parameters (made on first use: most URIs have none).</summary>
+    public SipParameters Parameters
+    {
+        get => _parameters ??= new();
+        private set => _parameters = value;
+    }
 
     /// <summary>The "?name=value&amp;..." headers part, raw, without the '?'; null when absent.</summary>
     public string? Headers { get; set; }
@@ -51,12 +58,16 @@ public sealed class SipUri
 
     public static bool TryParse(string s, [NotNullWhen(true)] out SipUri? uri) => TryParse(s, out uri, out _);
 
-    public static bool TryParse(string s, [NotNullWhen(true)] out SipUri? uri, out string? error)
+    public static bool TryParse(string s, [NotNullWhen(true)] out SipUri? uri, out string? error) =>
+        TryParse(s.AsSpan(), out uri, out error);
+
+    /// <summary>Parses a URI from a slice (of a header value); only the parts kept become strings.</summary>
+    public static bool TryParse(ReadOnlySpan<char> s, [NotNullWhen(true)] out SipUri? uri, out string? error)
     {
         uri = null;
         error = null;
         var colon = s.IndexOf(':');
-        if (colon <= 0 || !IsScheme(s.AsSpan(0, colon)))
+        if (colon <= 0 || !IsScheme(s[..colon]))
         {
             error = "URI has no scheme";
             return false;
@@ -77,7 +88,7 @@ public sealed class SipUri
             return false;
         }
 
-        var scheme = s[..colon].ToLowerInvariant();
+        var scheme = SchemeOf(s[..colon]);
         var rest = s[(colon + 1)..];
         var result = new SipUri(scheme);
         switch (scheme)
@@ -104,13 +115,19 @@ public sealed class SipUri
                     return false;
                 }
 
-                result.Opaque = rest;
+                result.Opaque = rest.ToString();
                 break;
         }
 
         uri = result;
         return true;
     }
+
+    private static string SchemeOf(ReadOnlySpan<char> s) =>
+        s.Equals("sip", StringComparison.OrdinalIgnoreCase) ? "sip"
+        : s.Equals("sips", StringComparison.OrdinalIgnoreCase) ? "sips"
+        : s.Equals("tel", StringComparison.OrdinalIgnoreCase) ? "tel"
+        : s.ToString().ToLowerInvariant();
 
     private static bool IsScheme(ReadOnlySpan<char> s)
     {
@@ -130,7 +147,7 @@ public sealed class SipUri
         return true;
     }
 
-    private bool TryParseSip(string rest, out string? error)
+    private bool TryParseSip(ReadOnlySpan<char> rest, out string? error)
     {
         error = null;
         // The user part may hold '?', ';' and ',' (user-unreserved) but never an unescaped '@': split there first.
@@ -140,15 +157,15 @@ public sealed class SipUri
         var hostPart = question < 0 ? afterUser : afterUser[..question];
         if (question >= 0)
         {
-            Headers = afterUser[(question + 1)..];
+            Headers = afterUser[(question + 1)..].ToString();
         }
 
         if (at >= 0)
         {
             var userInfo = rest[..at];
             var passColon = userInfo.IndexOf(':');
-            User = passColon < 0 ? userInfo : userInfo[..passColon];
-            Password = passColon < 0 ? null : userInfo[(passColon + 1)..];
+            User = (passColon < 0 ? userInfo : userInfo[..passColon]).ToString();
+            Password = passColon < 0 ? null : userInfo[(passColon + 1)..].ToString();
             if (User.Length == 0)
             {
                 error = "URI has an empty user part";
@@ -161,7 +178,7 @@ public sealed class SipUri
         if (semicolon >= 0)
         {
             var parameters = new SipParameters();
-            if (!TryParseUriParameters(hostPart.AsSpan(semicolon), parameters))
+            if (!TryParseUriParameters(hostPart[semicolon..], parameters))
             {
                 error = "URI has a malformed parameter";
                 return false;
@@ -181,7 +198,7 @@ public sealed class SipUri
         return true;
     }
 
-    private bool TryParseTel(string rest, out string? error)
+    private bool TryParseTel(ReadOnlySpan<char> rest, out string? error)
     {
         error = null;
         var semicolon = rest.IndexOf(';');
@@ -192,11 +209,11 @@ public sealed class SipUri
             return false;
         }
 
-        User = number;
+        User = number.ToString();
         if (semicolon >= 0)
         {
             var parameters = new SipParameters();
-            if (!TryParseUriParameters(rest.AsSpan(semicolon), parameters))
+            if (!TryParseUriParameters(rest[semicolon..], parameters))
             {
                 error = "tel URI has a malformed parameter";
                 return false;
@@ -221,7 +238,7 @@ public sealed class SipUri
                 return false;
             }
 
-            parameters.Add(name.ToString(), eq < 0 ? null : p[(eq + 1)..].ToString());
+            parameters.Add(SipParameters.NameOf(name), eq < 0 ? null : p[(eq + 1)..].ToString());
         }
 
         return true;
@@ -241,11 +258,15 @@ public sealed class SipUri
     }
 
     /// <summary>Splits "host[:port]" and validates the host (hostname, IPv4 or [IPv6]) and port (0–65535).</summary>
-    public static bool TrySplitHostPort(string hostPort, out string host, out int? port)
+    public static bool TrySplitHostPort(string hostPort, out string host, out int? port) =>
+        TrySplitHostPort(hostPort.AsSpan(), out host, out port);
+
+    /// <inheritdoc cref="TrySplitHostPort(string, out string, out int?)"/>
+    public static bool TrySplitHostPort(ReadOnlySpan<char> hostPort, out string host, out int? port)
     {
-        host = hostPort;
+        host = "";
         port = null;
-        string portText;
+        ReadOnlySpan<char> portText;
         if (hostPort.StartsWith('['))
         {
             var close = hostPort.IndexOf(']');
@@ -254,34 +275,36 @@ public sealed class SipUri
                 return false;
             }
 
-            host = hostPort[..(close + 1)];
-            if (!System.Net.IPAddress.TryParse(host[1..^1], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            if (!System.Net.IPAddress.TryParse(hostPort[1..close], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
             {
                 return false;
             }
 
+            host = hostPort[..(close + 1)].ToString();
             portText = hostPort[(close + 1)..];
             if (portText.Length > 0 && portText[0] != ':')
             {
                 return false;
             }
 
-            portText = portText.Length > 0 ? portText[1..] : "";
+            portText = portText.Length > 0 ? portText[1..] : [];
         }
         else
         {
             var colon = hostPort.IndexOf(':');
-            host = colon < 0 ? hostPort : hostPort[..colon];
-            portText = colon < 0 ? "" : hostPort[(colon + 1)..];
+            var name = colon < 0 ? hostPort : hostPort[..colon];
+            portText = colon < 0 ? [] : hostPort[(colon + 1)..];
             if (colon >= 0 && portText.Length == 0)
             {
                 return false;
             }
 
-            if (!IsHostName(host))
+            if (!IsHostName(name))
             {
                 return false;
             }
+
+            host = name.ToString();
         }
 
         if (portText.Length > 0)
@@ -297,7 +320,7 @@ public sealed class SipUri
         return true;
     }
 
-    private static bool IsHostName(string host)
+    private static bool IsHostName(ReadOnlySpan<char> host)
     {
         if (host.Length == 0 || host.Length > 255)
         {
@@ -321,7 +344,7 @@ public sealed class SipUri
     public SipUri Clone()
     {
         var copy = (SipUri)MemberwiseClone();
-        copy.Parameters = Parameters.Clone();
+        copy._parameters = _parameters?.Clone();
         return copy;
     }
 
@@ -337,7 +360,7 @@ public sealed class SipUri
         if (Scheme == "tel")
         {
             sb.Append(User);
-            Parameters.AppendTo(sb);
+            _parameters?.AppendTo(sb);
             return sb.ToString();
         }
 
@@ -358,7 +381,7 @@ public sealed class SipUri
             sb.Append(':').Append(port);
         }
 
-        Parameters.AppendTo(sb);
+        _parameters?.AppendTo(sb);
         if (Headers is not null)
         {
             sb.Append('?').Append(Headers);

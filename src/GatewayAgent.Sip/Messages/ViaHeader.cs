@@ -12,9 +12,11 @@ public sealed class ViaHeader
 
     public ViaHeader(string transport, string host, int? port, string? branch = null)
     {
-        Transport = transport.ToUpperInvariant();
+        ArgumentNullException.ThrowIfNull(transport);
+        Transport = TransportOf(transport);
         Host = host;
         Port = port;
+        Parameters = new SipParameters();
         if (branch is not null)
         {
             Parameters.Add("branch", branch);
@@ -32,7 +34,7 @@ public sealed class ViaHeader
 
     public int? Port { get; }
 
-    public SipParameters Parameters { get; private set; } = new();
+    public SipParameters Parameters { get; private set; }
 
     public string? Branch => Parameters["branch"];
 
@@ -86,7 +88,7 @@ public sealed class ViaHeader
             end++;
         }
 
-        var hostPort = s[..end].ToString();
+        ReadOnlySpan<char> hostPort = s[..end];
         s = s[end..].TrimStart();
         if (s.StartsWith(":"))
         {
@@ -97,7 +99,7 @@ public sealed class ViaHeader
                 portEnd++;
             }
 
-            hostPort += ":" + s[1..portEnd].Trim().ToString();
+            hostPort = string.Concat(hostPort, ":", s[1..portEnd].Trim());
             s = s[portEnd..];
         }
 
@@ -120,15 +122,29 @@ public sealed class ViaHeader
             return false;
         }
 
-        via = new ViaHeader(transport.ToString(), host, port)
+        via = new ViaHeader(TransportOf(transport), host, port, parameters)
         {
-            ProtocolName = name.ToString(),
-            ProtocolVersion = version.ToString(),
-            Parameters = parameters,
+            ProtocolName = name.SequenceEqual("SIP") ? "SIP" : name.ToString(),
+            ProtocolVersion = version.SequenceEqual("2.0") ? "2.0" : version.ToString(),
         };
         error = null;
         return true;
     }
+
+    private ViaHeader(string transport, string host, int? port, SipParameters parameters)
+    {
+        Transport = transport;
+        Host = host;
+        Port = port;
+        Parameters = parameters;
+    }
+
+    // The upper-case transport: the same instance for the usual ones, so parsing them makes no string.
+    private static string TransportOf(ReadOnlySpan<char> transport) =>
+        transport.Equals("UDP", StringComparison.OrdinalIgnoreCase) ? "UDP"
+        : transport.Equals("TCP", StringComparison.OrdinalIgnoreCase) ? "TCP"
+        : transport.Equals("TLS", StringComparison.OrdinalIgnoreCase) ? "TLS"
+        : transport.ToString().ToUpperInvariant();
 
     private static bool TryReadToken(ref ReadOnlySpan<char> s, out ReadOnlySpan<char> token)
     {

@@ -100,7 +100,7 @@ public static class SipMessageValidator
             }
         }
 
-        if (headers[HeaderNames.MaxForwards] is { } maxForwards &&
+        if (headers.TryGetFirstUtf8(HeaderNames.MaxForwards, out var maxForwards) &&
             (!int.TryParse(maxForwards, NumberStyles.None, CultureInfo.InvariantCulture, out var hops) || hops > 255))
         {
             return Bad("Max-Forwards must be 0-255");
@@ -108,7 +108,7 @@ public static class SipMessageValidator
 
         foreach (var name in (ReadOnlySpan<string>)[HeaderNames.Expires, HeaderNames.MinExpires])
         {
-            if (headers[name] is { } expires &&
+            if (headers.TryGetFirstUtf8(name, out var expires) &&
                 (!uint.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             {
                 return Bad($"{name} must be 0-4294967295");

@@ -180,7 +180,7 @@ public static class SipSyntax
                 return false;
             }
 
-            var name = s[nameStart..i].ToString();
+            var name = SipParameters.NameOf(s[nameStart..i]);
             while (i < s.Length && IsWhitespace(s[i]))
             {
                 i++;
