@@ -37,7 +37,7 @@ public sealed class ContractSettingsTests
         return client;
     }
 
-    private static async Task<ContractRecord> ContractAsync(PortalSite site) =>
+    internal static async Task<ContractRecord> ContractAsync(PortalSite site) =>
         (await site.Services.GetRequiredService<ContractStore>().ListAsync(CancellationToken.None)).Single();
 
     /// <summary>The settings changes of the contract in the audit, newest first (the accounts' own rows left out).</summary>
@@ -46,7 +46,7 @@ public sealed class ContractSettingsTests
             .Where(a => a.Action is not ("password.changed" or "temporary-password.issued"))];
 
     /// <summary>Gives the contract 33 numbers (BF-13, SS-12): its three and 0312340001–0312340030.</summary>
-    private static async Task GrowTo33NumbersAsync(PortalSite site)
+    internal static async Task GrowTo33NumbersAsync(PortalSite site)
     {
         var contract = await ContractAsync(site);
         var additional = Enumerable.Range(1, 30).Select(i => $"03123400{i:00}").Prepend(PortalSite.Monitoring).Prepend(PortalSite.Additional).ToList();
