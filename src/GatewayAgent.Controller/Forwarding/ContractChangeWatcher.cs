@@ -6,7 +6,7 @@ namespace GatewayAgent.Controller.Forwarding;
 /// <summary>
 /// Picks up the changes another process writes to the shared database — the settings site (issue 11): destinations,
 /// start and stop, notification settings — which that process cannot announce to this one's edge pusher, prober and
-/// MQTT state. Every <see cref="Interval"/> it reads each contract's <c>row_version</c> (raised by every change of the
+/// MQTT state, so calls follow a customer's start and stop (BF-4) and destinations. Every <see cref="Interval"/> it reads each contract's <c>row_version</c> (raised by every change of the
 /// definition, the switch and its hold) and, for each one that moved, publishes the contract's state (which tells the
 /// edge, <see cref="ContractStateNotifier"/>) and has the prober re-read its targets. A change made in this process is
 /// seen again here: publishing and pushing it twice is harmless (both are idempotent).

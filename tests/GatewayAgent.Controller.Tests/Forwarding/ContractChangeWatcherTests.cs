@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GatewayAgent.Controller.Tests.Forwarding;
 
 /// <summary>
-/// Issue 11: a start of bulk forward or a destination set on the settings site — another process on the same database —
+/// Issue 11: a start of bulk forward (BF-4) or a destination set on the settings site — another process on the same database —
 /// reaches the controller's edge pusher, MQTT state and prober through <see cref="ContractChangeWatcher"/>, on every
 /// storage backend (migration 10's row_version).
 /// </summary>

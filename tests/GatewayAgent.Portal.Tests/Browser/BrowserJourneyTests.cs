@@ -85,7 +85,7 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
     }
 
     [Fact]
-    public async Task The_settings_pages_of_a_contract_with_33_numbers_search_CSV_and_notification_pass_axe_BF_13_SS_12_FN_8()
+    public async Task The_settings_pages_of_a_contract_with_33_numbers_search_CSV_and_notification_pass_axe_BF_12_BF_13_SS_12_FN_8_FN_14()
     {
         await using var site = await PortalSite.StartAsync();
         await Http.ContractSettingsTests.GrowTo33NumbersAsync(site);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GatewayAgent.Portal.Tests.Http;
 
 /// <summary>
-/// The contract's settings pages over HTTP (issue 11): destinations with BF-16's confirm step, search (BF-13), start and
+/// The contract's settings pages over HTTP (issue 11; BF-15's menu): destinations with BF-16's confirm step, search (BF-13), start and
 /// stop (BF-4, BF-11), CSV (BF-12, SS-12), notification (FN-8, FN-9, FN-10, FN-14), stale forms (SS-11), SS-2 by
 /// direct URL on every handler, and the settings audit of every change.
 /// </summary>

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GatewayAgent.Portal.Pages.Contract;
 
 /// <summary>
-/// One number's destination (BF-2), in two steps (BF-16): the entry is checked by the store's rules (BF-9 restricted
+/// One number's destination (BF-2; BF-15's "destination per number"; SS-2 by its folder's policy), in two steps (BF-16): the entry is checked by the store's rules (BF-9 restricted
 /// destinations, BF-14 not the monitoring number, the number format; <see cref="ContractStore.PreviewDestinationAsync"/>)
 /// and shown normalised for confirmation, and only the confirmed, normalised value is saved
 /// (<see cref="ContractStore.SetDestinationAsync(long, string, string?, SettingsWrite, CancellationToken)"/>, the

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace GatewayAgent.Portal.Pages.Contract;
 
 /// <summary>
-/// BF-12, SS-12: the destination table by CSV, offered from 33 numbers (<see cref="LargeContractFeatures"/>; smaller
+/// BF-12, SS-12 (BF-15's "CSV set/download"; SS-2 by its folder's policy): the destination table by CSV, offered from 33 numbers (<see cref="LargeContractFeatures"/>; smaller
 /// contracts get 404). Download in UTF-8 (with or without a mark) or Shift_JIS; upload in any of the encodings the API
 /// reads (<see cref="CsvTextEncoding"/>), read from the stream only up to <see cref="DestinationCsvImport.MaxFileBytes"/>
 /// (the request is capped by <see cref="UploadLimit"/> before it is read), then checked by the store's rules and shown as

@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace GatewayAgent.Portal.Pages.Contract;
 
 /// <summary>
-/// The contract's bulk forwarding (SS-2: under the contract-settings policy with every page of /Contract): the switch
+/// The contract's bulk forwarding (SS-2: under the contract-settings policy with every page of /Contract), BF-15's
+/// menu of destination per number, start/stop and CSV: the switch
 /// with its start and stop (BF-4: start needs a destination; BF-11: the operator's hold is shown and a start refused
 /// while it lasts), and each number's destination with a link to set it (BF-16's confirm step is on
 /// <see cref="DestinationModel"/>). From 33 numbers the list is searchable by part of a number and <c>*</c> (BF-13),
