@@ -316,6 +316,7 @@ public sealed class ContractSettingsTests
         Array.Fill(large, (byte)',');
         var tooLarge = await client.PostFileAsync("/Contract/DestinationsCsv?handler=Upload", Form(version), "file", "d.csv", large);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.True(client.LastHtml.Contains("CSVファイルは1MBまでです", StringComparison.Ordinal), client.LastHtml);
         Assert.Single((await ContractAsync(site)).Destinations);
     }
 
