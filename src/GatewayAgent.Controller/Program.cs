@@ -28,6 +28,7 @@ builder.Services
     .AddContracts()
     .AddDetection()
     .AddForwarding()
+    .AddContractChangeWatch()
     .AddEdgeRouting()
     .AddControllerApi()
     .AddProbing()

@@ -1,5 +1,8 @@
 using GatewayAgent.Controller.Accounts;
 using GatewayAgent.Controller.Customers;
+using GatewayAgent.Controller.Forwarding;
+using GatewayAgent.Controller.Metrics;
+using GatewayAgent.Controller.Notification;
 using GatewayAgent.Controller.Storage;
 using GatewayAgent.Hosting;
 using GatewayAgent.Portal.Hosting;
@@ -30,8 +33,11 @@ public static class Program
     {
         var builder = PortalHost.CreateBuilder(args);
         builder.Services
+            .AddControllerMetrics()
             .AddControllerStorage()
             .AddContracts()
+            .AddForwarding()
+            .AddMailComposition()
             .AddPortalAccounts()
             .AddPortal();
         configure?.Invoke(builder);

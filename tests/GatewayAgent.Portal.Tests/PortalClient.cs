@@ -44,6 +44,27 @@ public sealed partial class PortalClient : IDisposable
         return response;
     }
 
+    /// <summary>Posts a multipart form with one file field, as a browser's file upload does (with the antiforgery token).</summary>
+    public async Task<HttpResponseMessage> PostFileAsync(string path, IReadOnlyDictionary<string, string> fields, string fileField, string fileName, byte[] file)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new StringContent(Token ?? throw new InvalidOperationException("no antiforgery token read yet")), "__RequestVerificationToken");
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        form.Add(content, fileField, fileName);
+        var response = await _http.PostAsync(path, form);
+        await ReadAsync(response);
+        return response;
+    }
+
+    /// <summary>A download: the response with its body unread as text.</summary>
+    public Task<HttpResponseMessage> DownloadAsync(string path) => _http.GetAsync(path);
+
     /// <summary>Reads the login page, then posts the number and password.</summary>
     public async Task<HttpResponseMessage> LoginAsync(string number, string password)
     {

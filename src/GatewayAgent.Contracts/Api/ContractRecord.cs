@@ -21,6 +21,12 @@ public sealed record ContractRecord
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// The settings' version: raised by every change of the definition and of the forwarding switch or its hold, so a
+    /// form that showed an older version is refused (SS-11).
+    /// </summary>
+    public long RowVersion { get; init; }
+
     /// <summary>The editable part, for read-modify-write updates (the site password stays as stored).</summary>
     public ContractDefinition ToDefinition() => new()
     {

@@ -23,14 +23,22 @@ public sealed class SettingsAuditLog(ControllerDatabase database)
     }
 
     /// <summary>The newest <paramref name="limit"/> entries of a contract, newest first.</summary>
-    public Task<IReadOnlyList<SettingsAuditEntry>> ListAsync(long contractId, int limit, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<SettingsAuditEntry>>(
+    public async Task<IReadOnlyList<SettingsAuditEntry>> ListAsync(long contractId, int limit, CancellationToken cancellationToken) =>
+        (await ListAsync(contractId, limit, before: null, cancellationToken)).Entries;
+
+    /// <summary>
+    /// One page of a contract's entries, newest first: at most <paramref name="limit"/> with an id below
+    /// <paramref name="before"/> (null: from the newest). The page's <see cref="SettingsAuditPage.NextBefore"/> asks for
+    /// the next older page (null when there is none).
+    /// </summary>
+    public Task<SettingsAuditPage> ListAsync(long contractId, int limit, long? before, CancellationToken cancellationToken) =>
+        database.ReadAsync(
             async connection =>
             {
                 await using var command = connection.CreateCommand(
                     null,
-                    "SELECT id, contract_id, at, actor, target, action, detail FROM settings_audit WHERE contract_id = @c ORDER BY id DESC LIMIT @limit");
-                command.AddParameter("@c", contractId).AddParameter("@limit", (long)limit);
+                    "SELECT id, contract_id, at, actor, target, action, detail FROM settings_audit WHERE contract_id = @c AND id < @before ORDER BY id DESC LIMIT @limit");
+                command.AddParameter("@c", contractId).AddParameter("@before", before ?? long.MaxValue).AddParameter("@limit", (long)limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 var entries = new List<SettingsAuditEntry>();
                 while (await reader.ReadAsync(cancellationToken))
@@ -40,7 +48,8 @@ public sealed class SettingsAuditLog(ControllerDatabase database)
                         reader.NullableString(6)));
                 }
 
-                return entries;
+                var more = entries.Count > limit;
+                return more ? new SettingsAuditPage(entries[..limit], entries[limit - 1].Id) : new SettingsAuditPage(entries, null);
             },
             cancellationToken);
 }

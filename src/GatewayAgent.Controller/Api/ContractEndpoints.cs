@@ -1,3 +1,4 @@
+using GatewayAgent.Controller.Accounts;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
@@ -198,6 +199,19 @@ public static class ContractEndpoints
                     : Results.Ok(MaskedEach(http, await forwarding.GetAuditAsync(id, Limit(limit), ct), PersonalDataMask.Audit)))
             .RequireApiRole(ApiRole.Read);
 
+        contracts.MapGet("/{id:long}/audit", async (long id, int? limit, long? before, ContractStore store, SettingsAuditLog audit, HttpContext http, CancellationToken ct) =>
+            {
+                if (await store.GetAsync(id, ct) is null)
+                {
+                    return ApiProblems.NotFound(id);
+                }
+
+                var page = await audit.ListAsync(id, Limit(limit), before, ct);
+                return Results.Ok(PersonalDataMask.Applies(http) ? page with { Entries = [.. page.Entries.Select(PersonalDataMask.SettingsAudit)] } : page);
+            })
+            .RequireApiRole(ApiRole.Read)
+            .WithSummary("The settings audit (issue 11): every change from the settings site and the IVR, who, when, on what and what; newest first, ?limit= and ?before= (the page's nextBefore) to page back.");
+
         contracts.MapGet("/{id:long}/status", async (long id, ContractStore store, HttpContext http, CancellationToken ct) =>
         {
             if (await store.GetAsync(id, ct) is not { } contract)
@@ -277,35 +291,19 @@ public static class ContractEndpoints
             return readProblem;
         }
 
-        var (text, _, decodeProblem) = CsvTextEncoding.Decode(bytes!, requested);
-        if (decodeProblem is not null)
-        {
-            return ApiProblems.Invalid([new RuleViolation("csv", "BF-12", decodeProblem)]);
-        }
-
-        var (entries, lines, rows, violations) = DestinationCsv.Parse(text!);
-        if (violations.Count > 0)
+        var clearHint = $"to clear the table use DELETE /api/contracts/{id}/destinations";
+        var (table, violations) = DestinationCsvImport.Read(bytes!, requested, clearHint);
+        if (table is null)
         {
             return ApiProblems.Invalid(violations);
         }
 
-        if (rows == 0)
-        {
-            return ApiProblems.Invalid([new RuleViolation(
-                "csv", "BF-12", $"the file has no data rows; to clear the table use DELETE /api/contracts/{id}/destinations")]);
-        }
-
-        ContractDefinition Change(ContractDefinition current) =>
-            entries.Count == 0 && current.Destinations.Count > 0
-                ? throw new ContractRuleException(new RuleViolation(
-                    "csv", "BF-12", $"the file would remove every destination; to clear the table use DELETE /api/contracts/{id}/destinations"))
-                : current with { Destinations = entries };
-
+        var change = DestinationCsvImport.Change(table, clearHint);
         try
         {
             if (dryRun ?? false)
             {
-                if (await store.PreviewAsync(id, Change, force ?? false, ct) is not { } preview)
+                if (await store.PreviewAsync(id, change, force ?? false, ct) is not { } preview)
                 {
                     return ApiProblems.NotFound(id);
                 }
@@ -317,29 +315,13 @@ public static class ContractEndpoints
                     preview.Current.Destinations, [.. next.Destinations.OrderBy(d => position.GetValueOrDefault(d.Number, int.MaxValue))]));
             }
 
-            return await UpdateAsync(id, Change, force, "destinations set from CSV", store, http, logs, ct);
+            return await UpdateAsync(id, change, force, "destinations set from CSV", store, http, logs, ct);
         }
         catch (ContractRuleException ex)
         {
             // Name the CSV line instead of the destinations[] index.
-            return ApiProblems.Invalid(ex.Violations.Select(v => v with { Field = CsvField(v.Field, lines) }).ToList());
+            return ApiProblems.Invalid(DestinationCsvImport.NameLines(ex.Violations, table));
         }
-    }
-
-    private static string CsvField(string field, List<int> lines)
-    {
-        const string Prefix = "destinations[";
-        if (!field.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return field;
-        }
-
-        var close = field.IndexOf(']', StringComparison.Ordinal);
-        return close > Prefix.Length
-            && int.TryParse(field.AsSpan(Prefix.Length, close - Prefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var index)
-            && index < lines.Count
-                ? $"csv[{lines[index]}]{(field.EndsWith(".number", StringComparison.Ordinal) ? ".source" : ".destination")}"
-                : field;
     }
 
     private static async Task<IResult> TestMailAsync(
@@ -361,16 +343,7 @@ public static class ContractEndpoints
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Mail is not configured", detail: "No mail composer is registered.");
         }
 
-        var now = time.GetUtcNow();
-        var mail = composer.Compose(new MailFacts(
-            MailKind.Test,
-            contract.ContractNumber,
-            contract.MonitoringNumber ?? contract.ContractNumber,
-            now,
-            contract.Notification.HolderName,
-            contract.Notification.SiteInformation,
-            null));
-        var mailId = await outbox.EnqueueAsync(contract.Id, MailKind.Test, address!, mail, now, ct);
+        var mailId = await TestMail.QueueAsync(contract, address!, composer, outbox, time.GetUtcNow(), ct);
         Log.TestMailQueued(logs.CreateLogger(typeof(ContractEndpoints)), contract.Id, mailId, address!, Actor(http));
         return Results.Accepted($"/api/contracts/{contract.Id}/mails", new TestMailQueued(mailId, address!));
     }

@@ -14,7 +14,7 @@ namespace GatewayAgent.Controller.Api;
 internal static class CsvUpload
 {
     /// <summary>The largest file accepted: 1 MiB holds some 30,000 rows, far more numbers than any contract has.</summary>
-    public const int MaxFileBytes = 1 << 20;
+    public const int MaxFileBytes = DestinationCsvImport.MaxFileBytes;
 
     /// <summary>Room for a form's boundaries, part headers and small other fields around the file.</summary>
     public const int MultipartOverheadBytes = 16 << 10;
@@ -71,24 +71,8 @@ internal static class CsvUpload
         return (null, Invalid($"a multipart/form-data upload carries the CSV in a field named \"{FileField}\""));
     }
 
-    /// <summary>The whole stream, or null as soon as it passes <paramref name="limit"/> bytes (the rest is not read).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 << 10];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private static Task<byte[]?> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken) =>
+        DestinationCsvImport.ReadBoundedAsync(stream, limit, cancellationToken);
 
     private static IResult Invalid(string message) => ApiProblems.Invalid([new RuleViolation("csv", "BF-12", message)]);
 

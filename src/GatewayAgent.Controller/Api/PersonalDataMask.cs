@@ -1,3 +1,4 @@
+using GatewayAgent.Controller.Accounts;
 using GatewayAgent.Controller.Forwarding;
 
 namespace GatewayAgent.Controller.Api;
@@ -54,6 +55,12 @@ public static class PersonalDataMask
 
     public static ForwardingAuditEntry Audit(ForwardingAuditEntry entry) =>
         entry with { Note = Text(entry.Note), OperatorNote = Text(entry.OperatorNote) };
+
+    /// <summary>
+    /// A settings-audit row: the detail names destinations, addresses, holder names, so it is hidden whole; who (a
+    /// login number of the contract, or the IVR's calling line), when, on what and the action stay.
+    /// </summary>
+    public static SettingsAuditEntry SettingsAudit(SettingsAuditEntry entry) => entry with { Detail = Text(entry.Detail) };
 
     /// <summary>A mail's recipient, also where the relay's reply or the last error quotes it.</summary>
     public static OutboxEntry Mail(OutboxEntry mail)

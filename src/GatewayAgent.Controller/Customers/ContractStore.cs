@@ -4,6 +4,7 @@ using GatewayAgent.Controller.Ingest;
 using GatewayAgent.Controller.Probing;
 using GatewayAgent.Controller.Routing;
 using GatewayAgent.Controller.Storage;
+using GatewayAgent.Domain.Numbers;
 using Microsoft.Extensions.Options;
 
 namespace GatewayAgent.Controller.Customers;
@@ -35,7 +36,7 @@ public sealed class ContractStore(
         id, contract_number, channels, monitoring_number, probe_target, outbound_proxy, probe_interval_ms, site_id,
         site_password_hash, holder_name, site_information, auto_start, auto_stop, service_on, detector_state,
         detector_misses, detector_reached, detector_since, forwarding_on, forwarding_since, forwarding_reason, created_at, updated_at,
-        reject_anonymous, forwarding_held
+        reject_anonymous, forwarding_held, row_version
         """;
 
     public async Task<ContractRecord> CreateAsync(ContractDefinition definition, CancellationToken cancellationToken)
@@ -105,15 +106,24 @@ public sealed class ContractStore(
     /// change remove the last destinations of a contract whose forwarding is on (BF-5, see
     /// <see cref="ContractValidator.RequireDestinationsWhileForwarding"/>).
     /// </summary>
+    public Task<ContractRecord?> UpdateAsync(
+        long id, Func<ContractDefinition, ContractDefinition> change, bool force, CancellationToken cancellationToken) =>
+        UpdateAsync(id, change, force, guard: null, cancellationToken);
+
+    /// <summary>
+    /// The same update made from a settings form (issue 11): refused with <see cref="StaleSettingsException"/> unless the
+    /// contract still is at <see cref="SettingsWrite.ExpectedVersion"/> (SS-11), and recorded in the settings audit in
+    /// the same transaction (who, when, what). A null <paramref name="guard"/> is the API's unguarded update.
+    /// </summary>
     public async Task<ContractRecord?> UpdateAsync(
-        long id, Func<ContractDefinition, ContractDefinition> change, bool force, CancellationToken cancellationToken)
+        long id, Func<ContractDefinition, ContractDefinition> change, bool force, SettingsWrite? guard, CancellationToken cancellationToken)
     {
         string? revoked = null;
         var updated = await database.WriteAsync<ContractRecord?>(
             async (connection, transaction) =>
             {
                 revoked = null;
-                if (await ChangeAsync(connection, transaction, id, change, force, save: true, cancellationToken) is not { } result)
+                if (await ChangeAsync(connection, transaction, id, change, force, save: true, guard, cancellationToken) is not { } result)
                 {
                     return null;
                 }
@@ -148,9 +158,26 @@ public sealed class ContractStore(
     /// </summary>
     public Task<(ContractRecord Current, ContractDefinition Next)?> PreviewAsync(
         long id, Func<ContractDefinition, ContractDefinition> change, bool force, CancellationToken cancellationToken) =>
+        PreviewAsync(id, change, force, expectedVersion: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="PreviewAsync(long, Func{ContractDefinition, ContractDefinition}, bool, CancellationToken)"/> for a
+    /// settings form's confirm step (BF-16): refused with <see cref="StaleSettingsException"/> unless the contract still
+    /// is at <paramref name="expectedVersion"/> (SS-11).
+    /// </summary>
+    public Task<(ContractRecord Current, ContractDefinition Next)?> PreviewAsync(
+        long id, Func<ContractDefinition, ContractDefinition> change, bool force, long? expectedVersion, CancellationToken cancellationToken) =>
         database.WriteAsync<(ContractRecord Current, ContractDefinition Next)?>(
             async (connection, transaction) =>
-                await ChangeAsync(connection, transaction, id, change, force, save: false, cancellationToken) is { } result
+                await ChangeAsync(
+                    connection,
+                    transaction,
+                    id,
+                    change,
+                    force,
+                    save: false,
+                    expectedVersion is { } version ? new SettingsWrite(version, "", "preview") : null,
+                    cancellationToken) is { } result
                     ? (result.Current, result.Next)
                     : null,
             cancellationToken);
@@ -180,6 +207,36 @@ public sealed class ContractStore(
     /// <summary>Sets (replaces) the destination of one of the contract's numbers (BF-2, BF-9, BF-14 checked); null when the contract does not exist.</summary>
     public Task<ContractRecord?> SetDestinationAsync(long id, string number, string? destination, CancellationToken cancellationToken) =>
         UpdateAsync(id, current => ContractChanges.SetDestination(current, number, destination), cancellationToken);
+
+    /// <summary>
+    /// <see cref="SetDestinationAsync(long, string, string?, CancellationToken)"/> from a settings form: refused when stale
+    /// (SS-11), recorded in the settings audit (<paramref name="guard"/>).
+    /// </summary>
+    public Task<ContractRecord?> SetDestinationAsync(long id, string number, string? destination, SettingsWrite guard, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.SetDestination(current, number, destination), force: false, guard, cancellationToken);
+
+    /// <summary>
+    /// BF-16's confirm step: the destination of <paramref name="number"/> as it would be stored (normalised), checked by
+    /// the same rules as <see cref="SetDestinationAsync(long, string, string?, CancellationToken)"/>, nothing saved; a
+    /// rule violation throws <see cref="ContractRuleException"/>, a form older than <paramref name="expectedVersion"/>
+    /// <see cref="StaleSettingsException"/>. Null when the contract does not exist.
+    /// </summary>
+    public async Task<DestinationEntry?> PreviewDestinationAsync(
+        long id, string number, string? destination, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var source = PhoneNumber.Normalize(number) ?? number.Trim();
+        return await PreviewAsync(id, current => ContractChanges.SetDestination(current, number, destination), force: false, expectedVersion, cancellationToken)
+            is { } preview
+            ? preview.Next.Destinations.Single(d => d.Number == source)
+            : null;
+    }
+
+    /// <summary>
+    /// <see cref="RemoveDestinationAsync(long, string, CancellationToken)"/> from a settings form: refused when stale
+    /// (SS-11), recorded in the settings audit (<paramref name="guard"/>); BF-5 guards the last one.
+    /// </summary>
+    public Task<ContractRecord?> RemoveDestinationAsync(long id, string number, SettingsWrite guard, CancellationToken cancellationToken) =>
+        UpdateAsync(id, current => ContractChanges.RemoveDestination(current, number), force: false, guard, cancellationToken);
 
     /// <summary>Removes the destination of one number (none is fine; BF-5 guards the last one); null when the contract does not exist.</summary>
     public Task<ContractRecord?> RemoveDestinationAsync(long id, string number, CancellationToken cancellationToken) =>
@@ -277,6 +334,7 @@ public sealed class ContractStore(
                 CreatedAt = reader.Time(21),
                 UpdatedAt = reader.Time(22),
                 Screening = new ScreeningSettings { RejectAnonymous = reader.Bool(23) },
+                RowVersion = reader.Long(25),
             };
         }
 
@@ -364,6 +422,7 @@ public sealed class ContractStore(
         Func<ContractDefinition, ContractDefinition> change,
         bool force,
         bool save,
+        SettingsWrite? guard,
         CancellationToken cancellationToken)
     {
         var current = await ReadAsync(connection, transaction, id, lockRow: true, cancellationToken);
@@ -371,6 +430,8 @@ public sealed class ContractStore(
         {
             return null;
         }
+
+        guard?.RequireVersion(current); // SS-11: the form showed this version, or nothing is written
 
         var normalized = ContractValidator.Require(change(current.ToDefinition()), ProbeCaller);
         ContractValidator.RequireDestinationsWhileForwarding(current, normalized, force); // BF-5
@@ -393,8 +454,15 @@ public sealed class ContractStore(
             }
         }
 
-        await SaveAsync(connection, transaction, id, normalized, kept, _realm, time.GetUtcNow(), cancellationToken);
-        return (current, normalized, await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken));
+        var now = time.GetUtcNow();
+        await SaveAsync(connection, transaction, id, normalized, kept, _realm, now, cancellationToken);
+        var saved = (await ReadAsync(connection, transaction, id, lockRow: false, cancellationToken))!;
+        if (guard is not null)
+        {
+            await guard.RecordAsync(connection, transaction, current, saved, now, cancellationToken);
+        }
+
+        return (current, normalized, saved);
     }
 
     private static async Task RequireUniqueAsync(
@@ -449,7 +517,8 @@ public sealed class ContractStore(
             UPDATE contracts SET contract_number = @number, channels = @channels, monitoring_number = @monitoring,
                 probe_target = @target, outbound_proxy = @proxy, probe_interval_ms = @interval, site_id = @site,
                 site_password_hash = @hash, sip_ha1 = @ha1, holder_name = @holder, site_information = @siteInfo, auto_start = @autoStart,
-                auto_stop = @autoStop, service_on = @serviceOn, reject_anonymous = @rejectAnonymous, updated_at = @now
+                auto_stop = @autoStop, service_on = @serviceOn, reject_anonymous = @rejectAnonymous, updated_at = @now,
+                row_version = row_version + 1
             WHERE id = @id
             """))
         {

@@ -18,6 +18,9 @@ public sealed class ForwardingSwitch(
     TimeProvider time,
     ILogger<ForwardingSwitch> logger)
 {
+    /// <summary>The switch-audit note of a start or stop made by the customer on the settings site.</summary>
+    public const string SiteNote = "settings site";
+
     /// <summary>
     /// Manual start (BF-4: needs at least one registered destination). Null when the contract does not exist;
     /// <see cref="ForwardingHeldException"/> while the operator holds the switch (BF-11).
@@ -30,6 +33,33 @@ public sealed class ForwardingSwitch(
     /// authenticated key's name, <paramref name="operatorNote"/> the free X-Operator header, audited beside it.
     /// </summary>
     public Task<ContractRecord?> StartAsync(long contractId, string actor, string? note, string? operatorNote, CancellationToken cancellationToken) =>
+        StartAsync(contractId, actor, note, operatorNote, guard: null, cancellationToken);
+
+    /// <summary>
+    /// The customer's start from the settings site: the same rules (BF-4, BF-11), refused with
+    /// <see cref="Customers.StaleSettingsException"/> when the form showed an older version of the contract (SS-11), and
+    /// recorded in the settings audit as well as the switch's (the login number as the actor).
+    /// </summary>
+    public Task<ContractRecord?> StartAsync(long contractId, SettingsWrite guard, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        return StartAsync(contractId, guard.Actor, SiteNote, operatorNote: null, guard, cancellationToken);
+    }
+
+    /// <summary>The customer's stop from the settings site (see <see cref="StartAsync(long, SettingsWrite, CancellationToken)"/>).</summary>
+    public Task<ContractRecord?> StopAsync(long contractId, SettingsWrite guard, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        return ChangeAsync(
+            contractId,
+            (connection, transaction, current, now) =>
+                ApplyAsync(connection, transaction, current, on: false, ForwardingReasons.Manual, guard.Actor, SiteNote, operatorNote: null, now, cancellationToken),
+            guard,
+            cancellationToken);
+    }
+
+    private Task<ContractRecord?> StartAsync(
+        long contractId, string actor, string? note, string? operatorNote, SettingsWrite? guard, CancellationToken cancellationToken) =>
         ChangeAsync(
             contractId,
             (connection, transaction, current, now) =>
@@ -48,6 +78,7 @@ public sealed class ForwardingSwitch(
 
                 return ApplyAsync(connection, transaction, current, on: true, ForwardingReasons.Manual, actor, note, operatorNote, now, cancellationToken);
             },
+            guard,
             cancellationToken);
 
     /// <summary>
@@ -187,7 +218,7 @@ public sealed class ForwardingSwitch(
         }
 
         await using (var update = connection.CreateCommand(
-            transaction, "UPDATE contracts SET forwarding_on = @on, forwarding_since = @now, forwarding_reason = @reason WHERE id = @id"))
+            transaction, "UPDATE contracts SET forwarding_on = @on, forwarding_since = @now, forwarding_reason = @reason, row_version = row_version + 1 WHERE id = @id"))
         {
             update.AddParameter("@on", on).AddParameter("@now", now).AddParameter("@reason", reason).AddParameter("@id", contract.Id);
             await update.ExecuteNonQueryAsync(cancellationToken);
@@ -209,7 +240,7 @@ public sealed class ForwardingSwitch(
 
     private static async Task SetHeldAsync(DbConnection connection, DbTransaction transaction, long contractId, bool held, CancellationToken cancellationToken)
     {
-        await using var update = connection.CreateCommand(transaction, "UPDATE contracts SET forwarding_held = @held WHERE id = @id");
+        await using var update = connection.CreateCommand(transaction, "UPDATE contracts SET forwarding_held = @held, row_version = row_version + 1 WHERE id = @id");
         update.AddParameter("@held", held).AddParameter("@id", contractId);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -239,9 +270,21 @@ public sealed class ForwardingSwitch(
     /// Runs <paramref name="change"/> on the locked contract in one transaction; when it reports a change, answers the
     /// contract as committed and publishes it. Null when the contract does not exist.
     /// </summary>
+    private Task<ContractRecord?> ChangeAsync(
+        long contractId,
+        Func<DbConnection, DbTransaction, ContractRecord, DateTimeOffset, Task<bool>> change,
+        CancellationToken cancellationToken) =>
+        ChangeAsync(contractId, change, guard: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ChangeAsync(long, Func{DbConnection, DbTransaction, ContractRecord, DateTimeOffset, Task{bool}}, CancellationToken)"/>,
+    /// with a settings form's <paramref name="guard"/>: the version checked first (SS-11), the change recorded in the
+    /// settings audit when it changed something.
+    /// </summary>
     private async Task<ContractRecord?> ChangeAsync(
         long contractId,
         Func<DbConnection, DbTransaction, ContractRecord, DateTimeOffset, Task<bool>> change,
+        SettingsWrite? guard,
         CancellationToken cancellationToken)
     {
         var (contract, changed) = await database.WriteAsync<(ContractRecord?, bool)>(
@@ -253,8 +296,21 @@ public sealed class ForwardingSwitch(
                     return (null, false);
                 }
 
-                var changed = await change(connection, transaction, current, time.GetUtcNow());
-                return (changed ? await contracts.ReadAsync(connection, transaction, contractId, lockRow: false, cancellationToken) : current, changed);
+                guard?.RequireVersion(current);
+                var now = time.GetUtcNow();
+                var changed = await change(connection, transaction, current, now);
+                if (!changed)
+                {
+                    return (current, false);
+                }
+
+                var after = (await contracts.ReadAsync(connection, transaction, contractId, lockRow: false, cancellationToken))!;
+                if (guard is not null)
+                {
+                    await guard.RecordAsync(connection, transaction, current, after, now, cancellationToken);
+                }
+
+                return (after, true);
             },
             cancellationToken);
         if (changed && contract is not null)

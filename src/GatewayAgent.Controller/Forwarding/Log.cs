@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(6104, LogLevel.Warning, "Contract {ContractId}: {Reason} by {Actor} not applied: bulk forward is held by the operator (BF-11)")]
     public static partial void StartSuppressed(ILogger logger, long contractId, string reason, string actor);
+
+    [LoggerMessage(6105, LogLevel.Information, "Contract {ContractId}: changed by another process on the database (version {Version}); state published, edge and prober told")]
+    public static partial void ChangedElsewhere(ILogger logger, long contractId, long version);
+
+    [LoggerMessage(6106, LogLevel.Warning, "Reading the contracts' versions failed; trying again")]
+    public static partial void WatchFailed(ILogger logger, Exception exception);
 }

@@ -11,16 +11,12 @@ public static class NotificationServiceCollectionExtensions
     /// <summary>Registers everything but the <see cref="IOutboxStore"/>, which the controller's database registers.</summary>
     public static IServiceCollection AddNotification(this IServiceCollection services)
     {
-        services.AddOptionsSection<MailOptions>(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMailComposition();
         services.AddOptionsSection<SmtpRelayOptions>(SmtpRelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptionsSection<SmtpSinkOptions>(SmtpSinkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.TryAddSingleton(sp => new MailTimeZone(
-            sp.GetRequiredService<IOptions<MailOptions>>(),
-            sp.GetRequiredService<ILogger<MailTimeZone>>()));
-        services.TryAddSingleton<IMailComposer, MailComposer>();
         services.TryAddSingleton<MailMessageFactory>();
         services.TryAddSingleton<SmtpSinkControl>();
         services.TryAddSingleton<SmtpMailSender>();
@@ -36,6 +32,20 @@ public static class NotificationServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SmtpSink>());
         services.TryAddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return services;
+    }
+
+    /// <summary>
+    /// Only the composition of mails (Mail options, time zone, <see cref="IMailComposer"/>): for a host that queues mails in
+    /// the shared outbox (the settings site's test mail, FN-8) and leaves sending to the controller's dispatcher.
+    /// </summary>
+    public static IServiceCollection AddMailComposition(this IServiceCollection services)
+    {
+        services.AddOptionsSection<MailOptions>(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new MailTimeZone(
+            sp.GetRequiredService<IOptions<MailOptions>>(),
+            sp.GetRequiredService<ILogger<MailTimeZone>>()));
+        services.TryAddSingleton<IMailComposer, MailComposer>();
         return services;
     }
 }

@@ -192,5 +192,8 @@ public static class SchemaMigrations
             ALTER TABLE forwarding_audit ADD COLUMN operator_note TEXT NULL;
             CREATE INDEX ix_site_events_received ON site_events (received_at);
             """),
+        new Migration(10, "the contract's settings version for the settings site's stale-form check (SS-11)", """
+            ALTER TABLE contracts ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
+            """),
     ];
 }

@@ -96,6 +96,7 @@ public sealed class ApiRoleTests : IDisposable
             ["GET /api/contracts/{id:long}/notification"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/screening"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/forwarding/audit"] = ApiRole.Read,
+            ["GET /api/contracts/{id:long}/audit"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/status"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/probes"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/transitions"] = ApiRole.Read,

@@ -57,11 +57,79 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
             await Accessibility.AssertNoSeriousViolationsAsync(page);
         }
 
+        // Register a destination with the confirm step (BF-16), then start forwarding (BF-4).
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "メニュー" }).GetByRole(AriaRole.Link, new() { Name = "一括転送設定" }).ClickAsync();
+        await Expect(page, "/Contract/Forwarding");
+        await page.GetByRole(AriaRole.Link, new() { Name = $"{PortalSite.Additional} の転送先を登録" }).ClickAsync();
+        await Expect(page, "/Contract/Destination");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("転送先の電話番号（市外局番から。ハイフンは入れても入れなくても構いません）").FillAsync("０９０-1111-2222");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "確認する" }));
+        Assert.Equal("09011112222", await page.Locator("#confirmed").TextContentAsync()); // shown normalised, not yet saved
+        Assert.DoesNotContain((await Http.ContractSettingsTests.ContractAsync(site)).Destinations, d => d.Number == PortalSite.Additional);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "この番号で登録する" }));
+        await Expect(page, "/Contract/Forwarding");
+        Assert.Contains($"{PortalSite.Additional} の転送先を 09011112222 に登録しました。", await page.ContentAsync(), StringComparison.Ordinal);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "一括転送を開始する" }));
+        await Expect(page, "/Contract/Forwarding");
+        Assert.Contains("一括転送を開始しました。", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.True((await Http.ContractSettingsTests.ContractAsync(site)).Forwarding.On);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+
         await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "ログアウト" }));
         await Expect(page, "/Account/Login");
         Assert.Contains("ログアウトしました", await page.ContentAsync(), StringComparison.Ordinal);
         await page.GotoAsync("/");
         await Expect(page, "/Account/Login");
+    }
+
+    [Fact]
+    public async Task The_settings_pages_of_a_contract_with_33_numbers_search_CSV_and_notification_pass_axe_BF_12_BF_13_SS_12_FN_8_FN_14()
+    {
+        await using var site = await PortalSite.StartAsync();
+        await Http.ContractSettingsTests.GrowTo33NumbersAsync(site);
+        await Http.LoginTests.SetPasswordAsync(site, AuthenticationUnit.Line, PortalSite.ContractNumber);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await LogInAsync(page, PortalSite.ContractNumber, Password);
+        await Expect(page, "/");
+
+        await page.GotoAsync("/Contract/Forwarding");
+        await page.GetByLabel("電話番号で検索（番号の一部、または * を使って。例：0312*、*5678）").FillAsync("*0005");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "検索" }));
+        Assert.Contains("転送先（1 件表示）", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "CSVファイルで一括登録・ダウンロード" }).ClickAsync();
+        await Expect(page, "/Contract/DestinationsCsv");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("CSVファイル", new() { Exact = true }).SetInputFilesAsync(new FilePayload
+        {
+            Name = "転送先.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("\"0312345678\",\"09012345678\"\r\n\"0312340005\",\"080-5555-6666\"\r\n"),
+        });
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "内容を確認する" }));
+        Assert.Contains("<td>0312340005</td><td>未登録</td><td>08055556666</td>", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "この内容で登録する" }));
+        await Expect(page, "/Contract/Forwarding");
+        Assert.Contains(new DestinationEntry("0312340005", "08055556666"), (await Http.ContractSettingsTests.ContractAsync(site)).Destinations);
+
+        await page.GotoAsync("/Contract/Notification");
+        await page.GetByLabel("通知先2 メールアドレス").FillAsync("night@@example.jp");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "保存する" }));
+        Assert.Contains("メールアドレスの形式が正しくありません。", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page); // the page with its errors
+        await page.GetByLabel("通知先2 メールアドレス").FillAsync("night@example.jp");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "通知先2 に送信テスト" }));
+        Assert.Contains("night@example.jp にテストメールを送信しました", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("通知先2 に送信する").CheckAsync();
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "保存する" }));
+        Assert.Contains("故障通知設定を保存しました。", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Contains(new RecipientEntry("night@example.jp", true), (await Http.ContractSettingsTests.ContractAsync(site)).Notification.Recipients);
     }
 
     [Fact]
