@@ -68,6 +68,18 @@ public sealed partial class PortalClient : IDisposable
             ["FormVersion"] = version,
         }, token: token);
 
+    /// <summary>SS-7: reads the choice page and declines the one-time password with the agree.</summary>
+    public async Task<HttpResponseMessage> DeclineOtpAsync()
+    {
+        await GetAsync("/Account/Otp/Choice");
+        return await PostAsync("/Account/Otp/Choice", new Dictionary<string, string>
+        {
+            ["Usage"] = "decline",
+            ["Agree"] = "true",
+            ["FormVersion"] = FormVersion(),
+        });
+    }
+
     /// <summary>The FormVersion hidden field of the last page read (SS-11).</summary>
     public string FormVersion() => Field("FormVersion");
 
