@@ -44,6 +44,29 @@ public sealed partial class PortalClient : IDisposable
         return response;
     }
 
+    /// <summary>Posts a multipart form with one file (<paramref name="fileField"/>) and the antiforgery token of the last page read.</summary>
+    public async Task<HttpResponseMessage> PostFileAsync(string path, string fileField, byte[] file, IReadOnlyDictionary<string, string> fields)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        form.Add(new StringContent(Token ?? throw new InvalidOperationException("no antiforgery token read yet")), "__RequestVerificationToken");
+        form.Add(new ByteArrayContent(file), fileField, "upload.csv");
+        var response = await _http.PostAsync(path, form);
+        await ReadAsync(response);
+        return response;
+    }
+
+    /// <summary>The bytes of a GET (a download).</summary>
+    public async Task<(HttpResponseMessage Response, byte[] Bytes)> DownloadAsync(string path)
+    {
+        var response = await _http.GetAsync(path);
+        return (response, await response.Content.ReadAsByteArrayAsync());
+    }
+
     /// <summary>Reads the login page, then posts the number and password.</summary>
     public async Task<HttpResponseMessage> LoginAsync(string number, string password)
     {
