@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace GatewayAgent.Portal.Tests.Http;
 
-/// <summary>SS-9 over real HTTP: each of the six changes of authentication unit, the passwords it asks for and the passwords it leaves.</summary>
+/// <summary>SS-9 over real HTTP: each of the six changes of authentication unit (SS-1), the passwords it asks for and the passwords it leaves.</summary>
 [Trait("Ring", "integration")]
 public sealed class UnitChangeTests
 {
