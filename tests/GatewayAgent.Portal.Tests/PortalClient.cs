@@ -62,8 +62,19 @@ public sealed partial class PortalClient : IDisposable
         return response;
     }
 
+    /// <summary>Posts a multipart form with one file named upload.csv.</summary>
+    public Task<HttpResponseMessage> PostFileAsync(string path, string fileField, byte[] file, IReadOnlyDictionary<string, string> fields) =>
+        PostFileAsync(path, fields, fileField, "upload.csv", file);
+
     /// <summary>A download: the response with its body unread as text.</summary>
     public Task<HttpResponseMessage> DownloadAsync(string path) => _http.GetAsync(path);
+
+    /// <summary>The bytes of a GET (a download).</summary>
+    public async Task<(HttpResponseMessage Response, byte[] Bytes)> DownloadBytesAsync(string path)
+    {
+        var response = await _http.GetAsync(path);
+        return (response, await response.Content.ReadAsByteArrayAsync());
+    }
 
     /// <summary>Reads the login page, then posts the number and password.</summary>
     public async Task<HttpResponseMessage> LoginAsync(string number, string password)
@@ -88,6 +99,18 @@ public sealed partial class PortalClient : IDisposable
             ["ConfirmPassword"] = confirm ?? next,
             ["FormVersion"] = version,
         }, token: token);
+
+    /// <summary>SS-7: reads the choice page and declines the one-time password with the agree.</summary>
+    public async Task<HttpResponseMessage> DeclineOtpAsync()
+    {
+        await GetAsync("/Account/Otp/Choice");
+        return await PostAsync("/Account/Otp/Choice", new Dictionary<string, string>
+        {
+            ["Usage"] = "decline",
+            ["Agree"] = "true",
+            ["FormVersion"] = FormVersion(),
+        });
+    }
 
     /// <summary>The FormVersion hidden field of the last page read (SS-11).</summary>
     public string FormVersion() => Field("FormVersion");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Ivr;
+using GatewayAgent.Controller.Notification;
 using GatewayAgent.Domain.Accounts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,16 @@ public sealed class PortalSite : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<PortalSite> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>The SMTP sink's directory when the site was started with <c>mail</c> (its mails, one .eml each).</summary>
+    public string MailDirectory => Path.Combine(Directory, "mail-sink");
+
+    /// <summary>
+    /// Starts the site. With <paramref name="mail"/>, the controller's outbox dispatcher and its SMTP sink run in the
+    /// site's process too (as the controller runs them next to the site in the lab), so the site's mails arrive in
+    /// <see cref="MailDirectory"/> through the real outbox, MailKit and SMTP.
+    /// </summary>
+    public static async Task<PortalSite> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null, Action<WebApplicationBuilder>? configure = null, bool mail = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("portal-test-").FullName;
         var port = FreePort.Next();
@@ -52,6 +62,19 @@ public sealed class PortalSite : IAsyncDisposable
             ["Controller:DataDirectory"] = directory,
             ["Portal:Urls"] = $"http://127.0.0.1:{port}",
         };
+        if (mail)
+        {
+            all["Controller:Mail:Sink:Enabled"] = "true";
+            all["Controller:Mail:Sink:Listen"] = $"127.0.0.1:{FreePort.Next()}";
+            all["Controller:Mail:Sink:Directory"] = Path.Combine(directory, "mail-sink");
+            var outer = configure;
+            configure = builder =>
+            {
+                builder.Services.AddNotification();
+                outer?.Invoke(builder);
+            };
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);

@@ -25,7 +25,9 @@ internal sealed record AccountRow(PortalAccount Account, string? PasswordHash, s
             TemporaryInvalidated: reader.Bool(11),
             CredentialStamp: reader.Long(12),
             RowVersion: reader.Long(13),
-            LastLoginAt: reader.NullableTime(14));
+            LastLoginAt: reader.NullableTime(14),
+            OtpUsage: reader.NullableLong(15) is { } usage ? (OtpUsage)usage : null,
+            OtpActive: reader.NullableLong(15) == (long)OtpUsage.Used && !reader.IsDBNull(16));
         return new AccountRow(account, passwordHash, temporaryHash, reader.Long(6), reader.Long(10));
     }
 }

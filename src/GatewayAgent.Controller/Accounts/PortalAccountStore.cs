@@ -15,15 +15,16 @@ namespace GatewayAgent.Controller.Accounts;
 /// ASP.NET Core <see cref="PasswordHasher{TUser}"/> hashes (PBKDF2). Hashing and verifying run outside the write
 /// transaction; the write then applies the outcome only if the hash it verified is still the stored one.
 /// </summary>
-public sealed class PortalAccountStore : ITemporaryPasswordIssuer
+public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
 {
     private const string SelectAccount = """
         SELECT a.number, a.contract_id, c.contract_number, a.unit, a.password_hash, a.password_set_at, a.password_failures,
             a.password_invalidated, a.temporary_hash, a.temporary_issued_at, a.temporary_failures, a.temporary_invalidated,
-            a.credential_stamp, a.row_version, a.last_login_at
+            a.credential_stamp, a.row_version, a.last_login_at, o.usage_flag, o.address
         FROM portal_accounts a
         JOIN contracts c ON c.id = a.contract_id
         JOIN contract_numbers n ON n.number = a.number AND n.contract_id = a.contract_id
+        LEFT JOIN portal_otp o ON o.number = a.number
         """;
 
     private readonly ControllerDatabase _database;
@@ -226,6 +227,19 @@ public sealed class PortalAccountStore : ITemporaryPasswordIssuer
 
         Log.PasswordChanged(_logger, target.Account.Number, change.ActorNumber);
         return PasswordChangeResult.Of(PasswordChangeOutcome.Changed, await FindAsync(target.Account.Number, cancellationToken));
+    }
+
+    /// <summary>
+    /// SS-6, SS-7: one more consecutive wrong entry against <paramref name="number"/>'s credentials, for a wrong
+    /// one-time password: a login that fails at its second step fails like a wrong password.
+    /// </summary>
+    public async Task RecordFailedLoginAsync(string number, CancellationToken cancellationToken)
+    {
+        var row = await _database.ReadAsync(connection => ReadRowAsync(connection, null, number, cancellationToken), cancellationToken);
+        if (row is not null)
+        {
+            await CountFailureAsync(row, _time.GetUtcNow(), cancellationToken);
+        }
     }
 
     // SS-4: the login number is written without hyphens: digits only, as a subscriber number.

@@ -19,7 +19,7 @@ public static class DestinationCsv
         var text = new StringBuilder();
         foreach (var number in contract.AdditionalNumbers.Prepend(contract.ContractNumber))
         {
-            text.Append(Quote(number)).Append(',').Append(Quote(destinations.GetValueOrDefault(number, ""))).Append("\r\n");
+            text.Append(CsvRow.Quote(number)).Append(',').Append(CsvRow.Quote(destinations.GetValueOrDefault(number, ""))).Append("\r\n");
         }
 
         return text.ToString();
@@ -49,7 +49,7 @@ public static class DestinationCsv
                 continue;
             }
 
-            if (!TryParseRow(row, out var fields))
+            if (!CsvRow.TryParse(row, out var fields))
             {
                 violations.Add(new RuleViolation(
                     $"csv[{line}]", "BF-12", "expected source number,destination number (quoted or not: \"0312345678\",\"09012345678\")"));
@@ -83,79 +83,5 @@ public static class DestinationCsv
         }
 
         return (entries, lines, rowCount, violations);
-    }
-
-    private static string Quote(string value) => "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>RFC 4180 fields of one row, each quoted (<c>""</c> for a quote) or bare (no quote inside), trimmed.</summary>
-    private static bool TryParseRow(string row, out List<string> fields)
-    {
-        fields = [];
-        var position = 0;
-        while (true)
-        {
-            var value = new StringBuilder();
-            while (position < row.Length && row[position] is ' ' or '\t')
-            {
-                position++;
-            }
-
-            if (position < row.Length && row[position] == '"')
-            {
-                position++;
-                while (true)
-                {
-                    if (position >= row.Length)
-                    {
-                        return false; // the quote is not closed
-                    }
-
-                    if (row[position] == '"')
-                    {
-                        if (position + 1 < row.Length && row[position + 1] == '"')
-                        {
-                            value.Append('"');
-                            position += 2;
-                            continue;
-                        }
-
-                        position++;
-                        break;
-                    }
-
-                    value.Append(row[position++]);
-                }
-
-                while (position < row.Length && row[position] is ' ' or '\t')
-                {
-                    position++;
-                }
-
-                if (position < row.Length && row[position] != ',')
-                {
-                    return false; // text after the closing quote
-                }
-            }
-            else
-            {
-                while (position < row.Length && row[position] != ',')
-                {
-                    if (row[position] == '"')
-                    {
-                        return false; // a quote inside a bare field
-                    }
-
-                    value.Append(row[position++]);
-                }
-            }
-
-            fields.Add(value.ToString().Trim());
-            if (position >= row.Length)
-            {
-                return true;
-            }
-
-            position++; // the comma; a comma at the end of the row leaves an empty last field
-        }
     }
 }

@@ -46,6 +46,8 @@ public sealed class NotificationMetrics
     {
         MailKind.Failure => "failure",
         MailKind.Recovery => "recovery",
+        MailKind.OtpConfirmation => "otp-confirmation",
+        MailKind.OtpCode => "otp-code",
         _ => "test",
     });
 }

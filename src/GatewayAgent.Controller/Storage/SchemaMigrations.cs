@@ -195,5 +195,27 @@ public static class SchemaMigrations
         new Migration(10, "the contract's settings version for the settings site's stale-form check (SS-11)", """
             ALTER TABLE contracts ADD COLUMN row_version BIGINT NOT NULL DEFAULT 1;
             """),
+        new Migration(11, "one-time passwords per number (SS-7, SS-8)", """
+            CREATE TABLE portal_otp (
+                number TEXT NOT NULL PRIMARY KEY,
+                contract_id BIGINT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,
+                usage_flag BIGINT NULL,
+                address TEXT NULL,
+                pending_address TEXT NULL,
+                link_hash TEXT NULL,
+                link_expires_at BIGINT NULL,
+                confirmation_id TEXT NULL,
+                secret_hash TEXT NULL,
+                secret_failures BIGINT NOT NULL DEFAULT 0,
+                secret_invalidated BIGINT NOT NULL DEFAULT 0,
+                code_hash TEXT NULL,
+                code_sent_at BIGINT NULL,
+                code_failures BIGINT NOT NULL DEFAULT 0,
+                row_version BIGINT NOT NULL DEFAULT 1,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_portal_otp_contract ON portal_otp (contract_id, number);
+            CREATE UNIQUE INDEX ix_portal_otp_link ON portal_otp (link_hash) WHERE link_hash IS NOT NULL;
+            """),
     ];
 }

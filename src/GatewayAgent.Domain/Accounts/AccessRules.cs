@@ -37,4 +37,11 @@ public static class AccessRules
     /// <summary>SS-10: whether the login may change the password of <paramref name="number"/>: its own, or, as the admin of the admin/user unit, every number's.</summary>
     public static bool CanChangePasswordOf(AuthenticationUnit unit, string loginNumber, string contractNumber, string number) =>
         number == loginNumber || (unit == AuthenticationUnit.AdminUser && loginNumber == contractNumber);
+
+    /// <summary>
+    /// SS-8 (with SS-1): whether the login manages every number of its contract, and so may set the one-time-password
+    /// settings of all of them by CSV: a line-unit login, or the admin (contract number) of the admin/user unit.
+    /// </summary>
+    public static bool ManagesAllNumbers(AuthenticationUnit unit, string loginNumber, string contractNumber) =>
+        loginNumber == contractNumber && unit is (AuthenticationUnit.Line or AuthenticationUnit.AdminUser);
 }

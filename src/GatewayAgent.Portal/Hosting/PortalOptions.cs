@@ -25,6 +25,15 @@ public sealed class PortalOptions
     [Range(1, 10_000, ErrorMessage = "Portal:LoginAttemptsPerMinute must be between 1 and 10000")]
     public int LoginAttemptsPerMinute { get; set; } = 30;
 
+    /// <summary>
+    /// SS-7: the site's address as customers reach it (behind a proxy: the proxy's https:// address), the base of the
+    /// confirmation links mailed. Default: the first of <see cref="Urls"/>.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The base of the links the site mails (SS-7): <see cref="PublicUrl"/>, else the first listen URL.</summary>
+    public Uri PublicBase => new((PublicUrl is { Length: > 0 } url ? url : Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]).TrimEnd('/') + "/");
+
     /// <summary>Kestrel HTTPS (SS-11: TLS 1.2 or later); leave unset behind a TLS proxy.</summary>
     public PortalHttpsOptions Https { get; set; } = new();
 }

@@ -29,6 +29,12 @@ public sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
             failures.Add($"Portal:Https:KeyPath '{key}' is not a file");
         }
 
+        if (options.PublicUrl is { Length: > 0 } publicUrl
+            && !(Uri.TryCreate(publicUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            failures.Add($"Portal:PublicUrl '{publicUrl}' must be an absolute http(s) URL");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

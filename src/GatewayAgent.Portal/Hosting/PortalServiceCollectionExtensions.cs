@@ -98,7 +98,12 @@ public static class PortalServiceCollectionExtensions
             pages.Conventions.AuthorizeFolder("/Contract", PortalPolicies.ContractSettings);
             pages.Conventions.AllowAnonymousToPage("/Account/Login");
             pages.Conventions.AllowAnonymousToPage("/Error");
-        }).AddMvcOptions(mvc => mvc.Filters.Add<PasswordChangeGate>());
+            pages.Conventions.AllowAnonymousToPage("/Account/Otp/Confirm"); // SS-7: the mailed link opens wherever the mail is read
+        }).AddMvcOptions(mvc =>
+        {
+            mvc.Filters.Add<OtpGate>();
+            mvc.Filters.Add<PasswordChangeGate>();
+        });
         return services;
     }
 

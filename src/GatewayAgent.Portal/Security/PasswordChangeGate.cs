@@ -20,7 +20,8 @@ public sealed class PasswordChangeGate : IAsyncPageFilter
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (PortalUser.From(context.HttpContext.User) is { MustChange: not null }
+        // SS-7: the one-time password comes first (OtpGate); the change follows it.
+        if (PortalUser.From(context.HttpContext.User) is { MustChange: not null, OtpPending: false }
             && !Open.Contains(context.ActionDescriptor.ViewEnginePath))
         {
             context.Result = new RedirectToPageResult("/Account/ChangePassword");

@@ -17,6 +17,12 @@ public static class PortalClaims
     /// <summary>Present ("temporary" or "expired") while the login must change its password before anything else (SS-4).</summary>
     public const string MustChange = "gw:must-change";
 
+    /// <summary>Present while the session has passed the password but not yet the one-time password (SS-7).</summary>
+    public const string OtpPending = "gw:otp-pending";
+
+    /// <summary>Present while the number has not chosen whether to use the one-time password (SS-7, first login).</summary>
+    public const string OtpChoiceNeeded = "gw:otp-choice";
+
     public const string ViaTemporary = "temporary";
     public const string ViaPassword = "password";
 }

@@ -37,7 +37,8 @@ public sealed class PortalCookieEvents(PortalAccountStore accounts, TimeProvider
         PasswordChangeReason? mustChange = via == PortalClaims.ViaTemporary
             ? PasswordChangeReason.Temporary
             : account.PasswordExpired(time.GetUtcNow()) ? PasswordChangeReason.Expired : null;
-        context.ReplacePrincipal(PortalUser.Principal(account, via, mustChange, context.Scheme.Name));
+        var otpPending = principal.HasClaim(c => c.Type == PortalClaims.OtpPending);
+        context.ReplacePrincipal(PortalUser.Principal(account, via, mustChange, context.Scheme.Name, otpPending));
         context.ShouldRenew = true;
     }
 

@@ -6,8 +6,13 @@ using GatewayAgent.Domain.Accounts;
 namespace GatewayAgent.Portal.Security;
 
 /// <summary>The signed-in login as the pages see it, read from the session's claims.</summary>
-public sealed record PortalUser(string Number, long ContractId, string ContractNumber, AuthenticationUnit Unit, PasswordChangeReason? MustChange)
+public sealed record PortalUser(
+    string Number, long ContractId, string ContractNumber, AuthenticationUnit Unit, PasswordChangeReason? MustChange, bool OtpPending = false,
+    bool OtpChoiceNeeded = false)
 {
+    /// <summary>SS-8: the login manages every number of the contract (line unit, or the admin of the admin/user unit).</summary>
+    public bool ManagesAllNumbers => AccessRules.ManagesAllNumbers(Unit, Number, ContractNumber);
+
     /// <summary>SS-2: bulk-forward and failure-notification settings.</summary>
     public bool CanManageContractSettings => AccessRules.CanManageContractSettings(Unit, Number, ContractNumber);
 
@@ -32,11 +37,16 @@ public sealed record PortalUser(string Number, long ContractId, string ContractN
         PasswordChangeReason? mustChange = Enum.TryParse<PasswordChangeReason>(principal.FindFirstValue(PortalClaims.MustChange), out var reason)
             ? reason
             : null;
-        return new PortalUser(number, contractId, contractNumber, unit, mustChange);
+        return new PortalUser(
+            number, contractId, contractNumber, unit, mustChange, principal.HasClaim(c => c.Type == PortalClaims.OtpPending),
+            principal.HasClaim(c => c.Type == PortalClaims.OtpChoiceNeeded));
     }
 
-    /// <summary>The principal of a session of <paramref name="account"/>, begun with the temporary password or the password.</summary>
-    public static ClaimsPrincipal Principal(PortalAccount account, string via, PasswordChangeReason? mustChange, string scheme)
+    /// <summary>
+    /// The principal of a session of <paramref name="account"/>, begun with the temporary password or the password;
+    /// <paramref name="otpPending"/> while the one-time password is still to be entered (SS-7, only when the account uses it).
+    /// </summary>
+    public static ClaimsPrincipal Principal(PortalAccount account, string via, PasswordChangeReason? mustChange, string scheme, bool otpPending = false)
     {
         ArgumentNullException.ThrowIfNull(account);
         var claims = new List<Claim>
@@ -55,6 +65,16 @@ public sealed record PortalUser(string Number, long ContractId, string ContractN
         if (mustChange is { } reason)
         {
             claims.Add(new Claim(PortalClaims.MustChange, reason.ToString()));
+        }
+
+        if (otpPending && account.OtpActive)
+        {
+            claims.Add(new Claim(PortalClaims.OtpPending, "1"));
+        }
+
+        if (account.OtpChoiceNeeded)
+        {
+            claims.Add(new Claim(PortalClaims.OtpChoiceNeeded, "1"));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, PortalClaims.Number, ClaimTypes.Role));

@@ -42,4 +42,19 @@ public sealed class AccessRulesTests
     [InlineData(AuthenticationUnit.Number, Additional, Additional, true)]
     public void Only_the_admin_changes_other_numbers_passwords_SS_10(AuthenticationUnit unit, string login, string number, bool expected) =>
         Assert.Equal(expected, AccessRules.CanChangePasswordOf(unit, login, Contract, number));
+
+    [Theory]
+    [InlineData(AuthenticationUnit.Line, Contract, true)]
+    [InlineData(AuthenticationUnit.AdminUser, Contract, true)]
+    [InlineData(AuthenticationUnit.AdminUser, Additional, false)]
+    [InlineData(AuthenticationUnit.Number, Contract, false)]
+    [InlineData(AuthenticationUnit.Number, Additional, false)]
+    public void Only_a_login_managing_every_number_sets_the_OTP_CSV_SS_8(AuthenticationUnit unit, string login, bool expected)
+    {
+        Assert.Equal(expected, AccessRules.ManagesAllNumbers(unit, login, Contract));
+        if (expected)
+        {
+            Assert.True(new[] { Contract, Additional }.All(n => AccessRules.CanManageNumber(unit, login, Contract, n)));
+        }
+    }
 }

@@ -46,8 +46,19 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
         await page.GetByLabel("新しいパスワード", new() { Exact = true }).FillAsync(Password);
         await page.GetByLabel("新しいパスワード（確認）").FillAsync(Password);
         await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "変更する" }));
+
+        // SS-7: then the one-time-password choice; not using it needs the explicit agree.
+        await Expect(page, "/Account/Otp/Choice");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("ワンタイムパスワードを利用しない", new() { Exact = true }).CheckAsync();
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "次へ" }));
+        Assert.Contains("「同意する」を選択してください", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("ワンタイムパスワードを利用しない", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("ワンタイムパスワードを利用しないことに同意する（利用しない場合のみ）").CheckAsync();
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "次へ" }));
         await Expect(page, "/");
-        Assert.Contains("パスワードを変更しました", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("ワンタイムパスワードを利用しない設定にしました", await page.ContentAsync(), StringComparison.Ordinal);
         await Accessibility.AssertNoSeriousViolationsAsync(page);
 
         foreach (var path in new[] { "/Contract/Forwarding", "/Contract/Notification" })
@@ -130,6 +141,68 @@ public sealed class BrowserJourneyTests(Chromium chromium) : IClassFixture<Chrom
         await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "保存する" }));
         Assert.Contains("故障通知設定を保存しました。", await page.ContentAsync(), StringComparison.Ordinal);
         Assert.Contains(new RecipientEntry("night@example.jp", true), (await Http.ContractSettingsTests.ContractAsync(site)).Notification.Recipients);
+    }
+
+    [Fact]
+    public async Task One_time_password_registration_by_mail_link_then_a_login_with_the_mailed_code_and_every_OTP_and_unit_page_SS_7_SS_8_SS_9()
+    {
+        await using var site = await PortalSite.StartAsync(mail: true);
+        var temporary = await site.IssueTemporaryPasswordAsync(AuthenticationUnit.Line, PortalSite.ContractNumber);
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await LogInAsync(page, PortalSite.ContractNumber, temporary);
+        await Expect(page, "/Account/ChangePassword");
+        await ChangeAsync(page, temporary, Password);
+
+        await Expect(page, "/Account/Otp/Choice");
+        await page.GetByLabel("ワンタイムパスワードを利用する（推奨）").CheckAsync();
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "次へ" }));
+        await Expect(page, "/Account/Otp/Register");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("ワンタイムパスワード受信用メールアドレス").FillAsync("owner@example.jp");
+        await page.GetByLabel("確認用ID").FillAsync("abcdefg1"); // one case only: refused
+        await page.GetByLabel("確認用パスワード", new() { Exact = true }).FillAsync("conf1rmPw");
+        await page.GetByLabel("確認用パスワード（確認）").FillAsync("conf1rmPw");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "登録" }));
+        Assert.Contains(OtpCredentialRules.Message(OtpCredentialBreach.SingleCase), await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("確認用ID").FillAsync("AbCdEf12");
+        await page.GetByLabel("確認用パスワード", new() { Exact = true }).FillAsync("conf1rmPw");
+        await page.GetByLabel("確認用パスワード（確認）").FillAsync("conf1rmPw");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "登録" }));
+        await Expect(page, "/Account/Otp");
+        Assert.Contains("仮登録しました", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+
+        // The mailed link, opened in the same browser, confirms the address.
+        var link = MailSink.Link(Assert.Single(await MailSink.WaitAsync(site, "owner@example.jp", Controller.Accounts.OtpMails.ConfirmationSubject)));
+        await page.GotoAsync(link);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "本登録する" }));
+        Assert.Contains("本登録が完了しました", await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+
+        foreach (var path in new[] { "/Account/Otp/Credentials", "/Account/Otp/ChangeAddress", "/Account/Otp/Bulk", "/Account/Unit", "/Account/Unit?to=AdminUser" })
+        {
+            await page.GotoAsync(path);
+            await Accessibility.AssertNoSeriousViolationsAsync(page);
+        }
+
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "ログアウト" }));
+        await LogInAsync(page, PortalSite.ContractNumber, Password);
+        await Expect(page, "/Account/Otp/Verify");
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "ワンタイムパスワードを送信" }));
+        var code = MailSink.Code(Assert.Single(await MailSink.WaitAsync(site, "owner@example.jp", Controller.Accounts.OtpMails.CodeSubject)));
+        await page.GetByLabel("ワンタイムパスワード（6桁の数字）").FillAsync(code == "000000" ? "111111" : "000000");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "次へ" }));
+        Assert.Contains(Pages.Account.Otp.VerifyModel.WrongCodeMessage, await page.ContentAsync(), StringComparison.Ordinal);
+        await Accessibility.AssertNoSeriousViolationsAsync(page);
+        await page.GetByLabel("ワンタイムパスワード（6桁の数字）").FillAsync(code);
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "次へ" }));
+        await Expect(page, "/");
+        await page.GotoAsync("/Contract/Forwarding");
+        await Expect(page, "/Contract/Forwarding");
     }
 
     [Fact]

@@ -33,9 +33,11 @@ public sealed class LoginTests
         Assert.Contains("仮パスワードでログインしました", client.LastHtml, StringComparison.Ordinal);
         var changed = await client.PostChangeAsync(temporary, Password, client.FormVersion(), PortalSite.ContractNumber);
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        var choice = await client.GetAsync("/"); // SS-7: the one-time-password choice comes next
+        Assert.Equal("/Account/Otp/Choice", choice.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.DeclineOtpAsync()).StatusCode);
         var home = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.Contains("パスワードを変更しました", client.LastHtml, StringComparison.Ordinal);
 
         using var other = new PortalClient(site.BaseAddress);
         Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync(PortalSite.ContractNumber, Password)).StatusCode);
@@ -185,5 +187,14 @@ public sealed class LoginTests
         var account = (await store.LoginAsync(number, temporary, CancellationToken.None)).Account!;
         var changed = await store.ChangePasswordAsync(new PasswordChange(number, number, temporary, Password, Password, account.RowVersion), CancellationToken.None);
         Assert.Equal(PasswordChangeOutcome.Changed, changed.Outcome);
+        await DeclineOtpAsync(site, number);
+    }
+
+    /// <summary>SS-7: the number's choice not to use the one-time password (with the agree), as the choice page makes it.</summary>
+    internal static async Task DeclineOtpAsync(PortalSite site, string number)
+    {
+        var otp = site.Services.GetRequiredService<OtpStore>();
+        var state = await otp.GetAsync(number, CancellationToken.None);
+        Assert.Equal(OtpOutcome.Done, (await otp.SetUsageAsync(number, number, OtpUsage.NotUsed, agreed: true, state.RowVersion, CancellationToken.None)).Outcome);
     }
 }

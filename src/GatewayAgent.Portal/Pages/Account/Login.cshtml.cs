@@ -59,9 +59,19 @@ public sealed class LoginModel(PortalAccountStore accounts) : PageModel
         }
 
         var via = result.MustChange == PasswordChangeReason.Temporary ? PortalClaims.ViaTemporary : PortalClaims.ViaPassword;
+
+        // SS-7: with the one-time password in use, the password is the first step only. A temporary password is not
+        // asked for a code: it was set by a call from the contract's own line (SS-3), itself a second factor, and it is
+        // the way back in when the receiving address is lost (SS-6's recovery).
+        var otpPending = account.OtpActive && via == PortalClaims.ViaPassword;
         await HttpContext.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
-            PortalUser.Principal(account, via, result.MustChange, CookieAuthenticationDefaults.AuthenticationScheme));
+            PortalUser.Principal(account, via, result.MustChange, CookieAuthenticationDefaults.AuthenticationScheme, otpPending));
+        if (otpPending)
+        {
+            return RedirectToPage(Security.OtpGate.VerifyPage);
+        }
+
         if (result.MustChange is not null)
         {
             return RedirectToPage("/Account/ChangePassword");
