@@ -60,6 +60,7 @@ public sealed class SystemdUnitTests
                      "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "ProtectKernelTunables=yes", "ProtectControlGroups=yes",
                      "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK", "DeviceAllow=char-gpiochip rw", "DeviceAllow=char-i2c rw",
                      "LockPersonality=yes", "RestartPreventExitStatus=2",
+                     "MemoryHigh=192M", "MemoryMax=256M", "TasksMax=256", // issue 12 item 2: bounded memory and threads
                  })
         {
             Assert.Contains(setting, lines);
