@@ -60,6 +60,9 @@ public sealed class SourceGuard : ISipMessageHandler, ISipSourceAdmission
 
     public bool IsAllowed(IPAddress address) => _allowed.Length == 0 || Contains(_allowed, address);
 
+    /// <summary>Whether any prober is known (<see cref="SourceGuardOptions.ProberSources"/> or an allow-list).</summary>
+    public bool HasProbers => _probers.Length > 0;
+
     /// <summary>A known prober (<see cref="SourceGuardOptions.ProberSources"/>, else the allow-list): served first, shed last.</summary>
     public bool IsPriority(IPAddress source) => _probers.Length > 0 && Contains(_probers, source);
 

@@ -81,7 +81,7 @@ internal sealed class IncomingMessageDispatcher
 
         try
         {
-            _handler.OnMessage(new IncomingMessage(parse, source, localEndPoint));
+            _handler.OnMessage(new IncomingMessage(parse, source, localEndPoint) { ByteCount = data.Length });
         }
         catch (Exception ex)
         {
