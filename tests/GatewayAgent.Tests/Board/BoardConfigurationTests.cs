@@ -30,8 +30,8 @@ public sealed class BoardConfigurationTests
         try
         {
             // Before issue 12 item 6 this agent ran the simulated board and reported simulated mains and WAN as the site's.
-            var refused = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(),
-                "--Agent:Board:DeviceTreeModel=" + model);
+            var refused = await AgentCli.RunAsync(["--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(),
+                "--Agent:Board:DeviceTreeModel=" + model], new Dictionary<string, string> { ["Agent__Board__Kind"] = "" });
 
             Assert.True(refused.ExitCode == 2, refused.ToString());
             var line = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
