@@ -155,6 +155,7 @@ REQUIRED=(
     "glob:/usr/lib/aarch64-linux-gnu/libssl.so.3*     libssl3:arm64"
     "cmd:systemd-analyze           systemd"             # unit verification
     "cmd:bwrap                     bubblewrap"          # the unit's filesystem hardening, emulated
+    "/usr/sbin/nft                 nftables"            # the generated allow-list ruleset, loaded in a network namespace
     "cmd:dpkg-deb                  dpkg"
     "glob:/usr/lib/postgresql/*/bin/initdb  postgresql" # the controller's PostgreSQL store
     "/usr/bin/kill                 procps"              # SIGSTOP/SIGCONT of a test broker

@@ -22,7 +22,7 @@ done
 
 dotnet build "$ROOT/src/GatewayAgent" -c Release -nologo -v quiet >/dev/null
 LOG=$(mktemp /tmp/agent-ladder.XXXXXX.log)
-dotnet "$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" \
+dotnet "$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" --Agent:Board:Kind=sim \
     --Agent:Sip:Listen:0=udp:127.0.0.1:$PORT --Agent:Sip:Listen:1=tcp:127.0.0.1:$PORT \
     --Agent:Sip:MonitorNumbers:0=0312345678 --Agent:Sip:Channels=1000 \
     --Agent:Sip:RateLimitPerSecond=0 --Agent:Sip:Rtp:MinPort=30000 --Agent:Sip:Rtp:MaxPort=39999 \

@@ -9,7 +9,7 @@ RATE=${RATE:-1000}; SECONDS_=${SECONDS:-60}; PORT=${PORT:-25070}
 OUT=${BENCH_OUT:-/tmp/gateway-agent-bench/sustained}; mkdir -p "$OUT"
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg), nproc $(nproc), HEAD $(git -C "$ROOT" rev-parse --short HEAD)"
 dotnet build "$ROOT/src/GatewayAgent" -c Release -nologo -v quiet >/dev/null
-dotnet "$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" \
+dotnet "$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" --Agent:Board:Kind=sim \
     --Agent:Sip:Listen:0=udp:127.0.0.1:$PORT --Agent:Sip:MonitorNumbers:0=0312345678 --Agent:Sip:Channels=1000 \
     --Agent:Sip:RateLimitPerSecond=0 --Agent:Sip:Rtp:MinPort=30000 --Agent:Sip:Rtp:MaxPort=39999 \
     --Logging:LogLevel:Default=Warning >"$OUT/agent.log" 2>&1 &

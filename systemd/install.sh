@@ -8,13 +8,15 @@
 #   --prefix DIR   where the binaries go (default /opt/gateway-agent); the unit's ExecStart points there
 #   --bindir DIR   where the gateway-agent command link goes (default /usr/local/bin)
 #   --destdir DIR  install into a scratch root (packaging, tests): no users, no systemctl, no udevadm
-#   --no-start     enable the service but do not (re)start it
+#   --no-start     enable the service but do not (re)start it (a running agent is still stopped before its files
+#                  are replaced, and stays stopped)
 #   --uninstall    stop and remove the service, binaries, link, udev rules; keeps the configuration and state
 #   --purge        with --uninstall: also remove /etc/gateway-agent and /var/lib/gateway-agent
 #
 # Does what the .deb does: the gateway-agent system user in groups gpio and i2c, the unit in
 # /etc/systemd/system, the udev rules in /etc/udev/rules.d, /etc/gateway-agent/agent.json (only when absent;
-# 0640 root:gateway-agent), daemon-reload, enable; the service starts once the configuration is provisioned.
+# 0640 root:gateway-agent), daemon-reload, enable; the service starts once the configuration is provisioned. A
+# running agent is stopped before any file is replaced and started again at the end.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,9 +50,16 @@ CONFIG="$CONFIG_DIR/agent.json"
 LINK="$DESTDIR$BINDIR/gateway-agent"
 TARGET="$DESTDIR$PREFIX"
 
+# INSTALL_SH_SYSTEMCTL: a stand-in for systemctl, taken as a running systemd even with --destdir (the tests record
+# the order of stop, file replacement and restart with it).
+SYSTEMCTL=${INSTALL_SH_SYSTEMCTL:-systemctl}
+
 log() { echo "install.sh: $*" >&2; }
 live() { [ -z "$DESTDIR" ]; }
-systemd_running() { live && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
+systemd_running() {
+    [ -n "${INSTALL_SH_SYSTEMCTL:-}" ] && return 0
+    live && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1
+}
 udev_running() { live && [ -d /run/udev ] && command -v udevadm >/dev/null 2>&1; }
 
 if live && [ "$(id -u)" -ne 0 ]; then
@@ -60,14 +69,14 @@ fi
 
 if [ "$UNINSTALL" = 1 ]; then
     if systemd_running; then
-        systemctl disable --now gateway-agent.service >/dev/null 2>&1 || true
+        "$SYSTEMCTL" disable --now gateway-agent.service >/dev/null 2>&1 || true
     fi
     rm -f "$UNIT" "$RULES" "$LINK" "$DESTDIR/etc/systemd/system/multi-user.target.wants/gateway-agent.service"
     rm -rf "$TARGET"
     if [ "$PURGE" = 1 ]; then
         rm -rf "$CONFIG_DIR" "$DESTDIR/var/lib/gateway-agent"
     fi
-    if systemd_running; then systemctl daemon-reload; fi
+    if systemd_running; then "$SYSTEMCTL" daemon-reload; fi
     if udev_running; then udevadm control --reload-rules || true; fi
     log "removed gateway-agent$([ "$PURGE" = 1 ] && echo ", its configuration and state" || echo "; kept /etc/gateway-agent and /var/lib/gateway-agent")"
     exit 0
@@ -86,6 +95,16 @@ if live; then
             --shell /usr/sbin/nologin --comment "GatewayAgent probe-call answerer" gateway-agent
     fi
     usermod -a -G gpio,i2c gateway-agent
+fi
+
+# Stop a running agent before any of its files is replaced, as the .deb's prerm does: the running .NET process would
+# otherwise load assemblies of the new version beside those of the old one (and read the new unit and rules with the
+# old binary). The new version is started at the end.
+WAS_ACTIVE=0
+if systemd_running && "$SYSTEMCTL" is-active --quiet gateway-agent.service; then
+    log "stopping gateway-agent before replacing its files"
+    "$SYSTEMCTL" stop gateway-agent.service
+    WAS_ACTIVE=1
 fi
 
 # Binaries: copy beside, then swap, so a failed copy leaves the old version in place.
@@ -126,12 +145,14 @@ if live && command -v systemctl >/dev/null 2>&1; then
     systemctl enable gateway-agent.service >/dev/null 2>&1 || true
 fi
 if systemd_running; then
-    systemctl daemon-reload
+    "$SYSTEMCTL" daemon-reload
     if grep -q '^// unprovisioned' "$CONFIG"; then
         log "installed; not started: write the settings with 'gateway-agent provision ...', check with 'gateway-agent doctor', then 'systemctl start gateway-agent'"
     elif [ "$START" = 1 ]; then
-        systemctl restart gateway-agent.service
+        "$SYSTEMCTL" restart gateway-agent.service
         log "installed and (re)started"
+    elif [ "$WAS_ACTIVE" = 1 ]; then
+        log "installed; the agent was stopped for the upgrade and stays stopped (--no-start): 'systemctl start gateway-agent'"
     fi
 else
     log "installed into ${DESTDIR:-/}$([ -n "$DESTDIR" ] && echo " (scratch root: no user, systemctl or udev changes)")"

@@ -32,7 +32,7 @@ PY
 # The per-source rate limit is off unless BENCH_RATE_LIMIT=default (then the appsettings.json default applies).
 agent_command() {
     local port="$1"; shift
-    local cmd=(dotnet "$AGENT_DLL"
+    local cmd=(dotnet "$AGENT_DLL" "--Agent:Board:Kind=sim"
         "--Agent:Sip:Listen:0=udp:127.0.0.1:$port" "--Agent:Sip:Listen:1=tcp:127.0.0.1:$port"
         "--Agent:Sip:MonitorNumbers:0=0312345678" "--Agent:Sip:Channels=1000"
         "--Agent:Sip:Rtp:MinPort=${BENCH_RTP_MIN:-30000}" "--Agent:Sip:Rtp:MaxPort=${BENCH_RTP_MAX:-39999}")

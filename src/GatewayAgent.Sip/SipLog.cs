@@ -38,6 +38,9 @@ internal static partial class SipLog
     [LoggerMessage(1132, LogLevel.Information, "Registration retry in {Seconds:F1} s")]
     public static partial void RegistrationRetry(ILogger logger, double seconds);
 
+    [LoggerMessage(1133, LogLevel.Debug, "Registration refresh in {Seconds:F1} s")]
+    public static partial void RegistrationRefresh(ILogger logger, double seconds);
+
     [LoggerMessage(1102, LogLevel.Warning, "Overload: {Live} server transactions alive, new requests get 503 ({Total} in all)")]
     public static partial void Overloaded(ILogger logger, int live, long total);
 }

@@ -39,6 +39,9 @@ public sealed class LogCapture
 
     public FakeLogCollector Collector { get; }
 
+    /// <summary>Announces each record, for waits that combine the log with other changes (<see cref="Wait.UntilAsync"/>).</summary>
+    public Changes Changes => _changes;
+
     /// <summary>Every record so far, oldest first.</summary>
     public IReadOnlyList<FakeLogRecord> Records => Collector.GetSnapshot();
 

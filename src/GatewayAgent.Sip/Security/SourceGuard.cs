@@ -20,6 +20,7 @@ public sealed class SourceGuard : ISipMessageHandler, ISipSourceAdmission
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IPNetwork[] _allowed;
+    private readonly IPNetwork[] _probers;
     private readonly ConcurrentDictionary<IPAddress, TokenBucket> _buckets = new();
     private long _forbidden;
     private long _rateLimited;
@@ -32,6 +33,7 @@ public sealed class SourceGuard : ISipMessageHandler, ISipSourceAdmission
         _time = time;
         _logger = logger;
         _allowed = [.. options.AllowedSources.Select(ParseNetwork)];
+        _probers = options.ProberSources.Count > 0 ? [.. options.ProberSources.Select(ParseNetwork)] : _allowed;
     }
 
     /// <summary>Requests refused because of their source (403 or dropped).</summary>
@@ -56,19 +58,42 @@ public sealed class SourceGuard : ISipMessageHandler, ISipSourceAdmission
         return IPNetwork.TryParse(text, out network);
     }
 
-    public bool IsAllowed(IPAddress address)
+    public bool IsAllowed(IPAddress address) => _allowed.Length == 0 || Contains(_allowed, address);
+
+    /// <summary>Whether any prober is known (<see cref="SourceGuardOptions.ProberSources"/> or an allow-list).</summary>
+    public bool HasProbers => _probers.Length > 0;
+
+    /// <summary>A known prober (<see cref="SourceGuardOptions.ProberSources"/>, else the allow-list): served first, shed last.</summary>
+    public bool IsPriority(IPAddress source) => _probers.Length > 0 && Contains(_probers, source);
+
+    /// <summary>
+    /// In Drop mode a request from outside the allow-list is refused here, before it is parsed: it gets no answer, so
+    /// it needs no parse (issue 12 item 2: a flood the agent drops used to cost a parse of every 8 KB datagram).
+    /// A response ("SIP/2.0 ..." first) still passes: it can only match one of our own client transactions.
+    /// </summary>
+    public bool TryAdmit(IPAddress source, ReadOnlySpan<byte> message)
     {
-        if (_allowed.Length == 0)
+        if (_options.RejectMode == SourceRejectMode.Drop && !IsAllowed(source) && !message.StartsWith("SIP/2.0 "u8))
         {
-            return true;
+            if (Interlocked.Increment(ref _forbidden) % 1000 == 1)
+            {
+                SipLog.SourceRefused(_logger, source.ToString(), "request (dropped before parsing)", Forbidden);
+            }
+
+            return false;
         }
 
+        return TryAdmit(source);
+    }
+
+    private static bool Contains(IPNetwork[] networks, IPAddress address)
+    {
         if (address.IsIPv4MappedToIPv6)
         {
             address = address.MapToIPv4();
         }
 
-        foreach (var network in _allowed)
+        foreach (var network in networks)
         {
             if (network.Contains(address))
             {

@@ -10,6 +10,12 @@ public sealed class SourceGuardOptions
 
     public SourceRejectMode RejectMode { get; set; } = SourceRejectMode.Reject;
 
+    /// <summary>
+    /// CIDR blocks (or addresses) of the known probers, whose datagrams are handled ahead of everyone else's and shed
+    /// last under a flood (issue 12 item 2). Empty: the <see cref="AllowedSources"/> are the probers.
+    /// </summary>
+    public List<string> ProberSources { get; set; } = [];
+
     /// <summary>Sustained messages per second accepted from one source IP; 0 disables the limit.</summary>
     [Range(0, 1_000_000)]
     public double RateLimitPerSecond { get; set; } = 200;

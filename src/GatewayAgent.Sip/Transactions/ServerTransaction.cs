@@ -15,6 +15,9 @@ public abstract class ServerTransaction : SipTransaction
 
     public IncomingMessage Incoming { get; }
 
+    /// <summary>The request's bytes, counted against <see cref="SipTransactionOptions.MaxLiveBytes"/> while the transaction lives.</summary>
+    internal int HeldBytes => Incoming.ByteCount;
+
     /// <summary>The To tag this transaction puts in its responses (unless the request already had one).</summary>
     public string LocalTag { get; }
 

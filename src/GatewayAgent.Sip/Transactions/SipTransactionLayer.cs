@@ -22,8 +22,12 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private readonly ILogger _logger;
     private readonly int _maxServerTransactions;
     private readonly long _maxCompletedBytes;
+    private readonly long _maxLiveBytes;
+    private readonly double _strangerShare;
     private ITimer? _sweeper;
     private long _completedBytes;
+    private long _liveBytes;
+    private long _liveBytesPeak;
     private long _invalidAnswered;
     private long _mergedRejected;
     private long _overloadRejected;
@@ -37,7 +41,21 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         options ??= new SipTransactionOptions();
         _maxServerTransactions = options.MaxServerTransactions;
         _maxCompletedBytes = options.MaxCompletedBytes;
+        _maxLiveBytes = options.MaxLiveBytes;
+        _strangerShare = options.StrangerShare;
     }
+
+    /// <summary>
+    /// Whether a request's source is a known prober, whose requests may use the whole of each budget; others stop at
+    /// <see cref="SipTransactionOptions.StrangerShare"/> of it. Null: no prober is known, and every source may use all.
+    /// </summary>
+    public Func<System.Net.IPAddress, bool>? IsPriority { get; set; }
+
+    /// <summary>Bytes of requests held by server transactions in progress (<see cref="SipTransactionOptions.MaxLiveBytes"/>).</summary>
+    public long LiveTransactionBytes => Interlocked.Read(ref _liveBytes);
+
+    /// <summary>The most bytes live server transactions ever held at once.</summary>
+    public long LiveTransactionBytesPeak => Interlocked.Read(ref _liveBytesPeak);
 
     /// <summary>The transaction user; set once before messages arrive.</summary>
     public ISipTransactionUser? User { get; set; }
@@ -64,7 +82,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     public long MergedRequestsRejected => Interlocked.Read(ref _mergedRejected);
 
-    /// <summary>New requests answered 503 because <see cref="SipTransactionOptions.MaxServerTransactions"/> were alive.</summary>
+    /// <summary>New requests answered 503 because a budget (<see cref="SipTransactionOptions"/>) was spent.</summary>
     public long OverloadRejected => Interlocked.Read(ref _overloadRejected);
 
     /// <summary>Starts a client transaction for a request whose top Via already carries a fresh branch.</summary>
@@ -183,7 +201,11 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
-        if (_server.Count >= _maxServerTransactions || Interlocked.Read(ref _completedBytes) >= _maxCompletedBytes)
+        // Known probers may use the whole of each budget, strangers only their share of it (issue 12 item 2).
+        // With no known probers (IsPriority null) there is no one to keep a share for.
+        var share = IsPriority is not { } isPriority || isPriority(message.Source.EndPoint.Address) ? 1.0 : _strangerShare;
+        if (_server.Count >= _maxServerTransactions * share || Interlocked.Read(ref _completedBytes) >= _maxCompletedBytes * share ||
+            Interlocked.Read(ref _liveBytes) + message.ByteCount > _maxLiveBytes * share)
         {
             // RFC 3261 §21.5.4: 503 with Retry-After; stateless, so the overload costs no further memory.
             if (Interlocked.Increment(ref _overloadRejected) % 1000 == 1)
@@ -207,6 +229,15 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             }
 
             return;
+        }
+
+        var held = Interlocked.Add(ref _liveBytes, tx.HeldBytes);
+        for (var peak = Interlocked.Read(ref _liveBytesPeak); held > peak; peak = Interlocked.Read(ref _liveBytesPeak))
+        {
+            if (Interlocked.CompareExchange(ref _liveBytesPeak, held, peak) == peak)
+            {
+                break;
+            }
         }
 
         // Merged request (RFC 3261 §8.2.2.2): no To tag, and From tag, Call-ID and CSeq of a live transaction
@@ -290,7 +321,11 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         switch (transaction)
         {
             case ServerTransaction server:
-                _server.TryRemove(new KeyValuePair<string, ServerTransaction>(server.Key, server));
+                if (_server.TryRemove(new KeyValuePair<string, ServerTransaction>(server.Key, server)))
+                {
+                    Interlocked.Add(ref _liveBytes, -server.HeldBytes);
+                }
+
                 if (server.MergeKey is { } mergeKey && !server.Retired)
                 {
                     _byMergeKey.TryRemove(new KeyValuePair<string, string>(mergeKey, server.Key));

@@ -19,4 +19,18 @@ public sealed class SipTransactionOptions
     /// </summary>
     [Range(65_536, 4_294_967_296)]
     public long MaxCompletedBytes { get; set; } = 48L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes of requests held by server transactions in progress (each keeps its request, up to 64 KB, until its final
+    /// response or Timer F/H: up to 32 s). Beyond it new requests get 503 with Retry-After (issue 12 item 2).
+    /// </summary>
+    [Range(65_536, 4_294_967_296)]
+    public long MaxLiveBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The share of each budget (transactions, live bytes, completed bytes) that requests from sources other than the
+    /// known probers may use; the rest is kept for the probers, so a flood from strangers never takes the last of it.
+    /// </summary>
+    [Range(0.1, 1.0)]
+    public double StrangerShare { get; set; } = 0.75;
 }

@@ -25,4 +25,7 @@ public sealed class IncomingMessage
     public SipTarget Source { get; }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The message's size on the wire, in bytes (held against the transaction layer's byte budget).</summary>
+    public int ByteCount { get; init; }
 }

@@ -29,13 +29,31 @@ internal sealed class IncomingMessageDispatcher
 
     public void Dispatch(ReadOnlySpan<byte> data, SipTarget source, IPEndPoint localEndPoint)
     {
+        if (Admit(data, source))
+        {
+            DispatchAdmitted(data, source, localEndPoint);
+        }
+    }
+
+    /// <summary>Counts the message and asks the admission (before any parse); false when it is dropped.</summary>
+    public bool Admit(ReadOnlySpan<byte> data, SipTarget source)
+    {
         _statistics.OnMessageReceived();
-        if (_admission is not null && !_admission.TryAdmit(source.EndPoint.Address))
+        if (_admission is not null && !_admission.TryAdmit(source.EndPoint.Address, data))
         {
             _statistics.OnSourceRefused();
-            return;
+            return false;
         }
 
+        return true;
+    }
+
+    /// <summary>Whether the source is a known prober (<see cref="ISipSourceAdmission.IsPriority"/>).</summary>
+    public bool IsPriority(IPAddress source) => _admission?.IsPriority(source) == true;
+
+    /// <summary>Parses and hands up a message <see cref="Admit"/> let through.</summary>
+    public void DispatchAdmitted(ReadOnlySpan<byte> data, SipTarget source, IPEndPoint localEndPoint)
+    {
         TransportLog.Received(_logger, data.Length, source);
         SipParseResult parse;
         try
@@ -63,7 +81,7 @@ internal sealed class IncomingMessageDispatcher
 
         try
         {
-            _handler.OnMessage(new IncomingMessage(parse, source, localEndPoint));
+            _handler.OnMessage(new IncomingMessage(parse, source, localEndPoint) { ByteCount = data.Length });
         }
         catch (Exception ex)
         {

@@ -45,6 +45,21 @@ public sealed class SipTransportOptions
     [Range(4096, 64 * 1024 * 1024)]
     public int? UdpSocketReceiveBufferSize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of received datagrams waiting to be parsed on each UDP listener, from sources other than the known probers
+    /// (issue 12 item 2). The socket is read by one loop that only copies each datagram out and queues it, so the kernel's
+    /// queue keeps draining while messages are parsed; beyond this budget a stranger's datagram is dropped and counted.
+    /// </summary>
+    [Range(65_536, 256 * 1024 * 1024)]
+    public int UdpQueueMaxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The same budget for the known probers' datagrams (<c>ProberSources</c>, else <c>AllowedSources</c>), which are
+    /// parsed ahead of everyone else's and so are not delayed by a flood waiting in the other queue.
+    /// </summary>
+    [Range(65_536, 256 * 1024 * 1024)]
+    public int UdpPriorityQueueMaxBytes { get; set; } = 1024 * 1024;
+
     /// <summary>SO_RCVBUF of each TCP connection, in bytes; null keeps the OS default.</summary>
     [Range(4096, 64 * 1024 * 1024)]
     public int? TcpSocketReceiveBufferSize { get; set; }

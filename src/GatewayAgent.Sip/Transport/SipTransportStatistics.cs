@@ -16,6 +16,11 @@ public sealed class SipTransportStatistics
     private long _tcpConnectionsAccepted;
     private long _tcpConnectionsOpened;
     private long _tcpConnectionsRejected;
+    private long _queueDropped;
+    private long _priorityQueueDropped;
+    private long _queued;
+    private long _priorityQueued;
+    private long _queuedBytesPeak;
 
     /// <summary>Messages read within the size limit: datagrams and stream-framed messages, parseable or not.</summary>
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
@@ -55,6 +60,44 @@ public sealed class SipTransportStatistics
 
     /// <summary>Incoming TCP connections closed at once because <see cref="SipTransportOptions.MaxTcpConnections"/> were open.</summary>
     public long TcpConnectionsRejected => Interlocked.Read(ref _tcpConnectionsRejected);
+
+    /// <summary>Datagrams dropped because the UDP receive queue's byte budget was spent (<see cref="SipTransportOptions.UdpQueueMaxBytes"/>).</summary>
+    public long QueueDropped => Interlocked.Read(ref _queueDropped);
+
+    /// <summary>Datagrams of known probers dropped because their own queue's budget was spent.</summary>
+    public long PriorityQueueDropped => Interlocked.Read(ref _priorityQueueDropped);
+
+    /// <summary>Datagrams queued for parsing (both queues), and of them the known probers'.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    public long PriorityQueued => Interlocked.Read(ref _priorityQueued);
+
+    /// <summary>The most bytes the strangers' UDP receive queue ever held at once (one listener's).</summary>
+    public long QueuedBytesPeak => Interlocked.Read(ref _queuedBytesPeak);
+
+    internal void OnQueued(bool priority, long queuedBytes)
+    {
+        Interlocked.Increment(ref _queued);
+        if (priority)
+        {
+            Interlocked.Increment(ref _priorityQueued);
+            return;
+        }
+
+        var peak = Interlocked.Read(ref _queuedBytesPeak);
+        while (queuedBytes > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _queuedBytesPeak, queuedBytes, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
+    internal void OnQueueDropped(bool priority) => Interlocked.Increment(ref priority ? ref _priorityQueueDropped : ref _queueDropped);
 
     public override string ToString() =>
         $"received {MessagesReceived}, sent {MessagesSent}, unparseable {UnparseableDropped}, oversized {OversizedDropped}, " +

@@ -60,4 +60,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(1017, LogLevel.Debug, "No route to {Remote} to pick a local address for: {Error}")]
     public static partial void NoRoute(ILogger logger, IPAddress remote, SocketError error);
+
+    [LoggerMessage(1018, LogLevel.Warning, "UDP {EndPoint}: the {Queue} receive queue is full ({Bytes} bytes waiting to be parsed): datagrams dropped ({Total} in all)")]
+    public static partial void QueueFull(ILogger logger, IPEndPoint endPoint, string queue, long bytes, long total);
 }

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace GatewayAgent.Sip.Transport;
 
 /// <summary>
-/// One UDP socket bound to one listen address: a receive loop that hands each datagram to the dispatcher, and sends.
+/// One UDP socket bound to one listen address: a receive loop that asks the admission about each datagram (before any
+/// parse) and queues it, known probers' apart (<see cref="UdpReceiveQueue"/>, bounded by bytes); a dispatch loop that
+/// parses and hands up the probers' first; and sends. The receive loop never waits on a parse or a handler, so the
+/// kernel's socket queue keeps draining under a flood and a probe is not stuck behind it (issue 12 item 2).
 /// A datagram that fills the MaxMessageSize + 1 buffer is oversized (or truncated) and dropped; a socket error on one
 /// datagram (ICMP port unreachable surfaces on Linux as ConnectionReset on the next receive) does not stop the loop.
 /// </summary>
@@ -17,7 +20,9 @@ internal sealed class UdpSipTransport : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Socket _socket;
+    private readonly UdpReceiveQueue _queue;
     private Task _receiveLoop = Task.CompletedTask;
+    private Task _dispatchLoop = Task.CompletedTask;
     private int _disposed;
 
     public UdpSipTransport(
@@ -38,6 +43,7 @@ internal sealed class UdpSipTransport : IAsyncDisposable
         _statistics = statistics;
         _logger = logger;
         _socket = new Socket(address.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _queue = new UdpReceiveQueue(options.UdpQueueMaxBytes, options.UdpPriorityQueueMaxBytes);
         LocalEndPoint = address.EndPoint;
     }
 
@@ -74,6 +80,7 @@ internal sealed class UdpSipTransport : IAsyncDisposable
 
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _receiveLoop = Task.Run(() => ReceiveLoopAsync(_stopping.Token));
+        _dispatchLoop = Task.Run(() => DispatchLoopAsync(_stopping.Token));
         TransportLog.Listening(_logger, new SipListenAddress(SipTransportKind.Udp, LocalEndPoint));
     }
 
@@ -152,7 +159,51 @@ internal sealed class UdpSipTransport : IAsyncDisposable
                 continue;
             }
 
-            _dispatcher.Dispatch(data, new SipTarget(SipTransportKind.Udp, source), LocalEndPoint);
+            var target = new SipTarget(SipTransportKind.Udp, source);
+            if (!_dispatcher.Admit(data, target))
+            {
+                continue;
+            }
+
+            var priority = _dispatcher.IsPriority(source.Address);
+            if (_queue.TryEnqueue(data, target, priority, out var queuedBytes))
+            {
+                _statistics.OnQueued(priority, queuedBytes);
+            }
+            else
+            {
+                _statistics.OnQueueDropped(priority);
+                if ((priority ? _statistics.PriorityQueueDropped : _statistics.QueueDropped) % 1000 == 1)
+                {
+                    TransportLog.QueueFull(_logger, LocalEndPoint, priority ? "known probers'" : "strangers'", queuedBytes,
+                        _statistics.QueueDropped + _statistics.PriorityQueueDropped);
+                }
+            }
+        }
+    }
+
+    private async Task DispatchLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            UdpReceiveQueue.Item item;
+            try
+            {
+                item = await _queue.DequeueAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            try
+            {
+                _dispatcher.DispatchAdmitted(item.Data, item.Source, LocalEndPoint);
+            }
+            finally
+            {
+                UdpReceiveQueue.Return(item);
+            }
         }
     }
 
@@ -166,6 +217,8 @@ internal sealed class UdpSipTransport : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         await _receiveLoop.ConfigureAwait(false);
+        await _dispatchLoop.ConfigureAwait(false);
+        _queue.Dispose();
         TransportLog.ListenerStopped(_logger, ListenAddress);
     }
 }

@@ -13,6 +13,9 @@ namespace GatewayAgent.Sip.UserAgents;
 /// </summary>
 public sealed class RegistrationClient
 {
+    /// <summary>The shortest wait before a refresh, whatever lifetime the registrar grants.</summary>
+    public static readonly TimeSpan MinimumRefresh = TimeSpan.FromSeconds(5);
+
     private readonly SipTransactionLayer _layer;
     private readonly RegistrationOptions _options;
     private readonly TimeProvider _time;
@@ -64,8 +67,11 @@ public sealed class RegistrationClient
             {
                 retry = _options.RetryMin;
 
-                // Refresh at half the lifetime for short ones, else 30 s before expiry.
+                // Refresh at half the lifetime for short ones, else 30 s before expiry; never sooner than the floor, so a
+                // registrar granting a lifetime of a second or two cannot make us send REGISTERs back to back (issue 12).
                 wait = lifetime < TimeSpan.FromMinutes(2) ? lifetime / 2 : lifetime - TimeSpan.FromSeconds(30);
+                wait = wait < MinimumRefresh ? MinimumRefresh : wait;
+                SipLog.RegistrationRefresh(_logger, wait.TotalSeconds);
             }
             else
             {
@@ -151,6 +157,14 @@ public sealed class RegistrationClient
                 }
 
                 var granted = GrantedExpiry(ok) ?? expiry;
+                if (granted <= TimeSpan.Zero)
+                {
+                    // A 200 whose binding for our Contact has expires=0 (or Expires: 0) keeps nothing registered: it is a
+                    // refusal, retried with backoff like any other. Taken as a lifetime it made the refresh wait 0 and the
+                    // agent re-registered in a tight loop (issue 12 item 6).
+                    return Fail(ok.StatusCode, "the registrar granted a lifetime of 0 (expires=0): not registered");
+                }
+
                 SetStatus(new RegistrationStatus(RegistrationState.Registered, _time.GetUtcNow() + granted, null, ok.StatusCode));
                 SipLog.Registered(_logger, _options.User!, _domain, granted.TotalSeconds);
                 return granted;

@@ -23,6 +23,8 @@ public static class AnsweringServiceCollectionExtensions
         services.AddOptionsSection<SourceGuardOptions>(Section).ValidateDataAnnotations()
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
+            .Validate(o => o.ProberSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
+                "Agent:Sip:ProberSources must be IP addresses or CIDR blocks (e.g. 192.0.2.1)")
             .ValidateOnStart();
         services.AddOptionsSection<SipTimerOptions>(Section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptionsSection<SipTransactionOptions>(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
@@ -54,12 +56,20 @@ public static class AnsweringServiceCollectionExtensions
             TrustedMediaSources(
                 sp.GetRequiredService<IOptions<RtpMediaOptions>>().Value,
                 sp.GetRequiredService<IOptions<SourceGuardOptions>>().Value)));
-        services.AddSingleton(sp => new SourceGuard(
-            sp.GetRequiredService<SipTransactionLayer>(),
-            sp.GetRequiredService<ISipMessageSender>(),
-            sp.GetRequiredService<IOptions<SourceGuardOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SourceGuard>>()));
+        services.AddSingleton(sp =>
+        {
+            var transactions = sp.GetRequiredService<SipTransactionLayer>();
+            var guard = new SourceGuard(
+                transactions,
+                sp.GetRequiredService<ISipMessageSender>(),
+                sp.GetRequiredService<IOptions<SourceGuardOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SourceGuard>>());
+
+            // Known probers may use the whole of the transaction layer's budgets; strangers stop short (issue 12 item 2).
+            transactions.IsPriority = guard.HasProbers ? guard.IsPriority : null;
+            return guard;
+        });
         services.AddHostedService<SipAgentService>();
         services.AddSingleton<RegistrationService>();
         services.AddHostedService(sp => sp.GetRequiredService<RegistrationService>());

@@ -90,6 +90,10 @@ public sealed class SipAgentService : IHostedService
     {
         public bool TryAdmit(System.Net.IPAddress source) => gate.IsOpen && inner.TryAdmit(source);
 
+        public bool TryAdmit(System.Net.IPAddress source, ReadOnlySpan<byte> message) => gate.IsOpen && inner.TryAdmit(source, message);
+
+        public bool IsPriority(System.Net.IPAddress source) => inner.IsPriority(source);
+
         public bool AcceptsConnectionFrom(System.Net.IPAddress source) => gate.IsOpen && inner.AcceptsConnectionFrom(source);
     }
 }

@@ -50,9 +50,10 @@ public sealed class AgentBoard : IDisposable
             return Hardware;
         }
 
-        if (Selection.Automatic && IsSimulated)
+        if (Selection.AutomaticRefusal is { } refusal)
         {
-            BoardLog.AutoSimulated(_logger);
+            // Options validation stops the agent before this; a board opened without it still never simulates by default.
+            throw new BoardUnavailableException(refusal);
         }
 
         var pinMap = Selection.LoadPinMap();

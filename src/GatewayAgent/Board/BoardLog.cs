@@ -5,8 +5,8 @@ namespace GatewayAgent.Board;
 /// <summary>The agent's board glue log messages with stable event ids (2100–2199).</summary>
 internal static partial class BoardLog
 {
-    [LoggerMessage(2100, LogLevel.Warning, "no Agent:Board:Kind and this is not a Raspberry Pi: running the simulated board")]
-    public static partial void AutoSimulated(ILogger logger);
+    // 2100 ("no Agent:Board:Kind and this is not a Raspberry Pi: running the simulated board") is retired: the agent
+    // no longer simulates by default (issue 12 item 6).
 
     [LoggerMessage(2101, LogLevel.Information, "board {Board}: {Description}; inputs {Inputs}; battery gauge {Battery}")]
     public static partial void Opened(ILogger logger, string board, string description, string inputs, string battery);

@@ -8,7 +8,10 @@ public sealed class BoardOptions : IValidatableObject
 {
     public const string SectionName = "Agent:Board";
 
-    /// <summary>"sim", "rpi" or "libgpiod"; empty = a Raspberry Pi is "rpi", anything else "sim".</summary>
+    /// <summary>
+    /// "sim", "rpi" or "libgpiod"; empty = "rpi" on a Raspberry Pi, and on any other machine the agent refuses to start
+    /// (the simulated board runs only when set here: issue 12 item 6).
+    /// </summary>
     public string? Kind { get; set; }
 
     /// <summary>Pin map file; empty = the one shipped beside the binary for the kind (pinmaps/rpi4.json, ...).</summary>
@@ -51,7 +54,7 @@ public sealed class BoardOptions : IValidatableObject
     {
         if (Kind is { Length: > 0 } kind && !BoardSelection.Kinds.Contains(kind))
         {
-            yield return new ValidationResult($"{SectionName}:Kind '{kind}' must be {BoardSelection.KindList} (or empty: a Raspberry Pi is rpi, anything else sim)", [nameof(Kind)]);
+            yield return new ValidationResult($"{SectionName}:Kind '{kind}' must be {BoardSelection.KindList} (or empty on a Raspberry Pi: rpi)", [nameof(Kind)]);
             yield break;
         }
 
@@ -65,10 +68,16 @@ public sealed class BoardOptions : IValidatableObject
             yield return new ValidationResult($"{SectionName}:ShortPressMax ({ShortPressMax}) must not be longer than {SectionName}:LongPress ({LongPress})", [nameof(ShortPressMax)]);
         }
 
+        var selection = BoardSelection.Resolve(this);
+        if (selection.AutomaticRefusal is { } refusal)
+        {
+            yield return new ValidationResult(refusal, [nameof(Kind)]);
+        }
+
         string? error = null;
         try
         {
-            BoardSelection.Resolve(this).LoadPinMap();
+            selection.LoadPinMap();
         }
         catch (PinMapException ex)
         {

@@ -37,6 +37,17 @@ public sealed record BoardSelection(string Kind, bool Automatic, string PinMapPa
         return options.Chip ?? pinMap.Chip ?? 0;
     }
 
+    /// <summary>
+    /// Why an empty Agent:Board:Kind is refused on this machine, or null when the automatic choice is a real board. The
+    /// simulated board runs only when configured explicitly: chosen by default on a board that is not a Raspberry Pi,
+    /// it would report simulated mains, battery and WAN from the field as if they were real (issue 12 item 6).
+    /// </summary>
+    public string? AutomaticRefusal => Automatic && Kind == Sim
+        ? $"{BoardOptions.SectionName}:Kind is not set and this is not a Raspberry Pi (device-tree model: {(Model is { Length: > 0 } m ? $"'{m}'" : "none")}): " +
+          $"set {BoardOptions.SectionName}:Kind=libgpiod (or rpi) for this board's GPIO, or {BoardOptions.SectionName}:Kind=sim for the simulated board " +
+          "(a lab or a test bench: it reports simulated mains and WAN, never the site's)"
+        : null;
+
     public static BoardSelection Resolve(BoardOptions options)
     {
         var model = ReadModel(options.DeviceTreeModel);

@@ -4,7 +4,7 @@ using GatewayAgent.Hosting;
 namespace GatewayAgent.Cli;
 
 /// <summary>
-/// gateway-agent [verb] [options]. Verbs: run (default), provision, doctor, status, sim. Anything that is not a verb
+/// gateway-agent [verb] [options]. Verbs: run (default), provision, doctor, status, sim, firewall. Anything that is not a verb
 /// (e.g. --Agent:Sip:Channels=4) is configuration for "run".
 /// </summary>
 public static class AgentCommandLine
@@ -15,6 +15,7 @@ public static class AgentCommandLine
                gateway-agent doctor [--config FILE] check GPIO, I2C, SIP port, broker, clock and spool; non-zero on failure
                gateway-agent status [--socket PATH] show the running agent's LEDs, inputs, SIP, MQTT, last probe, spool
                gateway-agent sim set NAME=VALUE... set simulated inputs (power-good, battery-low, button, wan) on the running agent
+               gateway-agent firewall [--config FILE] print an nftables ruleset dropping SIP from outside Agent:Sip:AllowedSources
                gateway-agent version
                gateway-agent [VERB] --help | -h    this text, or the verb's; starts nothing
         run exits 0 when stopped, 2 when an option is invalid (one line naming the key), 1 when it cannot start
@@ -43,6 +44,8 @@ public static class AgentCommandLine
                 return await StatusCommand.RunAsync(rest).ConfigureAwait(false);
             case "sim":
                 return await SimCommand.RunAsync(rest).ConfigureAwait(false);
+            case "firewall":
+                return await FirewallCommand.RunAsync(rest).ConfigureAwait(false);
             case "version":
                 Console.WriteLine(AgentVersion.Current);
                 return 0;
@@ -63,6 +66,7 @@ public static class AgentCommandLine
         "doctor" => DoctorCommand.Usage,
         "status" => StatusCommand.Usage,
         "sim" => SimCommand.Usage,
+        "firewall" => FirewallCommand.Usage,
         _ => null,
     };
 }

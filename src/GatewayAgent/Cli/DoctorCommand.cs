@@ -64,7 +64,7 @@ public static class DoctorCommand
     /// <see cref="AgentConfiguration.AddSources"/> (the --config file or /etc/gateway-agent/agent.json, GATEWAY_
     /// variables, --Section:Key=value).
     /// </summary>
-    private static (IConfiguration Configuration, string Source) Load(string[] args)
+    internal static (IConfiguration Configuration, string Source) Load(string[] args)
     {
         var manager = new ConfigurationManager();
         manager.SetBasePath(AppContext.BaseDirectory);

@@ -22,4 +22,10 @@ internal static partial class LocalControlLog
 
     [LoggerMessage(2205, LogLevel.Debug, "local control connection ended: {Message}")]
     public static partial void ConnectionEnded(ILogger logger, string message);
+
+    [LoggerMessage(2206, LogLevel.Warning, "local control: not using {Directory} for the socket: {Reason} (someone else may have made it; remove it, or set Agent:LocalControl:Socket)")]
+    public static partial void UnsafeDirectory(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(2207, LogLevel.Error, "local control is off: {Default} is not writable and no private fallback directory could be used (set Agent:LocalControl:Socket)")]
+    public static partial void NoSafePlace(ILogger logger, string @default);
 }

@@ -47,7 +47,13 @@ public sealed class LocalControlServer : BackgroundService
 
     private void Listen()
     {
-        var path = LocalControlSocketPath.ForServer(_options.Socket);
+        var path = LocalControlSocketPath.ForServer(_options.Socket, refused: (directory, reason) => LocalControlLog.UnsafeDirectory(_logger, directory, reason));
+        if (path is null)
+        {
+            LocalControlLog.NoSafePlace(_logger, LocalControlSocketPath.Default);
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(_options.Socket) && path != LocalControlSocketPath.Default)
         {
             LocalControlLog.FallbackPath(_logger, LocalControlSocketPath.Default, path);

@@ -57,6 +57,39 @@ public sealed class SourceGuardTests
     }
 
     [Fact]
+    public void DropMode_RefusesAStrangersRequest_BeforeParsing_ButNotAResponse_NorInRejectMode()
+    {
+        // Issue 12 item 2: in Drop mode a stranger gets no answer, so its request is refused on its first bytes, not
+        // after a parse of up to 64 KB. A response can only match our own client transaction (a registrar outside the
+        // list), and Reject mode must parse to answer 403.
+        var request = System.Text.Encoding.ASCII.GetBytes(Invite());
+        var response = "SIP/2.0 200 OK\r\n"u8.ToArray();
+        var stranger = IPAddress.Parse("192.0.2.10");
+        var drop = Guard(new SourceGuardOptions { AllowedSources = ["198.51.100.7"], RejectMode = SourceRejectMode.Drop });
+        ISipSourceAdmission admission = drop;
+
+        Assert.False(admission.TryAdmit(stranger, request));
+        Assert.Equal(1, drop.Forbidden);
+        Assert.True(admission.TryAdmit(stranger, response));
+        Assert.True(admission.TryAdmit(IPAddress.Parse("198.51.100.7"), request));
+        ISipSourceAdmission reject = Guard(new SourceGuardOptions { AllowedSources = ["198.51.100.7"] });
+        Assert.True(reject.TryAdmit(stranger, request));
+    }
+
+    [Fact]
+    public void KnownProbers_AreTheProberSources_ElseTheAllowList_ElseNoOne()
+    {
+        ISipSourceAdmission probers = Guard(new SourceGuardOptions { ProberSources = ["192.0.2.1"], AllowedSources = ["192.0.2.0/24"] });
+        ISipSourceAdmission allowList = Guard(new SourceGuardOptions { AllowedSources = ["192.0.2.0/24"] });
+        ISipSourceAdmission open = Guard(new SourceGuardOptions());
+
+        Assert.True(probers.IsPriority(IPAddress.Parse("192.0.2.1")));
+        Assert.False(probers.IsPriority(IPAddress.Parse("192.0.2.2")));
+        Assert.True(allowList.IsPriority(IPAddress.Parse("192.0.2.2")));
+        Assert.False(open.IsPriority(IPAddress.Parse("192.0.2.2")));
+    }
+
+    [Fact]
     public void EmptyList_AllowsAnySource()
     {
         Guard(new SourceGuardOptions()).OnMessage(Incoming(Invite(), From("203.0.113.5")));

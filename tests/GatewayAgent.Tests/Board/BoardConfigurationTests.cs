@@ -14,10 +14,42 @@ public sealed class BoardConfigurationTests
     [InlineData("--Agent:Board:PinMap=/nonexistent/board.json", "Agent:Board:PinMap: pinmap board.json: cannot read /nonexistent/board.json")]
     public async Task BadSetting_StopsTheAgent_NamingTheKey(string setting, string message)
     {
-        var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(), setting);
+        // The simulated board first, so the setting under test (given later, a later value wins) is the only fault.
+        var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(),
+            "--Agent:Board:Kind=sim", setting);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("gateway-agent: invalid configuration: " + message, result.Stderr);
+    }
+
+    [Fact]
+    public async Task NoKind_OnABoardThatIsNotARaspberryPi_StopsTheAgent_TheSimulatedBoardRunsOnlyWhenSet()
+    {
+        var model = Path.Combine(Path.GetTempPath(), $"model-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(model, "Radxa ROCK 5B\0");
+        try
+        {
+            // Before issue 12 item 6 this agent ran the simulated board and reported simulated mains and WAN as the site's.
+            var refused = await AgentCli.RunAsync(["--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(),
+                "--Agent:Board:DeviceTreeModel=" + model], new Dictionary<string, string> { ["Agent__Board__Kind"] = "" });
+
+            Assert.True(refused.ExitCode == 2, refused.ToString());
+            var line = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("gateway-agent: invalid configuration: Agent:Board:Kind is not set and this is not a Raspberry Pi (device-tree model: 'Radxa ROCK 5B'): ", line, StringComparison.Ordinal);
+            Assert.Contains("Agent:Board:Kind=sim for the simulated board", line, StringComparison.Ordinal);
+
+            // Said explicitly, the same machine runs it.
+            await using var agent = await AgentProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["Agent:Board:Kind"] = "sim",
+                ["Agent:Board:DeviceTreeModel"] = model,
+            });
+            await agent.WaitForLogAsync("board sim (");
+        }
+        finally
+        {
+            File.Delete(model);
+        }
     }
 
     [Fact]

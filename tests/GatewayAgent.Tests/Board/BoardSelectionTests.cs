@@ -22,6 +22,20 @@ public sealed class BoardSelectionTests : IDisposable
         Assert.True(selection.Automatic);
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "pinmaps", pinMap), selection.PinMapPath);
         Assert.Equal($"{kind} (pinmaps/{pinMap})", selection.Description);
+
+        // The automatic sim is only a description for the doctor: the agent refuses to run it (issue 12 item 6).
+        Assert.Equal(kind == "sim", selection.AutomaticRefusal is not null);
+    }
+
+    [Fact]
+    public void ExplicitSim_IsNotRefused_OnAnyMachine()
+    {
+        File.WriteAllText(_model, "Radxa ROCK 5B\0");
+
+        var selection = BoardSelection.Resolve(new BoardOptions { Kind = "sim", DeviceTreeModel = _model });
+
+        Assert.Equal("sim", selection.Kind);
+        Assert.Null(selection.AutomaticRefusal);
     }
 
     [Fact]

@@ -60,6 +60,7 @@ public sealed class SystemdUnitTests
                      "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "ProtectKernelTunables=yes", "ProtectControlGroups=yes",
                      "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK", "DeviceAllow=char-gpiochip rw", "DeviceAllow=char-i2c rw",
                      "LockPersonality=yes", "RestartPreventExitStatus=2",
+                     "MemoryHigh=192M", "MemoryMax=256M", "TasksMax=256", // issue 12 item 2: bounded memory and threads
                  })
         {
             Assert.Contains(setting, lines);
@@ -172,6 +173,7 @@ public sealed class SystemdUnitTests
             "/opt/gateway-agent/gateway-agent", "run", "--config", "/etc/gateway-agent/agent.json",
             $"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}", $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{port}",
             "--Agent:Sip:Rtp:MinPort=30000", "--Agent:Sip:Rtp:MaxPort=39999",
+            "--Agent:Board:Kind=sim", // not a Raspberry Pi: simulated only when set (issue 12 item 6)
         ];
         foreach (var a in args)
         {

@@ -9,8 +9,21 @@ public static class AgentCli
 
     public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) => RunAsync(args, environment);
 
-    public static Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
-        Tool.RunCapturedAsync("dotnet", [AgentProcess.AgentDll, .. args], timeout ?? Bound, environment: environment);
+    /// <summary>
+    /// This machine is not a Raspberry Pi, and the agent simulates the board only when told to (issue 12 item 6): the
+    /// environment sets Agent:Board:Kind=sim unless <paramref name="environment"/> sets it (to "" for the automatic
+    /// choice); a --config file or the command line still wins over it.
+    /// </summary>
+    public static Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var all = new Dictionary<string, string> { ["Agent__Board__Kind"] = "sim" };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        return Tool.RunCapturedAsync("dotnet", [AgentProcess.AgentDll, .. args], timeout ?? Bound, environment: all);
+    }
 
     /// <summary>The octal mode and group name of a file, as stat(1) prints them ("600 root").</summary>
     public static async Task<string> StatAsync(string path) => (await Tool.CheckedAsync("stat", ["-c", "%a %G", path])).Trim();

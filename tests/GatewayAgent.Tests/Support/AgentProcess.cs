@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using GatewayAgent.Board;
 
 namespace GatewayAgent.Tests.Support;
 
@@ -94,6 +95,10 @@ public sealed class AgentProcess : IAsyncDisposable
     private static Task<ChildProcess> StartChildAsync(ProcessStartInfo info, TimeSpan readyTimeout, TimeSpan grace)
     {
         info.Environment["DOTNET_gcServer"] = "0";
+
+        // This machine is not a Raspberry Pi, and the agent simulates the board only when told to (issue 12 item 6).
+        // A setting on the command line or in a config file still wins over the environment.
+        info.Environment.TryAdd("Agent__Board__Kind", BoardSelection.Sim);
         return ChildProcess.StartAsync(info, IsReady, readyTimeout, grace);
     }
 

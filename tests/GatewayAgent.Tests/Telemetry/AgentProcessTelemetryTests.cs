@@ -201,7 +201,7 @@ public sealed class AgentProcessTelemetryTests
     [InlineData("--Agent:Telemetry:Interval=00:00:00", "Agent:Telemetry:Interval")]
     public async Task BadTelemetrySetting_StopsTheAgent_NamingTheKey(string setting, string message)
     {
-        var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0",
+        var result = await AgentCli.RunAsync("--Agent:Sip:Listen:0=udp:127.0.0.1:0", "--Agent:Board:Kind=sim",
             "--Agent:LocalControl:Socket=" + AgentCli.TempSocketPath(),
             "--Agent:SiteId=" + Site, "--Agent:Mqtt:Host=127.0.0.1", "--Agent:Mqtt:UseTls=true", setting);
 

@@ -35,6 +35,11 @@ public sealed record ConfiguredBoard(BoardSelection Selection, PinMap PinMap, in
         }
 
         var selection = BoardSelection.Resolve(options);
+        if (selection.AutomaticRefusal is { } refusal)
+        {
+            throw new InvalidDataException(refusal);
+        }
+
         try
         {
             var pinMap = selection.LoadPinMap();
