@@ -1,5 +1,6 @@
 using GatewayAgent.Controller.Accounts;
 using GatewayAgent.Controller.Api;
+using GatewayAgent.Controller.Cluster;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
@@ -30,6 +31,7 @@ builder.Services
     .AddForwarding()
     .AddEdgeRouting()
     .AddControllerApi()
+    .AddCluster()
     .AddProbing()
     .AddNotification()
     .AddTelemetryIngest()

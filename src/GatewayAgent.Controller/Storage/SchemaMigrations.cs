@@ -192,5 +192,27 @@ public static class SchemaMigrations
             ALTER TABLE forwarding_audit ADD COLUMN operator_note TEXT NULL;
             CREATE INDEX ix_site_events_received ON site_events (received_at);
             """),
+        new Migration(12, "cluster: nodes with heartbeats, shard leases with fencing epochs, dying-gasp triggers for the owner node", """
+            CREATE TABLE cluster_nodes (
+                node_id TEXT NOT NULL PRIMARY KEY,
+                started_at BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL
+            );
+            CREATE TABLE cluster_shards (
+                shard BIGINT NOT NULL PRIMARY KEY,
+                owner TEXT NULL,
+                epoch BIGINT NOT NULL DEFAULT 0,
+                lease_until BIGINT NOT NULL DEFAULT 0
+            );
+            CREATE TABLE probe_triggers (
+                id {identity},
+                contract_id BIGINT NOT NULL,
+                shard BIGINT NOT NULL,
+                cause TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_probe_triggers_created ON probe_triggers (created_at, shard);
+            """),
     ];
 }
