@@ -38,6 +38,9 @@ public sealed class ClusterOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Controller:Cluster:TriggerRetention must be between 00:00:10 and 01:00:00")]
     public TimeSpan TriggerRetention { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Host name and process id: a restarted process is a new node (its old leases run out or were released).</summary>
-    public static string DefaultNodeId() => $"{Environment.MachineName}-{Environment.ProcessId}";
+    /// <summary>
+    /// Host name, process id and a random suffix (two hosts in one process, as in tests, are two nodes): a restarted
+    /// process is a new node (its old leases were released on a clean stop, or run out).
+    /// </summary>
+    public static string DefaultNodeId() => $"{Environment.MachineName}-{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
 }
