@@ -8,7 +8,7 @@ namespace GatewayAgent.Controller.Cluster;
 /// still in the table with the same owner and fencing epoch and has not run out. The shard rows are read with a share
 /// lock (in shard order, before any contract row), so a node claiming the shard waits for this commit: the writes of a
 /// node that lost its lease are refused, and the new owner reads the detector's counters after the last write of the old
-/// one (no reset, no double count).
+/// one (FN-4's count is neither reset nor counted twice across a takeover).
 /// </summary>
 public sealed class ShardLeaseFence(IProbeOwnership ownership, ClusterMetrics metrics, TimeProvider time, ILogger<ShardLeaseFence> logger) : IOutcomeFence
 {

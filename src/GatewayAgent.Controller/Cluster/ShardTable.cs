@@ -6,11 +6,16 @@ namespace GatewayAgent.Controller.Cluster;
 
 /// <summary>
 /// The SQL of membership and ownership (tables cluster_nodes and cluster_shards, migration 12), PostgreSQL only. One
-/// heartbeat is one transaction: the node's heartbeat row, then every shard row locked in shard order (FOR UPDATE), the
-/// <see cref="ShardPlanner"/>'s plan applied, and stale rows pruned.
+/// heartbeat is one transaction under a transaction-scoped advisory lock (so the nodes' heartbeats are serialised and
+/// each plans on the table as the previous one left it, without a row lock per shard): the node's heartbeat row, the
+/// shard table read, the <see cref="ShardPlanner"/>'s plan applied, and stale node rows pruned. The updates of a
+/// claim wait for the share locks of a recorder's fence (<see cref="ShardLeaseFence"/>).
 /// </summary>
 public sealed class ShardTable(ControllerDatabase database)
 {
+    /// <summary>Fixed key of the advisory lock that serialises heartbeats and leaves (distinct from the migration lock).</summary>
+    private const long HeartbeatLockKey = 0x6761_7465_636C_7573;
+
     /// <summary>Creates the shard rows on first use and returns how many the table holds.</summary>
     public Task<int> EnsureShardsAsync(int shards, CancellationToken cancellationToken) =>
         database.WriteAsync(
@@ -42,6 +47,7 @@ public sealed class ShardTable(ControllerDatabase database)
         database.WriteAsync(
             async (connection, transaction) =>
             {
+                await LockAsync(connection, transaction, cancellationToken);
                 await using (var beat = connection.CreateCommand(transaction, """
                     INSERT INTO cluster_nodes (node_id, started_at, heartbeat_at) VALUES (@n, @now, @now)
                     ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = @now
@@ -62,7 +68,7 @@ public sealed class ShardTable(ControllerDatabase database)
                     }
                 }
 
-                var table = await ReadShardsAsync(connection, transaction, " ORDER BY shard FOR UPDATE", cancellationToken);
+                var table = await ReadShardsAsync(connection, transaction, " ORDER BY shard", cancellationToken);
                 var plan = ShardPlanner.Plan(table, live, node, now);
                 var until = now + lease;
                 await UpdateAsync(connection, transaction, "UPDATE cluster_shards SET lease_until = @until WHERE owner = @n AND shard IN ({0})", plan.Renew, node, until, cancellationToken);
@@ -85,10 +91,8 @@ public sealed class ShardTable(ControllerDatabase database)
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                await using (var release = connection.CreateCommand(transaction, """
-                    UPDATE cluster_shards SET owner = NULL, lease_until = 0
-                    WHERE shard IN (SELECT shard FROM cluster_shards WHERE owner = @n ORDER BY shard FOR UPDATE)
-                    """))
+                await LockAsync(connection, transaction, cancellationToken);
+                await using (var release = connection.CreateCommand(transaction, "UPDATE cluster_shards SET owner = NULL, lease_until = 0 WHERE owner = @n"))
                 {
                     release.AddParameter("@n", node);
                     await release.ExecuteNonQueryAsync(cancellationToken);
@@ -113,6 +117,13 @@ public sealed class ShardTable(ControllerDatabase database)
 
     /// <summary>A comma-separated list of integers for an IN clause (integers only, so nothing to escape).</summary>
     internal static string InList(IEnumerable<int> values) => string.Join(',', values.Order().Select(v => v.ToString(CultureInfo.InvariantCulture)));
+
+    private static async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(transaction, "SELECT pg_advisory_xact_lock(@key)");
+        command.AddParameter("@key", HeartbeatLockKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private static async Task<IReadOnlyList<ShardLease>> ReadShardsAsync(DbConnection connection, DbTransaction? transaction, string suffix, CancellationToken cancellationToken)
     {
