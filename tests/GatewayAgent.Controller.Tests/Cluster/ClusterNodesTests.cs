@@ -51,7 +51,7 @@ public sealed class ClusterNodesTests(PostgresCluster cluster)
         }
 
         var owned = new[] { await a.TargetIdsAsync(), await b.TargetIdsAsync(), await c.TargetIdsAsync() };
-        Assert.Equal(contracts.Order(), owned.SelectMany(o => o).Order()); // every contract once: none twice, none left out
+        Assert.Equal(contracts.Order(), owned.SelectMany(o => o).Order()); // FN-3 by exactly one node: none twice, none left out
         Assert.Equal([6, 5, 5], new[] { a, b, c }.Select(n => n.Membership.OwnedShards().Count));
         Assert.All(owned, o => Assert.NotEmpty(o));
         foreach (var id in contracts)
