@@ -19,10 +19,12 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
     private readonly ILogger _logger;
     private readonly ClusterMetrics _metrics;
     private readonly ProbeTargetsChanged? _targetsChanged;
+    private readonly IProberHealth? _health;
     private readonly Lock _gate = new();
     private IReadOnlyDictionary<int, ShardLease> _held = new Dictionary<int, ShardLease>();
     private DateTimeOffset? _nextForeignExpiry;
     private bool _joined;
+    private bool _reportedHealthy = true;
 
     public ClusterMembership(
         ControllerDatabase database,
@@ -31,7 +33,8 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
         ClusterMetrics metrics,
         TimeProvider time,
         ILogger<ClusterMembership> logger,
-        ProbeTargetsChanged? targetsChanged = null)
+        ProbeTargetsChanged? targetsChanged = null,
+        IProberHealth? health = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,6 +44,7 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
         _time = time;
         _logger = logger;
         _targetsChanged = targetsChanged;
+        _health = health;
         Clustered = database.Dialect.Provider == StorageProvider.Postgres;
         metrics.Observe(this);
     }
@@ -123,7 +127,7 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
         HeartbeatResult result;
         try
         {
-            result = await _table.HeartbeatAsync(_options.NodeId, now, _options.LeaseTime, cancellationToken).ConfigureAwait(false);
+            result = await _table.HeartbeatAsync(_options.NodeId, IsProberHealthy(now), now, _options.LeaseTime, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -162,6 +166,29 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
 
         Publish(held);
         return result;
+    }
+
+    /// <summary>
+    /// False once the canary has been failing for YieldAfterCanaryDown: this node reaches the database but not the
+    /// sites, so its shards go to nodes that reach them (while any does).
+    /// </summary>
+    private bool IsProberHealthy(DateTimeOffset now)
+    {
+        var healthy = _options.YieldAfterCanaryDown <= TimeSpan.Zero || _health?.CanaryDownSince is not { } since || now - since < _options.YieldAfterCanaryDown;
+        if (healthy != _reportedHealthy)
+        {
+            _reportedHealthy = healthy;
+            if (healthy)
+            {
+                Log.ProberHealthy(_logger, _options.NodeId);
+            }
+            else
+            {
+                Log.ProberUnhealthy(_logger, _options.NodeId, _options.YieldAfterCanaryDown);
+            }
+        }
+
+        return healthy;
     }
 
     /// <summary>Releases this node's shards and removes its node row (a clean stop), so the others take over at once.</summary>

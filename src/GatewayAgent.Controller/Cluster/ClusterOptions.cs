@@ -39,6 +39,13 @@ public sealed class ClusterOptions
     public TimeSpan TriggerRetention { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// A node whose canary has been failing this long (it reaches the database but not the sites) gives its shards to
+    /// the nodes whose canary answers; zero = never. While every node's canary fails, nobody yields.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Controller:Cluster:YieldAfterCanaryDown must be between 00:00:00 and 01:00:00")]
+    public TimeSpan YieldAfterCanaryDown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Host name, process id and a random suffix (two hosts in one process, as in tests, are two nodes): a restarted
     /// process is a new node (its old leases were released on a clean stop, or run out).
     /// </summary>

@@ -32,4 +32,10 @@ internal static partial class Log
 
     [LoggerMessage(6809, LogLevel.Warning, "Dying-gasp triggers could not be written or read (retried)")]
     public static partial void TriggerRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6810, LogLevel.Error, "Cluster node {NodeId}: the canary has failed for {YieldAfter}: this node gives its shards to nodes whose canary answers")]
+    public static partial void ProberUnhealthy(ILogger logger, string nodeId, TimeSpan yieldAfter);
+
+    [LoggerMessage(6811, LogLevel.Information, "Cluster node {NodeId}: the canary answers again: this node takes its share of shards again")]
+    public static partial void ProberHealthy(ILogger logger, string nodeId);
 }

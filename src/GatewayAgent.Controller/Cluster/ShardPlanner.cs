@@ -18,10 +18,20 @@ public static class ShardPlanner
         return (shards / live.Count) + (index < shards % live.Count ? 1 : 0);
     }
 
-    public static ShardPlan Plan(IReadOnlyList<ShardLease> table, IEnumerable<string> liveNodes, string self, DateTimeOffset now)
+    public static ShardPlan Plan(IReadOnlyList<ShardLease> table, IEnumerable<string> liveNodes, string self, DateTimeOffset now) =>
+        Plan(table, liveNodes, liveNodes.Append(self), self, now);
+
+    /// <summary>
+    /// As above, with the live nodes whose prober is healthy (their canary answers): the shards are shared among those;
+    /// a node that is not among them (cut off from the sites, but not from the database) releases all its shards and
+    /// claims none. When no live node is healthy (the canary itself is down), they are shared among all live nodes.
+    /// </summary>
+    public static ShardPlan Plan(IReadOnlyList<ShardLease> table, IEnumerable<string> liveNodes, IEnumerable<string> healthyNodes, string self, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(table);
-        var quota = Quota(self, liveNodes, table.Count);
+        var healthy = healthyNodes.ToList();
+        var candidates = healthy.Count > 0 ? healthy : liveNodes.Append(self).ToList();
+        var quota = candidates.Contains(self, StringComparer.Ordinal) ? Quota(self, candidates, table.Count) : 0;
         var mine = table.Where(s => s.Owner == self && s.IsHeldAt(now)).Select(s => s.Shard).Order().ToList();
         if (mine.Count > quota)
         {

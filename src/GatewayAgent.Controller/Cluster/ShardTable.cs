@@ -44,32 +44,41 @@ public sealed class ShardTable(ControllerDatabase database)
 
     /// <summary>One heartbeat of <paramref name="node"/> at <paramref name="now"/>; returns the table as it was and the plan applied.</summary>
     public Task<HeartbeatResult> HeartbeatAsync(string node, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        HeartbeatAsync(node, healthy: true, now, lease, cancellationToken);
+
+    /// <summary>One heartbeat, telling whether this node's prober is healthy (its canary answers, <see cref="ShardPlanner"/>).</summary>
+    public Task<HeartbeatResult> HeartbeatAsync(string node, bool healthy, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
         database.WriteAsync(
             async (connection, transaction) =>
             {
                 await LockAsync(connection, transaction, cancellationToken);
                 await using (var beat = connection.CreateCommand(transaction, """
-                    INSERT INTO cluster_nodes (node_id, started_at, heartbeat_at) VALUES (@n, @now, @now)
-                    ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = @now
+                    INSERT INTO cluster_nodes (node_id, started_at, heartbeat_at, healthy) VALUES (@n, @now, @now, @healthy)
+                    ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = @now, healthy = @healthy
                     """))
                 {
-                    beat.AddParameter("@n", node).AddParameter("@now", now);
+                    beat.AddParameter("@n", node).AddParameter("@now", now).AddParameter("@healthy", healthy);
                     await beat.ExecuteNonQueryAsync(cancellationToken);
                 }
 
                 var live = new List<string>();
-                await using (var nodes = connection.CreateCommand(transaction, "SELECT node_id FROM cluster_nodes WHERE heartbeat_at > @stale"))
+                var well = new List<string>();
+                await using (var nodes = connection.CreateCommand(transaction, "SELECT node_id, healthy FROM cluster_nodes WHERE heartbeat_at > @stale"))
                 {
                     nodes.AddParameter("@stale", now - lease);
                     await using var reader = await nodes.ExecuteReaderAsync(cancellationToken);
                     while (await reader.ReadAsync(cancellationToken))
                     {
                         live.Add(reader.GetString(0));
+                        if (reader.Bool(1))
+                        {
+                            well.Add(reader.GetString(0));
+                        }
                     }
                 }
 
                 var table = await ReadShardsAsync(connection, transaction, " ORDER BY shard", cancellationToken);
-                var plan = ShardPlanner.Plan(table, live, node, now);
+                var plan = ShardPlanner.Plan(table, live, well, node, now);
                 var until = now + lease;
                 await UpdateAsync(connection, transaction, "UPDATE cluster_shards SET lease_until = @until WHERE owner = @n AND shard IN ({0})", plan.Renew, node, until, cancellationToken);
                 await UpdateAsync(connection, transaction, "UPDATE cluster_shards SET owner = NULL, lease_until = 0 WHERE owner = @n AND shard IN ({0})", plan.Release, node, until, cancellationToken);

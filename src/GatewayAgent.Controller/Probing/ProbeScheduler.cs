@@ -12,7 +12,7 @@ namespace GatewayAgent.Controller.Probing;
 /// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the rule of
 /// <see cref="FastPhase"/> ends it (failure declared, FailureThreshold answers in a row, or the bound).
 /// </summary>
-public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
+public sealed partial class ProbeScheduler : BackgroundService, IFastProbing, IProberHealth
 {
     /// <summary>What the scheduler allows the dialer beyond the probe timeout (to CANCEL and collect the 487) before it gives up itself.</summary>
     internal static readonly TimeSpan DialGrace = TimeSpan.FromSeconds(2);

@@ -38,6 +38,7 @@ public static class ProbingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SipProbeDialer>());
         services.TryAddSingleton<ProbeScheduler>();
         services.TryAddSingleton<IFastProbing>(sp => sp.GetRequiredService<ProbeScheduler>());
+        services.TryAddSingleton<IProberHealth>(sp => sp.GetRequiredService<ProbeScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<ProbeScheduler>());
         return services;
     }

@@ -196,7 +196,8 @@ public static class SchemaMigrations
             CREATE TABLE cluster_nodes (
                 node_id TEXT NOT NULL PRIMARY KEY,
                 started_at BIGINT NOT NULL,
-                heartbeat_at BIGINT NOT NULL
+                heartbeat_at BIGINT NOT NULL,
+                healthy BIGINT NOT NULL DEFAULT 1
             );
             CREATE TABLE cluster_shards (
                 shard BIGINT NOT NULL PRIMARY KEY,

@@ -45,7 +45,8 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     /// <summary>The first node creates the database; pass it as <paramref name="first"/> to the others.</summary>
     public static async Task<ClusterNode> StartAsync(
-        string backend, PostgresCluster cluster, string name, ClusterNode? first = null, FakeTimeProvider? time = null, int shards = 256)
+        string backend, PostgresCluster cluster, string name, ClusterNode? first = null, FakeTimeProvider? time = null, int shards = 256,
+        IProberHealth? health = null)
     {
         var settings = new Dictionary<string, string?>(first?.Harness.DatabaseSettings ?? new Dictionary<string, string?>())
         {
@@ -53,8 +54,16 @@ internal sealed class ClusterNode : IAsyncDisposable
             ["Controller:Cluster:LeaseTime"] = Lease.ToString(),
             ["Controller:Cluster:Heartbeat"] = Beat.ToString(),
             ["Controller:Cluster:Shards"] = shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Controller:Cluster:YieldAfterCanaryDown"] = "00:00:30",
         };
-        var harness = await ControllerHarness.CreateAsync(backend, cluster, settings, configure: s => s.AddCluster(), time: time ?? first?.Harness.Time);
+        var harness = await ControllerHarness.CreateAsync(backend, cluster, settings, configure: s =>
+        {
+            s.AddCluster();
+            if (health is not null)
+            {
+                s.AddSingleton(health);
+            }
+        }, time: time ?? first?.Harness.Time);
         return new ClusterNode(harness, name);
     }
 

@@ -158,6 +158,48 @@ public sealed class ClusterNodesTests(PostgresCluster cluster)
     }
 
     [PostgresFact]
+    public async Task A_node_that_reaches_the_database_but_not_the_sites_hands_its_contracts_to_a_node_that_does()
+    {
+        var health = new FakeProberHealth();
+        await using var a = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-a", shards: 8, health: health);
+        await using var b = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-b", a, shards: 8);
+        var contracts = await CreateContractsAsync(a, 8);
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+        a.Harness.Time.Advance(ClusterNode.Beat);
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+        Assert.Equal(4, a.Membership.OwnedShards().Count);
+
+        // a's canary starts failing: a keeps its shards (its misses are ProberDegraded, it mails nobody) for 30 s.
+        health.CanaryDownSince = a.Harness.Time.GetUtcNow();
+        foreach (var step in new[] { 15, 14 })
+        {
+            a.Harness.Time.Advance(TimeSpan.FromSeconds(step));
+            await a.HeartbeatAsync();
+            await b.HeartbeatAsync();
+        }
+
+        Assert.Equal(4, a.Membership.OwnedShards().Count);
+
+        // After 30 s it gives them up, and b takes them at its next heartbeat.
+        a.Harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+        Assert.Empty(a.Membership.OwnedShards());
+        Assert.Empty(await a.TargetIdsAsync());
+        Assert.Equal(contracts, await b.TargetIdsAsync());
+
+        // The canary answers again: a takes its share back.
+        health.CanaryDownSince = null;
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+        await a.HeartbeatAsync();
+        Assert.Equal(4, a.Membership.OwnedShards().Count);
+        Assert.Equal(4, b.Membership.OwnedShards().Count);
+    }
+
+    [PostgresFact]
     public async Task A_node_that_stops_cleanly_hands_its_shards_over_at_the_next_heartbeat()
     {
         await using var a = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-a", shards: 8);

@@ -166,4 +166,58 @@ public sealed class ShardPlannerTests
         Assert.Equal(256, counts.Count);
         Assert.All(counts, c => Assert.Equal(100, c));
     }
+
+    [Fact]
+    public void A_node_cut_off_from_the_sites_gives_its_shards_to_the_nodes_that_reach_them_and_takes_its_share_back_later()
+    {
+        var sim = new ShardSimulation(256, Lease);
+        string[] nodes = ["a", "b", "c"];
+        foreach (var round in new[] { 0, 1 })
+        {
+            foreach (var node in nodes)
+            {
+                sim.Heartbeat(node);
+            }
+
+            sim.Time.Advance(Beat);
+        }
+
+        // c's canary has failed long enough: its heartbeat says so, and it releases everything at once.
+        var plan = sim.Heartbeat("c", healthy: false);
+        Assert.Equal(85, plan.Release.Count);
+        Assert.Empty(sim.Believed("c"));
+        sim.Heartbeat("a");
+        sim.Heartbeat("b");
+        sim.AssertSingleOwners(nodes);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 128, ["b"] = 128 }, sim.Counts());
+
+        // Its canary answers again: the others give back their excess and c claims its share.
+        sim.Time.Advance(Beat);
+        sim.Heartbeat("c");
+        sim.Heartbeat("a");
+        sim.Heartbeat("b");
+        sim.Time.Advance(Beat);
+        sim.Heartbeat("c");
+        sim.AssertSingleOwners(nodes);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 86, ["b"] = 85, ["c"] = 85 }, sim.Counts());
+    }
+
+    [Fact]
+    public void When_every_node_s_canary_fails_nobody_yields()
+    {
+        var sim = new ShardSimulation(256, Lease);
+        string[] nodes = ["a", "b"];
+        foreach (var round in new[] { 0, 1, 2 })
+        {
+            foreach (var node in nodes)
+            {
+                sim.Heartbeat(node, healthy: round == 0);
+            }
+
+            sim.Time.Advance(Beat);
+        }
+
+        // The canary itself is down (not the nodes): the misses are ProberDegraded anyway, and the shards stay shared.
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 128, ["b"] = 128 }, sim.Counts());
+    }
 }

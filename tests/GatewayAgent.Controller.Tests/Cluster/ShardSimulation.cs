@@ -11,18 +11,21 @@ namespace GatewayAgent.Controller.Tests.Cluster;
 internal sealed class ShardSimulation(int shards, TimeSpan lease)
 {
     private readonly Dictionary<string, DateTimeOffset> _heartbeats = [];
+    private readonly Dictionary<string, bool> _healthy = [];
     private readonly Dictionary<string, Dictionary<int, ShardLease>> _views = [];
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
 
     public ShardLease[] Table { get; } = Enumerable.Range(0, shards).Select(s => new ShardLease(s, null, 0, DateTimeOffset.MinValue)).ToArray();
 
-    public ShardPlan Heartbeat(string node)
+    /// <param name="healthy">Whether the node's canary answers (it reaches the sites).</param>
+    public ShardPlan Heartbeat(string node, bool healthy = true)
     {
         var now = Time.GetUtcNow();
         _heartbeats[node] = now;
+        _healthy[node] = healthy;
         var live = _heartbeats.Where(h => h.Value > now - lease).Select(h => h.Key).ToList();
-        var plan = ShardPlanner.Plan(Table, live, node, now);
+        var plan = ShardPlanner.Plan(Table, live, live.Where(n => _healthy[n]).ToList(), node, now);
         var view = new Dictionary<int, ShardLease>();
         foreach (var s in plan.Renew)
         {
