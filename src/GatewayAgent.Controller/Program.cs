@@ -44,6 +44,7 @@ app.UseControllerApi();
 app.MapControllerHealth();
 app.MapControllerMetrics();
 app.MapContractEndpoints();
+app.MapClusterEndpoints();
 app.MapOpenApi();
 
 return await app.RunControllerAsync();

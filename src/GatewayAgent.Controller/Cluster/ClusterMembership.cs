@@ -55,6 +55,8 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
 
     public string NodeId => _options.NodeId;
 
+    public TimeSpan LeaseTime => _options.LeaseTime;
+
     public event Action? Changed;
 
     public bool Owns(long contractId) => !Clustered || EpochOf(ContractShard.Of(contractId, _options.Shards)) is not null;

@@ -10,6 +10,9 @@ public interface IProbeOwnership
 
     string NodeId { get; }
 
+    /// <summary>How long a heartbeat and a lease are valid (Controller:Cluster:LeaseTime).</summary>
+    TimeSpan LeaseTime { get; }
+
     /// <summary>True when this node holds the contract's shard now (always true when not clustered).</summary>
     bool Owns(long contractId);
 

@@ -117,6 +117,23 @@ public sealed class ShardTable(ControllerDatabase database)
     public Task<IReadOnlyList<ShardLease>> ReadAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ShardLease>>(async connection => await ReadShardsAsync(connection, null, " ORDER BY shard", cancellationToken), cancellationToken);
 
+    /// <summary>The node rows, by id (for the API; Live and Shards are filled by the caller).</summary>
+    public Task<IReadOnlyList<ClusterNodeView>> ReadNodesAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ClusterNodeView>>(
+            async connection =>
+            {
+                await using var select = connection.CreateCommand(null, "SELECT node_id, heartbeat_at, healthy FROM cluster_nodes ORDER BY node_id");
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                var nodes = new List<ClusterNodeView>();
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    nodes.Add(new ClusterNodeView(reader.GetString(0), reader.Time(1), reader.Bool(2), false, 0));
+                }
+
+                return nodes;
+            },
+            cancellationToken);
+
     /// <summary>
     /// The fence (<see cref="ShardLeaseFence"/>): reads the given shards' rows with a share lock held until the
     /// transaction ends, in shard order, so a claim by another node (which locks them for update) waits for this commit.

@@ -180,6 +180,7 @@ public sealed partial class ProbeScheduler
             changed = _canaryDown == up;
             _canaryDown = !up;
             _canaryDownSince = up ? null : _canaryDownSince ?? _time.GetUtcNow();
+            _canaryHealth?.Set(_canaryDownSince);
             _canaryDialling = false;
             next = TakeDueCanaryCall();
         }

@@ -40,6 +40,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing, IP
     private readonly int _maxFastInFlight;
     private readonly SemaphoreSlim _slots;
     private readonly ProbeTargetsChanged? _targetsChanged;
+    private readonly CanaryHealth? _canaryHealth;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ContractSchedule> _contracts = [];
@@ -54,7 +55,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing, IP
 
     public ProbeScheduler(IProbeTargetSource source, IProbeOutcomeSink sink, IProbeDialer dialer, IOptions<ProbingOptions> options,
         ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger, ProbeTargetsChanged? targetsChanged = null,
-        IOptions<DetectionOptions>? detection = null)
+        IOptions<DetectionOptions>? detection = null, CanaryHealth? canaryHealth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
@@ -71,6 +72,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing, IP
         _maxFastInFlight = (int)Math.Ceiling((_options.Timeout + DialGrace).Ticks / (double)_options.FastInterval.Ticks) + 1;
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
         _targetsChanged = targetsChanged;
+        _canaryHealth = canaryHealth;
         if (targetsChanged is not null)
         {
             targetsChanged.Changed += OnTargetsChanged;

@@ -200,6 +200,30 @@ public sealed class ClusterNodesTests(PostgresCluster cluster)
     }
 
     [PostgresFact]
+    public async Task The_cluster_view_shows_live_and_dead_nodes_and_the_shards_nobody_holds()
+    {
+        var a = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-a", shards: 8);
+        await using var b = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-b", a, shards: 8);
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+        a.Harness.Time.Advance(ClusterNode.Beat);
+        await a.HeartbeatAsync();
+        await b.HeartbeatAsync();
+        await a.DisposeAsync(); // killed
+        b.Harness.Time.Advance(ClusterNode.Lease);
+
+        var view = await ClusterEndpoints.ReadAsync(b.Membership, b.Harness.Services.GetRequiredService<ShardTable>(), b.Harness.Time.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal((true, "node-b", 8, 8), (view.Clustered, view.ServedBy, view.Shards, view.Unowned)); // both leases ended, no takeover yet
+        Assert.Equal([("node-a", false, 0), ("node-b", false, 0)], view.Nodes.Select(n => (n.NodeId, n.Live, n.Shards)));
+
+        await b.HeartbeatAsync();
+        view = await ClusterEndpoints.ReadAsync(b.Membership, b.Harness.Services.GetRequiredService<ShardTable>(), b.Harness.Time.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(0, view.Unowned);
+        Assert.Equal([("node-a", false, 0), ("node-b", true, 8)], view.Nodes.Select(n => (n.NodeId, n.Live, n.Shards)));
+    }
+
+    [PostgresFact]
     public async Task A_node_that_stops_cleanly_hands_its_shards_over_at_the_next_heartbeat()
     {
         await using var a = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-a", shards: 8);

@@ -169,11 +169,13 @@ public sealed class ProbeSchedulerTests
         await h.AdvanceAsync(TimeSpan.FromSeconds(10), Step); // round 1's canary misses too: still down since t=0
         await h.Dialer.WaitForCanaryCallsAsync(2);
         Assert.Equal(SchedulerHarness.Epoch, h.Scheduler.CanaryDownSince);
+        Assert.Equal(SchedulerHarness.Epoch, h.CanaryHealth.CanaryDownSince);
 
         h.Dialer.CanaryUp = true;
         await h.AdvanceAsync(TimeSpan.FromSeconds(10), Step); // round 2's canary answers
         await h.Dialer.WaitForCanaryCallsAsync(3);
         Assert.Null(h.Scheduler.CanaryDownSince);
+        Assert.Null(h.CanaryHealth.CanaryDownSince);
     }
 
     [Fact]
