@@ -1,5 +1,6 @@
 using GatewayAgent.Controller.Accounts;
 using GatewayAgent.Controller.Api;
+using GatewayAgent.Controller.Cluster;
 using GatewayAgent.Controller.Customers;
 using GatewayAgent.Controller.Detection;
 using GatewayAgent.Controller.Forwarding;
@@ -31,6 +32,7 @@ builder.Services
     .AddContractChangeWatch()
     .AddEdgeRouting()
     .AddControllerApi()
+    .AddCluster()
     .AddProbing()
     .AddNotification()
     .AddTelemetryIngest()
@@ -43,6 +45,7 @@ app.UseControllerApi();
 app.MapControllerHealth();
 app.MapControllerMetrics();
 app.MapContractEndpoints();
+app.MapClusterEndpoints();
 app.MapOpenApi();
 
 return await app.RunControllerAsync();

@@ -27,7 +27,8 @@ public sealed class ProbeOutcomeRecorder(
     TimeProvider time,
     ILogger<ProbeOutcomeRecorder> logger,
     IMailComposer? composer = null,
-    OutboxSignal? outbox = null) : IProbeOutcomeSink
+    OutboxSignal? outbox = null,
+    IOutcomeFence? fence = null) : IProbeOutcomeSink
 {
     /// <summary>Who the audit names for switch changes made by the detector.</summary>
     public const string DetectorActor = "detector";
@@ -148,9 +149,27 @@ public sealed class ProbeOutcomeRecorder(
             async (connection, transaction) =>
             {
                 var results = new OutcomeResult[batch.Count];
+                // Cluster (docs/scale-out.md): only outcomes of contracts whose shard this node still holds are written;
+                // the fence locks the shard rows first, so no other node can claim them before this commit.
+                var allowed = fence is null
+                    ? null
+                    : await fence.HoldAsync(connection, transaction, batch.Select(p => p.Record.ContractId).Distinct().ToList(), CancellationToken.None).ConfigureAwait(false);
+                List<long>? refused = null;
                 for (var i = 0; i < batch.Count; i++)
                 {
+                    if (allowed is not null && !allowed.Contains(batch[i].Record.ContractId))
+                    {
+                        (refused ??= []).Add(batch[i].Record.ContractId);
+                        results[i] = new OutcomeResult(true, null, null, null, 0); // settled: this node stops fast probing it
+                        continue;
+                    }
+
                     results[i] = await ApplyAsync(connection, transaction, batch[i].Record, batch[i].ArrivedAt, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (refused is not null)
+                {
+                    fence!.Refused(refused);
                 }
 
                 return results;

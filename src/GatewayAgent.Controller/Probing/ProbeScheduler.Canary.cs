@@ -16,6 +16,19 @@ public sealed partial class ProbeScheduler
     private long _canaryTimerDue = long.MaxValue;
     private ITimer? _canaryTimer;
     private bool _canaryDown;
+    private DateTimeOffset? _canaryDownSince;
+
+    /// <summary>Since when the canary has been missing (the first miss after it last answered); null while it answers.</summary>
+    public DateTimeOffset? CanaryDownSince
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _canaryDownSince;
+            }
+        }
+    }
 
     /// <summary>The verdict of the canary of the round a probe starting at <paramref name="started"/> belongs to; null without a canary.</summary>
     private Task<bool>? RoundVerdict(DateTimeOffset started)
@@ -166,6 +179,8 @@ public sealed partial class ProbeScheduler
         {
             changed = _canaryDown == up;
             _canaryDown = !up;
+            _canaryDownSince = up ? null : _canaryDownSince ?? _time.GetUtcNow();
+            _canaryHealth?.Set(_canaryDownSince);
             _canaryDialling = false;
             next = TakeDueCanaryCall();
         }

@@ -12,7 +12,7 @@ namespace GatewayAgent.Controller.Probing;
 /// (<see cref="Trigger"/>) a contract is probed at once and then every FastInterval until the rule of
 /// <see cref="FastPhase"/> ends it (failure declared, FailureThreshold answers in a row, or the bound).
 /// </summary>
-public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
+public sealed partial class ProbeScheduler : BackgroundService, IFastProbing, IProberHealth
 {
     /// <summary>What the scheduler allows the dialer beyond the probe timeout (to CANCEL and collect the 487) before it gives up itself.</summary>
     internal static readonly TimeSpan DialGrace = TimeSpan.FromSeconds(2);
@@ -40,6 +40,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
     private readonly int _maxFastInFlight;
     private readonly SemaphoreSlim _slots;
     private readonly ProbeTargetsChanged? _targetsChanged;
+    private readonly CanaryHealth? _canaryHealth;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ContractSchedule> _contracts = [];
@@ -54,7 +55,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
 
     public ProbeScheduler(IProbeTargetSource source, IProbeOutcomeSink sink, IProbeDialer dialer, IOptions<ProbingOptions> options,
         ProbingMetrics metrics, TimeProvider time, ILogger<ProbeScheduler> logger, ProbeTargetsChanged? targetsChanged = null,
-        IOptions<DetectionOptions>? detection = null)
+        IOptions<DetectionOptions>? detection = null, CanaryHealth? canaryHealth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
@@ -71,6 +72,7 @@ public sealed partial class ProbeScheduler : BackgroundService, IFastProbing
         _maxFastInFlight = (int)Math.Ceiling((_options.Timeout + DialGrace).Ticks / (double)_options.FastInterval.Ticks) + 1;
         _slots = new SemaphoreSlim(_options.MaxConcurrent, _options.MaxConcurrent);
         _targetsChanged = targetsChanged;
+        _canaryHealth = canaryHealth;
         if (targetsChanged is not null)
         {
             targetsChanged.Changed += OnTargetsChanged;

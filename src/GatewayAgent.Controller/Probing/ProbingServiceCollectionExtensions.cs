@@ -38,6 +38,9 @@ public static class ProbingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SipProbeDialer>());
         services.TryAddSingleton<ProbeScheduler>();
         services.TryAddSingleton<IFastProbing>(sp => sp.GetRequiredService<ProbeScheduler>());
+        // Not the scheduler itself: the cluster membership reads it, and the scheduler depends on the membership.
+        services.TryAddSingleton<CanaryHealth>();
+        services.TryAddSingleton<IProberHealth>(sp => sp.GetRequiredService<CanaryHealth>());
         services.AddHostedService(sp => sp.GetRequiredService<ProbeScheduler>());
         return services;
     }

@@ -217,5 +217,28 @@ public static class SchemaMigrations
             CREATE INDEX ix_portal_otp_contract ON portal_otp (contract_id, number);
             CREATE UNIQUE INDEX ix_portal_otp_link ON portal_otp (link_hash) WHERE link_hash IS NOT NULL;
             """),
+        new Migration(12, "cluster: nodes with heartbeats, shard leases with fencing epochs, dying-gasp triggers for the owner node", """
+            CREATE TABLE cluster_nodes (
+                node_id TEXT NOT NULL PRIMARY KEY,
+                started_at BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL,
+                healthy BIGINT NOT NULL DEFAULT 1
+            );
+            CREATE TABLE cluster_shards (
+                shard BIGINT NOT NULL PRIMARY KEY,
+                owner TEXT NULL,
+                epoch BIGINT NOT NULL DEFAULT 0,
+                lease_until BIGINT NOT NULL DEFAULT 0
+            );
+            CREATE TABLE probe_triggers (
+                id {identity},
+                contract_id BIGINT NOT NULL,
+                shard BIGINT NOT NULL,
+                cause TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX ix_probe_triggers_created ON probe_triggers (created_at, shard);
+            """),
     ];
 }

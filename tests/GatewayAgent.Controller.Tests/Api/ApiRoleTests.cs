@@ -101,6 +101,7 @@ public sealed class ApiRoleTests : IDisposable
             ["GET /api/contracts/{id:long}/probes"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/transitions"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/mails"] = ApiRole.Read,
+            ["GET /api/cluster"] = ApiRole.Read,
             ["GET /api/contracts/{id:long}/destinations.csv"] = ApiRole.Operate,
             ["PUT /api/contracts/{id:long}/destinations"] = ApiRole.Operate,
             ["DELETE /api/contracts/{id:long}/destinations"] = ApiRole.Operate,

@@ -155,6 +155,29 @@ public sealed class ProbeSchedulerTests
         Assert.Equal(TimeSpan.FromMilliseconds(120), record.SetupTime);
     }
 
+    /// <summary>Issue 14: a cluster node whose canary keeps failing gives its shards away; it reads since when from here.</summary>
+    [Fact]
+    public async Task CanaryDownSince_IsTheFirstMissAfterTheCanaryLastAnswered_AndClearsWhenItAnswers()
+    {
+        var options = Options(o => o.Canary = "sip:0399999999@127.0.0.1:5060");
+        await using var h = new SchedulerHarness(options, FakeTargetSource.Contracts(1));
+        Assert.Null(h.Scheduler.CanaryDownSince);
+        h.Dialer.CanaryUp = false;
+        await h.StartAsync(); // round 0's canary misses at t=0
+
+        await h.Dialer.WaitForCanaryCallsAsync(1);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10), Step); // round 1's canary misses too: still down since t=0
+        await h.Dialer.WaitForCanaryCallsAsync(2);
+        Assert.Equal(SchedulerHarness.Epoch, h.Scheduler.CanaryDownSince);
+        Assert.Equal(SchedulerHarness.Epoch, h.CanaryHealth.CanaryDownSince);
+
+        h.Dialer.CanaryUp = true;
+        await h.AdvanceAsync(TimeSpan.FromSeconds(10), Step); // round 2's canary answers
+        await h.Dialer.WaitForCanaryCallsAsync(3);
+        Assert.Null(h.Scheduler.CanaryDownSince);
+        Assert.Null(h.CanaryHealth.CanaryDownSince);
+    }
+
     [Fact]
     public async Task CanaryMissInTheProbesOwnRound_DegradesItsMisses_AndCanaryAnswers_LetMissesCount_WithinOneCanaryCall()
     {

@@ -22,7 +22,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
         Dialer = new FakeProbeDialer(Time);
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         Metrics = new ProbingMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        Scheduler = new ProbeScheduler(Targets, Sink, Dialer, Microsoft.Extensions.Options.Options.Create(options), Metrics, Time, NullLogger<ProbeScheduler>.Instance, TargetsChanged);
+        Scheduler = new ProbeScheduler(Targets, Sink, Dialer, Microsoft.Extensions.Options.Options.Create(options), Metrics, Time, NullLogger<ProbeScheduler>.Instance, TargetsChanged, canaryHealth: CanaryHealth);
     }
 
     public ProbingOptions Options { get; }
@@ -31,6 +31,9 @@ internal sealed class SchedulerHarness : IAsyncDisposable
     public ProbeTargetsChanged TargetsChanged { get; } = new();
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The canary state the scheduler shares (the cluster membership reads it).</summary>
+    public CanaryHealth CanaryHealth { get; } = new();
 
     public FakeTargetSource Targets { get; }
 
