@@ -171,7 +171,7 @@ public static class SipParser
 
         var nameBytes = TrimEnd(line[..colon]);
         string name;
-        if (IsToken(nameBytes))
+        if (SipSyntax.IsToken(nameBytes))
         {
             name = HeaderNames.Normalize(nameBytes);
         }
@@ -332,7 +332,7 @@ public static class SipParser
         }
 
         var firstSpace = line.IndexOf((byte)' ');
-        if (firstSpace <= 0 || !IsToken(line[..firstSpace]))
+        if (firstSpace <= 0 || !SipSyntax.IsToken(line[..firstSpace]))
         {
             error = "malformed request line";
             return null;
@@ -431,24 +431,6 @@ public static class SipParser
         var dot = s[4..].IndexOf((byte)'.') + 4;
         return dot > 4 && dot < s.Length - 1 && s[4..dot].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 &&
             s[(dot + 1)..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
-    }
-
-    private static bool IsToken(ReadOnlySpan<byte> s)
-    {
-        if (s.IsEmpty)
-        {
-            return false;
-        }
-
-        foreach (var b in s)
-        {
-            if (b >= 0x80 || !SipSyntax.IsTokenChar((char)b))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     // White space as string.Trim sees it, for the ASCII range (non-ASCII edges take the string path).

@@ -28,6 +28,25 @@ public static class SipSyntax
         return true;
     }
 
+    /// <summary><see cref="IsToken(ReadOnlySpan{char})"/> for the bytes received (a token is ASCII).</summary>
+    public static bool IsToken(ReadOnlySpan<byte> s)
+    {
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var b in s)
+        {
+            if (b >= 0x80 || !IsTokenChar((char)b))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>word = 1*(token chars / "(" / ")" / "&lt;" / "&gt;" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}"), as in Call-ID.</summary>
     public static bool IsWord(ReadOnlySpan<char> s)
     {
