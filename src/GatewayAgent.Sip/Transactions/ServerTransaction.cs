@@ -25,7 +25,10 @@ public abstract class ServerTransaction : SipTransaction
     public SipResponse? LastResponse { get; private protected set; }
 
     /// <summary>The From-tag/Call-ID/CSeq key under which the layer watches for merged requests (§8.2.2.2), if any.</summary>
-    internal string? MergeKey { get; set; }
+    internal UInt128? MergeKey { get; set; }
+
+    /// <summary>The key the layer finds this transaction under (a digest of <see cref="SipTransaction.Key"/>'s parts).</summary>
+    internal UInt128 TableKey { get; init; }
 
     /// <summary>For a CANCEL: the INVITE server transaction it matched (RFC 3261 §9.2), or null (answer 481).</summary>
     public InviteServerTransaction? CancelledInvite { get; internal set; }

@@ -13,11 +13,9 @@ namespace GatewayAgent.Sip.Transactions;
 /// </summary>
 public sealed class SipTransactionLayer : ISipMessageHandler
 {
-    private readonly ConcurrentDictionary<string, ServerTransaction> _server = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<UInt128, ServerTransaction> _server = new();
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, CompletedServerTransaction> _completed = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<CompletedServerTransaction> _completedByAge = new();
-    private readonly ConcurrentDictionary<string, string> _byMergeKey = new(StringComparer.Ordinal); // merge key → transaction key
+    private readonly CompletedServerTransactions _completed = new(); // and the merge index of live transactions too
     private readonly Lock _sweepGate = new();
     private readonly ILogger _logger;
     private readonly int _maxServerTransactions;
@@ -25,7 +23,6 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private readonly long _maxLiveBytes;
     private readonly double _strangerShare;
     private ITimer? _sweeper;
-    private long _completedBytes;
     private long _liveBytes;
     private long _liveBytesPeak;
     private long _invalidAnswered;
@@ -73,7 +70,10 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     public int CompletedTransactionCount => _completed.Count;
 
     /// <summary>Bytes held by the completed server transactions (<see cref="SipTransactionOptions.MaxCompletedBytes"/>).</summary>
-    public long CompletedTransactionBytes => Interlocked.Read(ref _completedBytes);
+    public long CompletedTransactionBytes => _completed.Bytes;
+
+    /// <summary>Merge keys watched (RFC 3261 §8.2.2.2): one per request without a To tag, live or completed.</summary>
+    internal int MergeKeyCount => _completed.MergeCount;
 
     public int ClientTransactionCount => _client.Count;
 
@@ -190,12 +190,12 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
-        if (_completed.TryGetValue(key, out var completed))
+        if (_completed.TryGet(key, out var completedResponse, out var completedPeer))
         {
             // Completed (§17.2.2): the final response again; Accepted (RFC 6026 §7.1): absorbed.
-            if (completed.Response is { } response)
+            if (completedResponse is not null)
             {
-                _ = SendCompletedAsync(completed, response);
+                _ = SendCompletedAsync(request.TopVia?.Branch, completedPeer, completedResponse);
             }
 
             return;
@@ -204,7 +204,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         // Known probers may use the whole of each budget, strangers only their share of it (issue 12 item 2).
         // With no known probers (IsPriority null) there is no one to keep a share for.
         var share = IsPriority is not { } isPriority || isPriority(message.Source.EndPoint.Address) ? 1.0 : _strangerShare;
-        if (_server.Count >= _maxServerTransactions * share || Interlocked.Read(ref _completedBytes) >= _maxCompletedBytes * share ||
+        if (_server.Count >= _maxServerTransactions * share || _completed.Bytes >= _maxCompletedBytes * share ||
             Interlocked.Read(ref _liveBytes) + message.ByteCount > _maxLiveBytes * share)
         {
             // RFC 3261 §21.5.4: 503 with Retry-After; stateless, so the overload costs no further memory.
@@ -218,9 +218,10 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         }
 
         var target = ResponseRouting.GetResponseTarget(request.TopVia, message.Source);
+        var text = ServerKeyText(request, request.Method);
         ServerTransaction tx = request.Method == SipMethods.Invite
-            ? new InviteServerTransaction(this, key, message, target)
-            : new NonInviteServerTransaction(this, key, message, target);
+            ? new InviteServerTransaction(this, text, message, target) { TableKey = key }
+            : new NonInviteServerTransaction(this, text, message, target) { TableKey = key };
         if (!_server.TryAdd(key, tx))
         {
             if (_server.TryGetValue(key, out existing))
@@ -244,18 +245,18 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         // that arrived by another path (another branch).
         if (request.To?.Tag is null && request.Method != SipMethods.Cancel)
         {
-            var mergeKey = $"{request.From?.Tag}|{request.CallId}|{request.CSeq}";
-            var winner = _byMergeKey.GetOrAdd(mergeKey, key);
-            if (!string.Equals(winner, key, StringComparison.Ordinal))
+            var mergeKey = TransactionKeys.Merge(request.From?.Tag, request.CallId, request.CSeq);
+            var winner = _completed.GetOrAddMerge(mergeKey, key);
+            if (winner != key)
             {
-                if (_completed.ContainsKey(winner) || (_server.TryGetValue(winner, out var live) && live.State != TransactionState.Terminated))
+                if (_completed.Contains(winner) || (_server.TryGetValue(winner, out var live) && live.State != TransactionState.Terminated))
                 {
                     Interlocked.Increment(ref _mergedRejected);
                     tx.Respond(tx.CreateResponse(482));
                     return;
                 }
 
-                _byMergeKey[mergeKey] = key;
+                _completed.SetMerge(mergeKey, key);
             }
 
             tx.MergeKey = mergeKey; // removed with the transaction, in Remove
@@ -268,7 +269,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             {
                 tx.CancelledInvite = invited;
             }
-            else if (_completed.TryGetValue(inviteKey, out var answered) && answered.IsInvite)
+            else if (_completed.Contains(inviteKey))
             {
                 // RFC 3261 §9.2: the INVITE has its final response, so the CANCEL has no effect on it; having matched
                 // a transaction, the CANCEL itself is answered 200.
@@ -321,14 +322,14 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         switch (transaction)
         {
             case ServerTransaction server:
-                if (_server.TryRemove(new KeyValuePair<string, ServerTransaction>(server.Key, server)))
+                if (_server.TryRemove(new KeyValuePair<UInt128, ServerTransaction>(server.TableKey, server)))
                 {
                     Interlocked.Add(ref _liveBytes, -server.HeldBytes);
                 }
 
                 if (server.MergeKey is { } mergeKey && !server.Retired)
                 {
-                    _byMergeKey.TryRemove(new KeyValuePair<string, string>(mergeKey, server.Key));
+                    _completed.RemoveMerge(mergeKey, server.TableKey);
                 }
 
                 break;
@@ -344,20 +345,16 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// </summary>
     internal void Retire(ServerTransaction transaction, byte[]? response)
     {
-        var record = new CompletedServerTransaction(
-            transaction.Key, transaction.MergeKey, transaction.Peer, response, transaction is InviteServerTransaction,
-            Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency));
-        if (!_completed.TryAdd(record.Key, record))
+        var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
+        if (!_completed.TryAdd(transaction.TableKey, transaction.MergeKey, transaction.Peer, response, expiresAt))
         {
             return;
         }
 
-        Interlocked.Add(ref _completedBytes, record.Size);
-        _completedByAge.Enqueue(record);
         lock (_sweepGate)
         {
-            // one timer for all records, alive only while there are records: they all live 64·T1, so the queue is in
-            // expiry order and a sweep only looks at its head
+            // one timer for all records, alive only while there are records: they all live 64·T1, so the table is in
+            // expiry order and a sweep only looks at its oldest
             _sweeper ??= Time.CreateTimer(static s => ((SipTransactionLayer)s!).Sweep(), this, SweepEvery, SweepEvery);
         }
     }
@@ -367,22 +364,10 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     private void Sweep()
     {
-        var now = Time.GetTimestamp();
-        while (_completedByAge.TryPeek(out var oldest) && oldest.ExpiresAt <= now && _completedByAge.TryDequeue(out oldest))
-        {
-            if (_completed.TryRemove(new KeyValuePair<string, CompletedServerTransaction>(oldest.Key, oldest)))
-            {
-                Interlocked.Add(ref _completedBytes, -oldest.Size);
-                if (oldest.MergeKey is { } mergeKey)
-                {
-                    _byMergeKey.TryRemove(new KeyValuePair<string, string>(mergeKey, oldest.Key));
-                }
-            }
-        }
-
+        _completed.Sweep(Time.GetTimestamp());
         lock (_sweepGate)
         {
-            if (_completedByAge.IsEmpty && _sweeper is { } sweeper)
+            if (_completed.Count == 0 && _sweeper is { } sweeper)
             {
                 sweeper.Dispose();
                 _sweeper = null;
@@ -390,15 +375,15 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         }
     }
 
-    private async Task SendCompletedAsync(CompletedServerTransaction completed, byte[] response)
+    private async Task SendCompletedAsync(string? branch, SipTarget peer, byte[] response)
     {
         try
         {
-            await Sender.SendAsync(response, completed.Peer).ConfigureAwait(false);
+            await Sender.SendAsync(response, peer).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SipTransportException or System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
         {
-            SipLog.TransportError(_logger, completed.Key, completed.Peer.ToString(), ex);
+            SipLog.TransportError(_logger, branch ?? "completed", peer.ToString(), ex);
         }
     }
 
@@ -409,9 +394,16 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     /// <summary>
     /// RFC 3261 §17.2.3: branch + sent-by + method; for a branch without the magic cookie, the RFC 2543 rule
-    /// (Request-URI, From tag, Call-ID, CSeq number, top Via).
+    /// (Request-URI, From tag, Call-ID, CSeq number, top Via). As a digest (<see cref="TransactionKeys"/>).
     /// </summary>
-    private static string ServerKey(SipRequest request, string method)
+    private static UInt128 ServerKey(SipRequest request, string method)
+    {
+        var via = request.TopVia!;
+        return via.HasRfc3261Branch ? TransactionKeys.Server(via, method) : TransactionKeys.Of(ServerKeyText(request, method));
+    }
+
+    /// <summary>The key as text, for a new transaction's <see cref="SipTransaction.Key"/> (logs).</summary>
+    private static string ServerKeyText(SipRequest request, string method)
     {
         var via = request.TopVia!;
         if (via.HasRfc3261Branch)

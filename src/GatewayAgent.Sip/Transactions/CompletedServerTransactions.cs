@@ -1,0 +1,330 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using GatewayAgent.Sip.Transport;
+
+namespace GatewayAgent.Sip.Transactions;
+
+/// <summary>
+/// The server transactions that sent their final response, for the rest of their lifetime (RFC 3261 §17.2.2
+/// Completed until Timer J; RFC 6026 §7.1 Accepted until Timer L), and the merge index of RFC 3261 §8.2.2.2, kept
+/// without a heap object per record: a record is a struct in a ring (they all live 64·T1, so the ring is in expiry
+/// order), found by its 128-bit key in a dictionary of structs, and a response to resend is bytes in 64 KB segments
+/// reused as records expire. At 1,000 calls/s an agent holds ~64,000 records (INVITE + BYE for 32 s): as objects they
+/// were ~600 B each and lived long enough to reach the GC's oldest generation, whose slack doubled them in the resident
+/// set (bench/RESULTS.md §8b); here they cost ~200 B each plus the BYE's 200, and the GC never sees them.
+/// Thread-safe; every operation is short and under one lock.
+/// </summary>
+internal sealed class CompletedServerTransactions
+{
+    /// <summary>Bytes per record besides its response: the ring slot and the dictionary entry (with some slack for growth).</summary>
+    internal const int RecordOverhead = 160;
+
+    private const int SegmentSize = 64 * 1024;
+    private const int MaxSpareSegments = 8;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<UInt128, long> _bySequence = [];   // key → sequence number of its record
+    private readonly Dictionary<UInt128, UInt128> _merges = [];     // merge key → the key of the transaction that holds it
+    private readonly Dictionary<long, byte[]> _large = [];         // responses too large for a segment, by sequence number
+    private readonly List<byte[]> _segments = [];                  // _segments[i] holds bytes [(_firstSegment + i)·SegmentSize, +SegmentSize)
+    private readonly Stack<byte[]> _spare = new();
+    private Record[] _ring = new Record[1024];
+    private long _head;          // sequence number of the oldest record
+    private long _tail;          // sequence number the next record gets
+    private long _firstSegment;
+    private long _writeAt;       // absolute byte position of the next response
+    private long _bytes;
+
+    /// <summary>Records held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (int)(_tail - _head);
+            }
+        }
+    }
+
+    /// <summary>Bytes held by the records (<see cref="SipTransactionOptions.MaxCompletedBytes"/>).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Bytes of response segments allocated (in use or spare): what the records' responses cost in memory.</summary>
+    public long SegmentBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (long)(_segments.Count + _spare.Count) * SegmentSize;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a record; false if one with this key exists. <paramref name="response"/> is what to resend on a
+    /// retransmission (copied to the segments), or null to absorb retransmissions.
+    /// </summary>
+    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt)
+    {
+        lock (_gate)
+        {
+            if (!_bySequence.TryAdd(key, _tail))
+            {
+                return false;
+            }
+
+            if (_tail - _head == _ring.Length)
+            {
+                Grow();
+            }
+
+            var length = response?.Length ?? -1;
+            ref var record = ref _ring[_tail & (_ring.Length - 1)];
+            record = new Record
+            {
+                Key = key,
+                MergeKey = mergeKey ?? default,
+                HasMergeKey = mergeKey.HasValue,
+                ExpiresAt = expiresAt,
+                Peer = PeerAddress.From(peer),
+                ResponseLength = length,
+            };
+            if (response is not null)
+            {
+                if (response.Length > SegmentSize / 4)
+                {
+                    _large[_tail] = response; // the caller's: a transaction's final response is not changed after it is sent
+                }
+                else
+                {
+                    record.ResponseAt = Append(response);
+                }
+            }
+
+            _tail++;
+            Interlocked.Add(ref _bytes, RecordOverhead + Math.Max(length, 0));
+            return true;
+        }
+    }
+
+    /// <summary>Finds a record: whether it exists, and (copied) the response to resend and where (null: absorb).</summary>
+    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer)
+    {
+        lock (_gate)
+        {
+            if (!_bySequence.TryGetValue(key, out var sequence))
+            {
+                response = null;
+                peer = default;
+                return false;
+            }
+
+            ref var record = ref _ring[sequence & (_ring.Length - 1)];
+            peer = record.Peer.ToTarget();
+            response = record.ResponseLength < 0 ? null
+                : _large.TryGetValue(sequence, out var large) ? large
+                : ReadResponse(record.ResponseAt, record.ResponseLength);
+            return true;
+        }
+    }
+
+    public bool Contains(UInt128 key)
+    {
+        lock (_gate)
+        {
+            return _bySequence.ContainsKey(key);
+        }
+    }
+
+    /// <summary>The transaction that holds <paramref name="mergeKey"/>: an existing one, or <paramref name="key"/>, now registered.</summary>
+    public UInt128 GetOrAddMerge(UInt128 mergeKey, UInt128 key)
+    {
+        lock (_gate)
+        {
+            ref var holder = ref CollectionsMarshal.GetValueRefOrAddDefault(_merges, mergeKey, out var exists);
+            if (!exists)
+            {
+                holder = key;
+            }
+
+            return holder;
+        }
+    }
+
+    /// <summary>Gives <paramref name="mergeKey"/> to <paramref name="key"/> (the holder it had is gone).</summary>
+    public void SetMerge(UInt128 mergeKey, UInt128 key)
+    {
+        lock (_gate)
+        {
+            _merges[mergeKey] = key;
+        }
+    }
+
+    /// <summary>Removes <paramref name="mergeKey"/> if <paramref name="key"/> still holds it.</summary>
+    public void RemoveMerge(UInt128 mergeKey, UInt128 key)
+    {
+        lock (_gate)
+        {
+            RemoveMergeLocked(mergeKey, key);
+        }
+    }
+
+    /// <summary>Merge keys registered (live transactions and records).</summary>
+    public int MergeCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _merges.Count;
+            }
+        }
+    }
+
+    /// <summary>Removes the records that expired by <paramref name="now"/>; true if none is left.</summary>
+    public bool Sweep(long now)
+    {
+        lock (_gate)
+        {
+            var deadUpTo = -1L;
+            while (_head < _tail)
+            {
+                ref var record = ref _ring[_head & (_ring.Length - 1)];
+                if (record.ExpiresAt > now)
+                {
+                    break;
+                }
+
+                _bySequence.Remove(record.Key);
+                if (record.HasMergeKey)
+                {
+                    RemoveMergeLocked(record.MergeKey, record.Key);
+                }
+
+                if (record.ResponseLength >= 0 && !_large.Remove(_head))
+                {
+                    deadUpTo = record.ResponseAt + record.ResponseLength;
+                }
+
+                Interlocked.Add(ref _bytes, -(RecordOverhead + Math.Max(record.ResponseLength, 0)));
+                record = default;
+                _head++;
+            }
+
+            ReleaseSegments(_head == _tail ? _writeAt : deadUpTo);
+            return _head == _tail;
+        }
+    }
+
+    private void RemoveMergeLocked(UInt128 mergeKey, UInt128 key)
+    {
+        if (_merges.TryGetValue(mergeKey, out var holder) && holder == key)
+        {
+            _merges.Remove(mergeKey);
+        }
+    }
+
+    private void Grow()
+    {
+        var grown = new Record[_ring.Length * 2];
+        for (var sequence = _head; sequence < _tail; sequence++)
+        {
+            grown[sequence & (grown.Length - 1)] = _ring[sequence & (_ring.Length - 1)];
+        }
+
+        _ring = grown;
+    }
+
+    /// <summary>Copies a response to the segments (never across two); returns its absolute position.</summary>
+    private long Append(ReadOnlySpan<byte> response)
+    {
+        if ((_writeAt % SegmentSize) + response.Length > SegmentSize)
+        {
+            _writeAt += SegmentSize - (_writeAt % SegmentSize);
+        }
+
+        var index = (int)((_writeAt / SegmentSize) - _firstSegment);
+        if (index == _segments.Count)
+        {
+            _segments.Add(_spare.Count > 0 ? _spare.Pop() : new byte[SegmentSize]);
+        }
+
+        var at = _writeAt;
+        response.CopyTo(_segments[index].AsSpan((int)(at % SegmentSize)));
+        _writeAt += response.Length;
+        return at;
+    }
+
+    private byte[] ReadResponse(long at, int length) =>
+        _segments[(int)((at / SegmentSize) - _firstSegment)].AsSpan((int)(at % SegmentSize), length).ToArray();
+
+    /// <summary>Frees the segments wholly before <paramref name="deadUpTo"/> (every response before it has expired).</summary>
+    private void ReleaseSegments(long deadUpTo)
+    {
+        while (_segments.Count > 0 && (_firstSegment + 1) * SegmentSize <= deadUpTo)
+        {
+            if (_spare.Count < MaxSpareSegments)
+            {
+                _spare.Push(_segments[0]);
+            }
+
+            _segments.RemoveAt(0);
+            _firstSegment++;
+        }
+
+        if (_head == _tail && _segments.Count == 0 && _writeAt % SegmentSize != 0)
+        {
+            // nothing is held: start the next response on a fresh segment boundary
+            _writeAt += SegmentSize - (_writeAt % SegmentSize);
+        }
+    }
+
+    private struct Record
+    {
+        public UInt128 Key;
+        public UInt128 MergeKey;
+        public long ExpiresAt;
+        public long ResponseAt;
+        public int ResponseLength;   // -1: no response (absorb retransmissions)
+        public PeerAddress Peer;
+        public bool HasMergeKey;
+    }
+
+    /// <summary>A <see cref="SipTarget"/> as a value: the address's bytes instead of an <see cref="IPEndPoint"/> object.</summary>
+    private struct PeerAddress
+    {
+        public UInt128 Address;
+        public long ScopeId;
+        public ushort Port;
+        public SipTransportKind Transport;
+        public bool IsV6;
+
+        public static PeerAddress From(SipTarget target)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            bytes.Clear();
+            var address = target.EndPoint.Address;
+            address.TryWriteBytes(bytes, out _);
+            var isV6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+            return new PeerAddress
+            {
+                Address = MemoryMarshal.Read<UInt128>(bytes),
+                ScopeId = isV6 ? address.ScopeId : 0,
+                Port = (ushort)target.EndPoint.Port,
+                Transport = target.Transport,
+                IsV6 = isV6,
+            };
+        }
+
+        public readonly SipTarget ToTarget()
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            MemoryMarshal.Write(bytes, in Address);
+            var address = IsV6 ? new IPAddress(bytes, ScopeId) : new IPAddress(bytes[..4]);
+            return new SipTarget(Transport, new IPEndPoint(address, Port));
+        }
+    }
+}
