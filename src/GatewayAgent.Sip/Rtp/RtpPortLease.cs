@@ -13,6 +13,9 @@ public sealed class RtpPortLease : IAsyncDisposable
 {
     private const int MaxDatagram = 2048;
 
+    /// <summary>How long <see cref="DisposeAsync"/> waits for its wake-up datagram before cancelling the receive.</summary>
+    private static readonly TimeSpan WakeTimeout = TimeSpan.FromMilliseconds(250);
+
     private readonly RtpPortAllocator _allocator;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _drain;
@@ -115,16 +118,53 @@ public sealed class RtpPortLease : IAsyncDisposable
             return;
         }
 
-        await _closing.CancelAsync().ConfigureAwait(false);
         lock (_latchGate)
         {
             _latching?.TrySetCanceled();
+        }
+
+        // The pending receive ends on a datagram to ourselves: the loop sees the lease disposed and returns. Cancelling
+        // it instead throws an OperationCanceledException inside the loop, one per call (issue 13); that is only the
+        // fallback, when the datagram does not come.
+        if (!WakeDrain() || !await DrainEndsWithinAsync(WakeTimeout).ConfigureAwait(false))
+        {
+            await _closing.CancelAsync().ConfigureAwait(false);
         }
 
         Socket.Dispose();
         await _drain.ConfigureAwait(false);
         _closing.Dispose();
         _allocator.Release(Port);
+    }
+
+    private bool WakeDrain()
+    {
+        try
+        {
+            var local = LocalEndpoint;
+            var address = local.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+                : local.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+                : local.Address;
+            Socket.SendTo(ReadOnlySpan<byte>.Empty, SocketFlags.None, new IPEndPoint(address, local.Port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> DrainEndsWithinAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _drain.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private void OnDatagramFrom(IPEndPoint from, ReadOnlySpan<byte> datagram)
@@ -172,6 +212,11 @@ public sealed class RtpPortLease : IAsyncDisposable
             try
             {
                 var result = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+                if (Volatile.Read(ref _disposed) != 0)
+                {
+                    return; // woken by DisposeAsync
+                }
+
                 Interlocked.Increment(ref _packetsReceived);
                 var from = result.RemoteEndPoint as IPEndPoint;
                 Volatile.Write(ref _lastRemoteEndpoint, from);

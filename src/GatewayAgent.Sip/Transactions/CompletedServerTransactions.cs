@@ -8,9 +8,11 @@ namespace GatewayAgent.Sip.Transactions;
 /// <summary>
 /// The server transactions that sent their final response, for the rest of their lifetime (RFC 3261 §17.2.2
 /// Completed until Timer J; RFC 6026 §7.1 Accepted until Timer L), and the merge index of RFC 3261 §8.2.2.2, kept
-/// without a heap object per record: a record is a struct in a ring (they all live 64·T1, so the ring is in expiry
-/// order), found by its 128-bit key in a dictionary of structs, and a response to resend is bytes in 64 KB segments
-/// reused as records expire. At 1,000 calls/s an agent holds ~64,000 records (INVITE + BYE for 32 s): as objects they
+/// without a heap object per record: a record is a struct in a ring of 512-record blocks (they all live 64·T1, so the
+/// ring is in expiry order), found by its 128-bit key in one of 256 dictionaries of structs, and a response to resend
+/// is bytes in 64 KB segments. Blocks and segments are reused as records expire, and every array stays under the
+/// large-object threshold (85 KB): arrays above it are only reclaimed by full collections, so a growing ring or
+/// dictionary left its old copies in the resident set. At 1,000 calls/s an agent holds ~64,000 records (INVITE + BYE for 32 s): as objects they
 /// were ~600 B each and lived long enough to reach the GC's oldest generation, whose slack doubled them in the resident
 /// set (bench/RESULTS.md §8b); here they cost ~200 B each plus the BYE's 200, and the GC never sees them.
 /// Thread-safe; every operation is short and under one lock.
@@ -22,14 +24,20 @@ internal sealed class CompletedServerTransactions
 
     private const int SegmentSize = 64 * 1024;
     private const int MaxSpareSegments = 8;
+    private const int BlockShift = 9;                       // 512 records a block, ~40 KB
+    private const int BlockSize = 1 << BlockShift;
+    private const int MaxSpareBlocks = 4;
+    private const int Shards = 256;                         // at the 48 MiB default bound ~1,200 keys a shard, ~40 KB
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<UInt128, long> _bySequence = [];   // key → sequence number of its record
-    private readonly Dictionary<UInt128, UInt128> _merges = [];     // merge key → the key of the transaction that holds it
+    private readonly Dictionary<UInt128, long>[] _bySequence = NewShards<long>();    // key → sequence number of its record
+    private readonly Dictionary<UInt128, UInt128>[] _merges = NewShards<UInt128>();   // merge key → the key of the transaction that holds it
     private readonly Dictionary<long, byte[]> _large = [];         // responses too large for a segment, by sequence number
     private readonly List<byte[]> _segments = [];                  // _segments[i] holds bytes [(_firstSegment + i)·SegmentSize, +SegmentSize)
     private readonly Stack<byte[]> _spare = new();
-    private Record[] _ring = new Record[1024];
+    private readonly List<Record[]> _blocks = [];                  // _blocks[i] holds records (_firstBlock + i)·BlockSize...
+    private readonly Stack<Record[]> _spareBlocks = new();
+    private long _firstBlock;
     private long _head;          // sequence number of the oldest record
     private long _tail;          // sequence number the next record gets
     private long _firstSegment;
@@ -71,18 +79,18 @@ internal sealed class CompletedServerTransactions
     {
         lock (_gate)
         {
-            if (!_bySequence.TryAdd(key, _tail))
+            if (!Shard(_bySequence, key).TryAdd(key, _tail))
             {
                 return false;
             }
 
-            if (_tail - _head == _ring.Length)
+            if ((_tail >> BlockShift) - _firstBlock == _blocks.Count)
             {
-                Grow();
+                _blocks.Add(_spareBlocks.Count > 0 ? _spareBlocks.Pop() : new Record[BlockSize]);
             }
 
             var length = response?.Length ?? -1;
-            ref var record = ref _ring[_tail & (_ring.Length - 1)];
+            ref var record = ref At(_tail);
             record = new Record
             {
                 Key = key,
@@ -115,14 +123,14 @@ internal sealed class CompletedServerTransactions
     {
         lock (_gate)
         {
-            if (!_bySequence.TryGetValue(key, out var sequence))
+            if (!Shard(_bySequence, key).TryGetValue(key, out var sequence))
             {
                 response = null;
                 peer = default;
                 return false;
             }
 
-            ref var record = ref _ring[sequence & (_ring.Length - 1)];
+            ref var record = ref At(sequence);
             peer = record.Peer.ToTarget();
             response = record.ResponseLength < 0 ? null
                 : _large.TryGetValue(sequence, out var large) ? large
@@ -135,7 +143,7 @@ internal sealed class CompletedServerTransactions
     {
         lock (_gate)
         {
-            return _bySequence.ContainsKey(key);
+            return Shard(_bySequence, key).ContainsKey(key);
         }
     }
 
@@ -144,7 +152,7 @@ internal sealed class CompletedServerTransactions
     {
         lock (_gate)
         {
-            ref var holder = ref CollectionsMarshal.GetValueRefOrAddDefault(_merges, mergeKey, out var exists);
+            ref var holder = ref CollectionsMarshal.GetValueRefOrAddDefault(Shard(_merges, mergeKey), mergeKey, out var exists);
             if (!exists)
             {
                 holder = key;
@@ -159,7 +167,7 @@ internal sealed class CompletedServerTransactions
     {
         lock (_gate)
         {
-            _merges[mergeKey] = key;
+            Shard(_merges, mergeKey)[mergeKey] = key;
         }
     }
 
@@ -179,7 +187,7 @@ internal sealed class CompletedServerTransactions
         {
             lock (_gate)
             {
-                return _merges.Count;
+                return _merges.Sum(shard => shard.Count);
             }
         }
     }
@@ -192,13 +200,13 @@ internal sealed class CompletedServerTransactions
             var deadUpTo = -1L;
             while (_head < _tail)
             {
-                ref var record = ref _ring[_head & (_ring.Length - 1)];
+                ref var record = ref At(_head);
                 if (record.ExpiresAt > now)
                 {
                     break;
                 }
 
-                _bySequence.Remove(record.Key);
+                Shard(_bySequence, record.Key).Remove(record.Key);
                 if (record.HasMergeKey)
                 {
                     RemoveMergeLocked(record.MergeKey, record.Key);
@@ -212,6 +220,17 @@ internal sealed class CompletedServerTransactions
                 Interlocked.Add(ref _bytes, -(RecordOverhead + Math.Max(record.ResponseLength, 0)));
                 record = default;
                 _head++;
+                if ((_head & (BlockSize - 1)) == 0)
+                {
+                    // the first block is spent: every record in it has expired
+                    if (_spareBlocks.Count < MaxSpareBlocks)
+                    {
+                        _spareBlocks.Push(_blocks[0]);
+                    }
+
+                    _blocks.RemoveAt(0);
+                    _firstBlock++;
+                }
             }
 
             ReleaseSegments(_head == _tail ? _writeAt : deadUpTo);
@@ -221,22 +240,27 @@ internal sealed class CompletedServerTransactions
 
     private void RemoveMergeLocked(UInt128 mergeKey, UInt128 key)
     {
-        if (_merges.TryGetValue(mergeKey, out var holder) && holder == key)
+        var shard = Shard(_merges, mergeKey);
+        if (shard.TryGetValue(mergeKey, out var holder) && holder == key)
         {
-            _merges.Remove(mergeKey);
+            shard.Remove(mergeKey);
         }
     }
 
-    private void Grow()
+    private static Dictionary<UInt128, T>[] NewShards<T>()
     {
-        var grown = new Record[_ring.Length * 2];
-        for (var sequence = _head; sequence < _tail; sequence++)
+        var shards = new Dictionary<UInt128, T>[Shards];
+        for (var i = 0; i < shards.Length; i++)
         {
-            grown[sequence & (grown.Length - 1)] = _ring[sequence & (_ring.Length - 1)];
+            shards[i] = [];
         }
 
-        _ring = grown;
+        return shards;
     }
+
+    private static Dictionary<UInt128, T> Shard<T>(Dictionary<UInt128, T>[] shards, UInt128 key) => shards[(int)(ulong)(key >> 120)];
+
+    private ref Record At(long sequence) => ref _blocks[(int)((sequence >> BlockShift) - _firstBlock)][sequence & (BlockSize - 1)];
 
     /// <summary>Copies a response to the segments (never across two); returns its absolute position.</summary>
     private long Append(ReadOnlySpan<byte> response)
@@ -282,6 +306,7 @@ internal sealed class CompletedServerTransactions
         }
     }
 
+    [StructLayout(LayoutKind.Sequential, Pack = 8)]
     private struct Record
     {
         public UInt128 Key;
@@ -294,10 +319,11 @@ internal sealed class CompletedServerTransactions
     }
 
     /// <summary>A <see cref="SipTarget"/> as a value: the address's bytes instead of an <see cref="IPEndPoint"/> object.</summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private struct PeerAddress
     {
         public UInt128 Address;
-        public long ScopeId;
+        public uint ScopeId;
         public ushort Port;
         public SipTransportKind Transport;
         public bool IsV6;
@@ -312,7 +338,7 @@ internal sealed class CompletedServerTransactions
             return new PeerAddress
             {
                 Address = MemoryMarshal.Read<UInt128>(bytes),
-                ScopeId = isV6 ? address.ScopeId : 0,
+                ScopeId = isV6 ? (uint)address.ScopeId : 0,
                 Port = (ushort)target.EndPoint.Port,
                 Transport = target.Transport,
                 IsV6 = isV6,

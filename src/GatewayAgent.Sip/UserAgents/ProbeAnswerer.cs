@@ -472,14 +472,9 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
                 call.AwaitingPeerMedia = true;
             }
 
-            try
-            {
-                await call.PeerLatched.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return; // the call ended (its lease was released) before any RTP came
-            }
+            // cancelled when the call ends (its lease is released) before any RTP came: most probe calls, so no
+            // exception is thrown for it (issue 13)
+            await ((Task)call.PeerLatched).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (!call.PeerLatched.IsCompletedSuccessfully)
