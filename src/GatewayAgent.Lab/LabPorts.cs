@@ -22,6 +22,12 @@ public static class LabPorts
             (options.SmtpPort, "--smtp-port"),
             (options.EdgeRpcPort, "--edge-rpc-port"),
         };
+        for (var node = 2; node <= options.NodeCount; node++)
+        {
+            tcp.Add((options.NodeHttpPort(node), $"node {node}'s API, --http-port + {10 * (node - 1)}"));
+            tcp.Add((options.NodeSmtpPort(node), $"node {node}'s SMTP sink, --smtp-port + {node - 1}"));
+        }
+
         foreach (var (port, option) in tcp)
         {
             if (!CanBind(SocketType.Stream, ProtocolType.Tcp, port))
