@@ -196,6 +196,7 @@ public sealed class LabRunner : IAsyncDisposable
         Say($"starting PostgreSQL (cluster in {Path.Combine(_data, "postgres")})");
         _postgres = await LabPostgres.StartAsync(Path.Combine(_data, "postgres"), _options.PostgresPort, cancellationToken).ConfigureAwait(false);
         Say($"PostgreSQL on 127.0.0.1:{_postgres.Port}, database {LabPostgres.Database}");
+        await ResetShardCountAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 1; i <= _options.Sites; i++)
         {
             var siteId = "lab-site-" + i.ToString(CultureInfo.InvariantCulture);
@@ -213,6 +214,30 @@ public sealed class LabRunner : IAsyncDisposable
         for (var node = 1; node <= _nodes.Length; node++)
         {
             _proberPorts[node - 1] = FreeUdpPort();
+        }
+    }
+
+    /// <summary>
+    /// The lab's shard count (Controller:Cluster:Shards): one shard per site (at least one per node), so that the
+    /// sites — contracts 1, 2, 3, … in shards 1, 2, 3, … — are spread over the nodes and a kill-node moves some.
+    /// </summary>
+    public int Shards => Math.Max(_options.Sites, _options.NodeCount);
+
+    /// <summary>
+    /// A kept lab-data whose shard table was made for another --sites: no node runs yet, so the table is emptied as
+    /// docs/scale-out.md says to change the count (the first node makes it again).
+    /// </summary>
+    private async Task ResetShardCountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgres!.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var exists = new Npgsql.NpgsqlCommand("SELECT to_regclass('cluster_shards') IS NOT NULL", connection);
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+        {
+            await using var reset = new Npgsql.NpgsqlCommand(
+                "DELETE FROM cluster_shards WHERE (SELECT count(*) FROM cluster_shards) <> @shards; DELETE FROM cluster_nodes", connection);
+            reset.Parameters.AddWithValue("shards", (long)Shards);
+            await reset.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -259,6 +284,7 @@ public sealed class LabRunner : IAsyncDisposable
                 $"--Controller:Cluster:NodeId={NodeId(node)}",
                 $"--Controller:Cluster:LeaseTime={_options.LeaseTime}",
                 $"--Controller:Cluster:Heartbeat={_options.Heartbeat}",
+                $"--Controller:Cluster:Shards={Shards}",
                 $"--Controller:Probing:Listen=udp:127.0.0.1:{_proberPorts[node - 1]}",
                 $"--Controller:Probing:CanaryOutboundProxy=udp:127.0.0.1:{_canaryRelay!.Port}",
             ];
