@@ -20,6 +20,7 @@ public sealed class ControllerApi : IDisposable
         _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     }
 
+    /// <summary>Whether /healthz answers 2xx now; false when it does not answer within the client's timeout (a busy machine).</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try
@@ -27,7 +28,7 @@ public sealed class ControllerApi : IDisposable
             using var response = await _http.GetAsync(new Uri("/healthz", UriKind.Relative), cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode;
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }

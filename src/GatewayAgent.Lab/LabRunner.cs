@@ -363,7 +363,7 @@ public sealed class LabRunner : IAsyncDisposable
                     break;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
             }
 
@@ -754,7 +754,7 @@ public sealed class LabRunner : IAsyncDisposable
         {
             contracts = await Api.ListContractsAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
         }
 
@@ -768,7 +768,7 @@ public sealed class LabRunner : IAsyncDisposable
                 var numbers = contracts.FirstOrDefault(c => c.Id == id) is { } contract ? SiteView.FormatNumbers(contract) : "?";
                 views.Add(ToView(site, status, probe, mails) with { Numbers = numbers, Owner = Clustered ? owners.GetValueOrDefault(id, "?") : "" });
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 views.Add(new SiteView(site.Index, site.ContractNumber, "?", "?", "?", "controller unreachable", ex.Message, "?", 0, 0, "?",
                     Clustered ? owners.GetValueOrDefault(id, "?") : ""));

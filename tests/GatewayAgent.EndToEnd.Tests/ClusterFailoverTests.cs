@@ -43,8 +43,11 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
     private static readonly TimeSpan FailureBound =
         (FailureThreshold * (LabHarness.Interval + TimeSpan.FromSeconds(1))) + LabHarness.Timeout + LeaseTime + LabHarness.Interval;
 
-    /// <summary>What a busy two-core machine adds to the bound (the canary check, the scheduler's round, the commit).</summary>
-    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(6);
+    /// <summary>
+    /// What a busy two-core machine adds to the bound: each miss waits for a canary call before it is recorded, and the
+    /// processes share two cores with other work (18.7 s measured at a load average of ~26, bound 18.5 s).
+    /// </summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(8);
 
     [Fact]
     public async Task A_node_killed_during_a_failure_in_progress_leaves_exactly_one_failure_mail_within_the_bound_plus_the_takeover()
