@@ -61,7 +61,7 @@ public sealed record LabOptions
         DIR/postgres (initdb, on --pg-port or a free port) and mosquitto on --mqtt-port as the broker; node K serves
         the API on --http-port + 10 × (K − 1) and its SMTP sink on --smtp-port + K − 1; --lease (default 10) and
         --heartbeat (default 2) set the nodes' lease time and heartbeat. The view shows which node owns each site.
-        Installs postgresql and mosquitto (Debian) when missing.
+        ./run.sh installs postgresql, mosquitto and kamailio-postgres-modules (Debian) when missing.
         Commands (type and press Enter):
           power N off|on     cut / restore mains at site N (the agent publishes power.lost; the site stops answering)
           wan N off|on       cut / restore the access line of site N (the agent stops answering probes)

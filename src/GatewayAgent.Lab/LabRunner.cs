@@ -62,6 +62,9 @@ public sealed class LabRunner : IAsyncDisposable
     /// <summary>Node <paramref name="node"/>'s (1-based) API, whether it runs or not.</summary>
     public ControllerApi NodeApi(int node) => _apis[node - 1] ?? throw new InvalidOperationException("the lab has not started");
 
+    /// <summary>Node <paramref name="node"/>'s (1-based) log file (its standard output and error, over all its runs).</summary>
+    public string NodeLogFile(int node) => Path.Combine(_logs, Clustered ? $"controller-{node}.log" : "controller.log");
+
     /// <summary>Whether node <paramref name="node"/> (1-based) is running (started and not killed).</summary>
     public bool IsNodeRunning(int node)
     {

@@ -110,8 +110,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
 
         await lab.Postgres!.StopAsync(default);
         var stopped = DateTimeOffset.UtcNow;
-        // The nodes notice: the API cannot read the database (an event, not a sleep).
-        await LabHarness.WaitForAsync(() => TryAsync(() => lab.Api.GetStatusAsync(id, default)), s => s is null, Settle, "the API failing while the database is down");
+        // The database stays down until both nodes' leases have run out (their logs say so: event 6804), so the nodes
+        // must claim their shards again, under new epochs, when it is back.
+        foreach (var node in new[] { 1, 2 })
+        {
+            await LabHarness.WaitForAsync(() => Task.FromResult(ReadShared(lab.NodeLogFile(node))), log => log.Contains("[6804]", StringComparison.Ordinal), Settle,
+                $"node {node}'s leases running out while the database is down");
+        }
+
         await lab.Postgres.StartAgainAsync(default);
         var restarted = DateTimeOffset.UtcNow;
 
@@ -134,6 +140,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Single(relay.Received);
         Assert.Single(await lab.Api.GetMailsAsync(id, default));
         Assert.True(lab.IsNodeRunning(1) && lab.IsNodeRunning(2), "both nodes ride out the restart");
+        Assert.All(new[] { 1, 2 }, node => Assert.Contains("[6803]", ReadShared(lab.NodeLogFile(node)), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -229,6 +236,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         return lab;
+    }
+
+    /// <summary>A file another process is writing.</summary>
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static bool Is(ContractStatus status, string detector) => status.Detector.State.Equals(detector, StringComparison.OrdinalIgnoreCase);
