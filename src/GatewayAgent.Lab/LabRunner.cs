@@ -825,7 +825,7 @@ public sealed class LabRunner : IAsyncDisposable
         foreach (var view in views)
         {
             screen.AppendLine(Clustered ? view.ClusterRow : view.Row);
-            screen.AppendLine(view.NumbersLine);
+            screen.AppendLine((Clustered ? new string(' ', 21) : "") + view.NumbersLine); // under the site column
         }
 
         screen.AppendLine();
