@@ -7,7 +7,11 @@
 # mail) within half a minute. Installs kamailio and kamailio-sqlite-modules (Debian) when missing.
 #   ./run.sh                          # 3 sites, data in ./lab-data (kept between runs; --fresh starts over)
 #   ./run.sh --sites 5 --interval 5   # see ./run.sh --help for every option
+#   ./run.sh --nodes 3                # three controller nodes on a local PostgreSQL cluster (created in the data
+#                                     # directory) with mosquitto as the broker; installs postgresql, mosquitto and
+#                                     # kamailio-postgres-modules (Debian) when missing (docs/scale-out.md)
 # In the view:  power 2 off  ·  wan 1 off  ·  restore 2  ·  call 2  ·  mails  ·  quit
+#   with --nodes also:  kill-node 2  ·  start-node 2  ·  cut-node 2  ·  heal-node 2
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,10 +29,18 @@ as_root() {
 # The edge is kamailio with its SQLite driver (it reads the controller's database). Installed when missing, as
 # ./test.sh installs its peers; nothing is done when both are present. The packaged service is stopped and disabled:
 # the lab runs its own kamailio, and the packaged one would hold port 5060.
+# With --nodes the lab also runs PostgreSQL (initdb/pg_ctl into its data directory; the packaged cluster is not used),
+# mosquitto as the broker, and the edge reads PostgreSQL (kamailio-postgres-modules).
 ensure_edge_packages() {
   local missing=()
   [ -x /usr/sbin/kamailio ] || missing+=(kamailio)
   compgen -G '/usr/lib/*/kamailio/modules/db_sqlite.so' >/dev/null || missing+=(kamailio-sqlite-modules)
+  if [ "$nodes" = 1 ]; then
+    compgen -G '/usr/lib/*/kamailio/modules/db_postgres.so' >/dev/null || missing+=(kamailio-postgres-modules)
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+    [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+    command -v mosquitto_passwd >/dev/null 2>&1 || missing+=(mosquitto-clients)
+  fi
   [ ${#missing[@]} -gt 0 ] || return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "run.sh: the lab's edge needs ${missing[*]} (Debian packages) and there is no apt-get to install them" >&2
@@ -37,12 +49,20 @@ ensure_edge_packages() {
   echo "run.sh: installing ${missing[*]}" >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
-  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    as_root systemctl disable --now kamailio >/dev/null 2>&1 || true
-  elif [ -x /etc/init.d/kamailio ]; then
-    as_root /etc/init.d/kamailio stop >/dev/null 2>&1 || true
-  fi
+  # The packaged services are stopped and disabled: the lab runs its own (the packaged ones would hold their ports).
+  local service
+  for service in kamailio mosquitto postgresql; do
+    case " ${missing[*]} " in *" $service "*) ;; *) continue ;; esac
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+      as_root systemctl disable --now "$service" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$service" ]; then
+      as_root "/etc/init.d/$service" stop >/dev/null 2>&1 || true
+    fi
+  done
 }
+
+nodes=0
+case " $* " in *" --nodes "*) nodes=1 ;; esac
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "run.sh: the .NET SDK (dotnet) is required; see global.json for the version" >&2

@@ -20,6 +20,7 @@ public sealed class ControllerApi : IDisposable
         _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     }
 
+    /// <summary>Whether /healthz answers 2xx now; false when it does not answer within the client's timeout (a busy machine).</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         try
@@ -27,7 +28,7 @@ public sealed class ControllerApi : IDisposable
             using var response = await _http.GetAsync(new Uri("/healthz", UriKind.Relative), cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode;
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }
@@ -98,8 +99,22 @@ public sealed class ControllerApi : IDisposable
         return probes is { Count: > 0 } ? probes[0] : null;
     }
 
+    /// <summary>The contract's last <paramref name="limit"/> probe records, newest first.</summary>
+    public async Task<IReadOnlyList<ProbeHistoryEntry>> GetProbesAsync(long id, int limit, CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync<List<ProbeHistoryEntry>>(new Uri($"/api/contracts/{id}/probes?limit={limit}", UriKind.Relative), Json, cancellationToken).ConfigureAwait(false) ?? [];
+
     public async Task<IReadOnlyList<OutboxEntry>> GetMailsAsync(long id, CancellationToken cancellationToken) =>
         await _http.GetFromJsonAsync<List<OutboxEntry>>(new Uri($"/api/contracts/{id}/mails?limit=100", UriKind.Relative), Json, cancellationToken).ConfigureAwait(false) ?? [];
 
+    /// <summary>GET /api/cluster (docs/scale-out.md): the nodes, their shards and health, as the answering node sees them.</summary>
+    public async Task<ClusterState?> GetClusterAsync(CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync<ClusterState>(new Uri("/api/cluster", UriKind.Relative), Json, cancellationToken).ConfigureAwait(false);
+
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>What GET /api/cluster answers (the controller's ClusterView).</summary>
+public sealed record ClusterState(bool Clustered, string ServedBy, int Shards, IReadOnlyList<ClusterNodeState> Nodes, int Unowned);
+
+/// <summary>One node in GET /api/cluster.</summary>
+public sealed record ClusterNodeState(string NodeId, DateTimeOffset HeartbeatAt, bool Healthy, bool Live, int Shards);

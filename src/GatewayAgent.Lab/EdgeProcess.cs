@@ -6,7 +6,7 @@ namespace GatewayAgent.Lab;
 /// <summary>
 /// The carrier edge of the lab: kamailio in the foreground on edge/kamailio/kamailio.cfg (see its header), listening on
 /// udp and tcp 127.0.0.1:EDGEPORT for SIP and tcp 127.0.0.1:RPCPORT for the controller's JSON-RPC, reading its routing
-/// tables from the controller's SQLite database, forwarding to the destination phone. Its output goes to a log file.
+/// tables from the controller's SQLite database (or, with --nodes, the lab's PostgreSQL), forwarding to the destination phone. Its output goes to a log file.
 /// kamailio does not watch a pipe as our hosts do, so it is started through setpriv --pdeathsig TERM from a thread that
 /// lives as long as the edge: if the lab dies (SIGKILL, a crash) the kernel sends kamailio SIGTERM (PR_SET_PDEATHSIG
 /// follows the thread that forked it, hence the dedicated thread), and kamailio stops its workers and exits.
@@ -33,7 +33,10 @@ public sealed class EdgeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The kamailio command line (after the program), as the lab runs it.</summary>
+    /// <summary>
+    /// The kamailio command line (after the program), as the lab runs it; <paramref name="database"/> is the SQLite file or
+    /// (--nodes) the PostgreSQL database as postgres://user@host:port/db.
+    /// </summary>
     public static IReadOnlyList<string> Arguments(string config, string runDirectory, string database, LabOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -45,7 +48,7 @@ public sealed class EdgeProcess : IAsyncDisposable
             "-Y", runDirectory, "-P", Path.Combine(runDirectory, "kamailio.pid"), "-w", runDirectory,
             "-m", "64", "-M", "8",
             "-l", $"udp:127.0.0.1:{edge}", "-l", $"tcp:127.0.0.1:{edge}", "-l", $"tcp:127.0.0.1:{rpc}",
-            "-A", $"DBURL=\"sqlite:///{database}\"",
+            .. Postgres(database) ? (string[])["-A", $"DBURL=\"{database}\"", "-A", "WITH_POSTGRES"] : ["-A", $"DBURL=\"sqlite:///{database}\""],
             "-A", $"RPC_PORT={rpc}",
             "-A", $"DESTINATION_HOP=\"sip:127.0.0.1:{options.DestinationPort.ToString(CultureInfo.InvariantCulture)}\"",
             "-A", $"REALM=\"{Realm}\"",
@@ -53,6 +56,8 @@ public sealed class EdgeProcess : IAsyncDisposable
             "-A", "WITHOUT_LOCAL_CFG",
         ];
     }
+
+    private static bool Postgres(string database) => database.StartsWith("postgres://", StringComparison.Ordinal);
 
     /// <summary>Starts tried when kamailio met a locked database while loading its tables.</summary>
     private const int LockedStartAttempts = 5;

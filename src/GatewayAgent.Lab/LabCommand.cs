@@ -3,14 +3,18 @@ using GatewayAgent.Domain.Numbers;
 
 namespace GatewayAgent.Lab;
 
-/// <summary>A line typed into the lab console; <see cref="Number"/> only for "call" (null: the site's default number).</summary>
+/// <summary>
+/// A line typed into the lab console; <see cref="Number"/> only for "call" (null: the site's default number);
+/// <see cref="Site"/> is the node number for kill-node, start-node, cut-node and heal-node.
+/// </summary>
 public sealed record LabCommand(string Verb, int Site, bool On, string? Number = null)
 {
     /// <summary>
     /// Parses "power 2 off", "wan 1 on", "restore 3", "call 2", "call 2 0310000002", "mails", "help", "quit"; null with
-    /// an error otherwise.
+    /// an error otherwise; with <paramref name="nodes"/> controller nodes (--nodes) also "kill-node 2", "start-node 2",
+    /// "cut-node 2", "heal-node 2".
     /// </summary>
-    public static LabCommand? Parse(string line, int sites, out string? error)
+    public static LabCommand? Parse(string line, int sites, out string? error, int nodes = 0)
     {
         ArgumentNullException.ThrowIfNull(line);
         error = null;
@@ -63,6 +67,20 @@ public sealed record LabCommand(string Verb, int Site, bool On, string? Number =
                 }
 
                 return new LabCommand("call", calling, false, number);
+            case "kill-node" or "start-node" or "cut-node" or "heal-node" when words.Length == 2:
+                if (nodes == 0)
+                {
+                    error = $"{verb}: the lab runs one controller; start it with --nodes N";
+                    return null;
+                }
+
+                if (!int.TryParse(words[1], NumberStyles.None, CultureInfo.InvariantCulture, out var node) || node < 1 || node > nodes)
+                {
+                    error = $"no node '{words[1]}': nodes are 1 to {nodes}";
+                    return null;
+                }
+
+                return new LabCommand(verb, node, verb is "start-node" or "heal-node");
             default:
                 error = $"unknown command '{line.Trim()}' (type help)";
                 return null;

@@ -29,6 +29,19 @@ public sealed record LabOptions
     public TimeSpan? Duration { get; init; }
     /// <summary>Print state changes as lines instead of redrawing a table (also when stdout is not a terminal).</summary>
     public bool Plain { get; init; }
+    /// <summary>
+    /// Controller nodes on a local PostgreSQL cluster with mosquitto as the broker (--nodes N); null: one controller on
+    /// embedded defaults (SQLite, embedded broker), as without the option.
+    /// </summary>
+    public int? Nodes { get; init; }
+    /// <summary>With --nodes: how long a node's heartbeat and shard leases are valid (Controller:Cluster:LeaseTime).</summary>
+    public TimeSpan LeaseTime { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>With --nodes: the nodes' heartbeat period (Controller:Cluster:Heartbeat), at most half of <see cref="LeaseTime"/>.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>With --nodes: the local PostgreSQL's port (0: a free port chosen at start).</summary>
+    public int PostgresPort { get; init; }
+    /// <summary>With --nodes: node K's HTTP port (API); null: --http-port + 10 × (K − 1).</summary>
+    public IReadOnlyList<int>? NodeHttpPorts { get; init; }
     /// <summary>Extra --Key=value settings for the controller (after the lab's own, so they win); used by the end-to-end tests.</summary>
     public IReadOnlyList<string> ControllerArguments { get; init; } = [];
 
@@ -36,6 +49,7 @@ public sealed record LabOptions
         usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--portal-port P] [--mqtt-port P] [--smtp-port P]
                            [--sip-base-port P] [--edge-port P] [--edge-rpc-port P] [--destination-port P]
                            [--interval SECONDS] [--fast-interval SECONDS] [--timeout SECONDS]
+                           [--nodes N [--lease SECONDS] [--heartbeat SECONDS] [--pg-port P]]
                            [--duration SECONDS] [--plain] [--configuration Release|Debug]
         Starts gateway-controller (embedded MQTT broker, SQLite, SMTP sink writing .eml files), the carrier edge
         (kamailio on 127.0.0.1:--edge-port, default 5060, routing calls by the bulk-forward switch), a destination
@@ -43,6 +57,11 @@ public sealed record LabOptions
         simulated boards, registered at the edge) and the customers' settings site gateway-portal on
         http://127.0.0.1:--portal-port (default 8081; each site's login number and a temporary password are printed
         at start), then shows a live view.
+        --nodes N (1-5) runs N controller nodes instead (docs/scale-out.md): a local PostgreSQL cluster created in
+        DIR/postgres (initdb, on --pg-port or a free port) and mosquitto on --mqtt-port as the broker; node K serves
+        the API on --http-port + 10 × (K − 1) and its SMTP sink on --smtp-port + K − 1; --lease (default 10) and
+        --heartbeat (default 2) set the nodes' lease time and heartbeat. The view shows which node owns each site.
+        ./run.sh installs postgresql, mosquitto and kamailio-postgres-modules (Debian) when missing.
         Commands (type and press Enter):
           power N off|on     cut / restore mains at site N (the agent publishes power.lost; the site stops answering)
           wan N off|on       cut / restore the access line of site N (the agent stops answering probes)
@@ -50,6 +69,12 @@ public sealed record LabOptions
           call N [NUMBER]    call NUMBER (default: site N's first number with a destination) through the edge and
                              say who answered: "answered by site N", "answered by destination D", "busy (486)"
           mails              list the mails the SMTP sink received
+          kill-node K        (--nodes) SIGKILL controller node K: its sites move to the other nodes once its
+                             leases end (--lease), and the view shows the new owner
+          start-node K       (--nodes) start controller node K again: it takes its share of the sites back
+          cut-node K / heal-node K
+                             (--nodes) drop / pass node K's probes and canary calls (a relay between the nodes and
+                             the sites): its canary fails, it mails nobody and yields its sites to the other nodes
           help               this text
           quit               stop everything
         """;
@@ -88,13 +113,35 @@ public sealed record LabOptions
                 "--timeout" => options with { ProbeTimeout = Seconds(arg, Value()) },
                 "--duration" => options with { Duration = Seconds(arg, Value()) },
                 "--plain" => options with { Plain = true },
+                "--nodes" => options with { Nodes = Int(arg, Value(), 1, MaxNodes) },
+                "--lease" => options with { LeaseTime = Seconds(arg, Value()) },
+                "--heartbeat" => options with { Heartbeat = Seconds(arg, Value()) },
+                "--pg-port" => options with { PostgresPort = Int(arg, Value(), 1, 65535) },
                 "--configuration" => options with { Configuration = Value() },
                 _ => throw new ArgumentException($"unknown option '{arg}'"),
             };
         }
 
+        if (options.Heartbeat * 2 > options.LeaseTime)
+        {
+            throw new ArgumentException($"--heartbeat ({options.Heartbeat.TotalSeconds:0.#} s) must be at most half of --lease ({options.LeaseTime.TotalSeconds:0.#} s)");
+        }
+
         return options;
     }
+
+    /// <summary>The most controller nodes --nodes starts.</summary>
+    public const int MaxNodes = 5;
+
+    /// <summary>How many controller processes the lab runs: --nodes, else one.</summary>
+    public int NodeCount => Nodes ?? 1;
+
+    /// <summary>Node <paramref name="node"/>'s (1-based) HTTP port.</summary>
+    public int NodeHttpPort(int node) =>
+        NodeHttpPorts is { } ports ? ports[node - 1] : HttpPort + (10 * (node - 1));
+
+    /// <summary>Node <paramref name="node"/>'s (1-based) SMTP sink port.</summary>
+    public int NodeSmtpPort(int node) => SmtpPort + node - 1;
 
     private static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

@@ -22,6 +22,20 @@ public static class LabPorts
             (options.SmtpPort, "--smtp-port"),
             (options.EdgeRpcPort, "--edge-rpc-port"),
         };
+        for (var node = 2; node <= options.NodeCount; node++)
+        {
+            tcp.Add((options.NodeHttpPort(node), $"node {node}'s API, --http-port + {10 * (node - 1)}"));
+            tcp.Add((options.NodeSmtpPort(node), $"node {node}'s SMTP sink, --smtp-port + {node - 1}"));
+        }
+
+        // With --nodes the nodes' ports follow from --http-port and --smtp-port: they must not land on another option's.
+        var named = tcp.Concat([(options.EdgePort, "--edge-port"), (options.DestinationPort, "--destination-port")])
+            .Concat(Enumerable.Range(options.SipBasePort, options.Sites + 1).Select(p => (p, "--sip-base-port")));
+        if (named.GroupBy(p => p.Item1).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            return $"127.0.0.1:{twice.Key} is given to both {string.Join(" and ", twice.Select(p => p.Item2).Distinct())}";
+        }
+
         foreach (var (port, option) in tcp)
         {
             if (!CanBind(SocketType.Stream, ProtocolType.Tcp, port))

@@ -10,7 +10,9 @@ namespace GatewayAgent.Lab;
 /// edge (kamailio routing every call to the sites' numbers by the bulk-forward switch), a destination phone standing in
 /// for the forward destinations, plus N simulated sites, each a real gateway-agent on the simulated board registered
 /// at the edge and answering its contract's numbers on loopback, and a live view with commands that cut and restore a
-/// site's power or WAN and place calls through the edge.
+/// site's power or WAN and place calls through the edge. With --nodes N: N controller nodes on a local PostgreSQL
+/// cluster with mosquitto as the broker (docs/scale-out.md), the probes passing a relay per next hop
+/// (<see cref="ProbeRelay"/>) that can cut one node off from the sites, and the view showing each site's owner node.
 /// </summary>
 public sealed class LabRunner : IAsyncDisposable
 {
@@ -22,8 +24,14 @@ public sealed class LabRunner : IAsyncDisposable
     private readonly Dictionary<int, string> _lastState = [];
     private readonly Dictionary<int, string> _lastNumbers = [];
     private readonly List<string> _messages = [];
-    private ControllerApi? _api;
-    private ChildProcess? _controller;
+    private readonly ChildProcess?[] _nodes;
+    private readonly ControllerApi?[] _apis;
+    private readonly int[] _proberPorts;
+    private readonly Dictionary<int, string> _owners = [];
+    private LabPostgres? _postgres;
+    private LabMosquitto? _mosquitto;
+    private ProbeRelay? _edgeRelay;
+    private ProbeRelay? _canaryRelay;
     private ChildProcess? _portal;
     private EdgeProcess? _edge;
     private DestinationPhone? _phone;
@@ -37,13 +45,55 @@ public sealed class LabRunner : IAsyncDisposable
     {
         _options = options;
         _out = output;
+        _nodes = new ChildProcess?[options.NodeCount];
+        _apis = new ControllerApi?[options.NodeCount];
+        _proberPorts = new int[options.NodeCount];
+    }
+
+    /// <summary>Whether the lab runs controller nodes on PostgreSQL and mosquitto (--nodes).</summary>
+    public bool Clustered => _options.Nodes is not null;
+
+    /// <summary>The local PostgreSQL (--nodes); null otherwise or before the start.</summary>
+    public LabPostgres? Postgres => _postgres;
+
+    /// <summary>Node <paramref name="node"/>'s (1-based) cluster node id (Controller:Cluster:NodeId).</summary>
+    public static string NodeId(int node) => "node" + node.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Node <paramref name="node"/>'s (1-based) API, whether it runs or not.</summary>
+    public ControllerApi NodeApi(int node) => _apis[node - 1] ?? throw new InvalidOperationException("the lab has not started");
+
+    /// <summary>Node <paramref name="node"/>'s (1-based) log file (its standard output and error, over all its runs).</summary>
+    public string NodeLogFile(int node) => Path.Combine(_logs, Clustered ? $"controller-{node}.log" : "controller.log");
+
+    /// <summary>Whether node <paramref name="node"/> (1-based) is running (started and not killed).</summary>
+    public bool IsNodeRunning(int node)
+    {
+        lock (_children)
+        {
+            return _nodes[node - 1] is { HasExited: false };
+        }
     }
 
     public IReadOnlyList<(LabSite Site, long ContractId)> Sites => _sites;
 
     public LabOptions Options => _options;
 
-    public ControllerApi Api => _api ?? throw new InvalidOperationException("the lab has not started");
+    /// <summary>The API of the first running node (any node serves the API); node 1's when none runs.</summary>
+    public ControllerApi Api
+    {
+        get
+        {
+            for (var node = 1; node <= _nodes.Length; node++)
+            {
+                if (IsNodeRunning(node) && _apis[node - 1] is { } api)
+                {
+                    return api;
+                }
+            }
+
+            return _apis[0] ?? throw new InvalidOperationException("the lab has not started");
+        }
+    }
 
     public string MailDirectory => _mailDirectory;
 
@@ -87,7 +137,17 @@ public sealed class LabRunner : IAsyncDisposable
         _data = data;
         _logs = logs;
         var canaryPort = _options.SipBasePort;
+        if (Clustered)
+        {
+            await StartClusterInfrastructureAsync(secrets, cancellationToken).ConfigureAwait(false);
+        }
+
         await StartControllerAsync(cancellationToken).ConfigureAwait(false);
+        for (var node = 2; node <= _nodes.Length; node++)
+        {
+            await StartNodeAsync(node, cancellationToken).ConfigureAwait(false);
+        }
+
         var portal = StartPortalAsync(cancellationToken); // on the database the controller has just migrated
         _phone = await DestinationPhone.StartAsync(_options.DestinationPort, cancellationToken).ConfigureAwait(false);
         _caller = await LabCaller.StartAsync(_options.EdgePort, cancellationToken).ConfigureAwait(false);
@@ -109,7 +169,8 @@ public sealed class LabRunner : IAsyncDisposable
                 secrets[site.SiteId] = password;
             }
 
-            var id = await Api.UpsertContractAsync(site, password, $"udp:127.0.0.1:{_options.EdgePort}", cancellationToken).ConfigureAwait(false);
+            var proxy = _edgeRelay?.Port ?? _options.EdgePort;
+            var id = await Api.UpsertContractAsync(site, password, $"udp:127.0.0.1:{proxy}", cancellationToken).ConfigureAwait(false);
             _sites.Add((site, id));
         }
 
@@ -129,21 +190,121 @@ public sealed class LabRunner : IAsyncDisposable
         Say($"{_options.Sites} sites up; calls enter at the edge, udp/tcp 127.0.0.1:{_options.EdgePort}; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
     }
 
-    /// <summary>Starts (or restarts) gateway-controller on the lab's settings and waits until /healthz answers.</summary>
-    public async Task StartControllerAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// For --nodes: the PostgreSQL cluster (DIR/postgres), mosquitto with the controller's and the sites' accounts, and
+    /// the relays the nodes' probes pass (to the edge and to the canary site).
+    /// </summary>
+    private async Task StartClusterInfrastructureAsync(Dictionary<string, string> secrets, CancellationToken cancellationToken)
     {
-        Say($"starting gateway-controller (logs in {_logs})");
-        var controller = ChildProcess.Start("gateway-controller", _layout!.ControllerDll,
+        Say($"starting PostgreSQL (cluster in {Path.Combine(_data, "postgres")})");
+        _postgres = await LabPostgres.StartAsync(Path.Combine(_data, "postgres"), _options.PostgresPort, cancellationToken).ConfigureAwait(false);
+        Say($"PostgreSQL on 127.0.0.1:{_postgres.Port}, database {LabPostgres.Database}");
+        await ResetShardCountAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 1; i <= _options.Sites; i++)
+        {
+            var siteId = "lab-site-" + i.ToString(CultureInfo.InvariantCulture);
+            if (!secrets.ContainsKey(siteId))
+            {
+                secrets[siteId] = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+            }
+        }
+
+        _mosquitto = await LabMosquitto.StartAsync(Path.Combine(_data, "mosquitto"), _options.MqttPort,
+            secrets.Select(kv => (kv.Key, kv.Value)), Path.Combine(_logs, "mosquitto.log"), cancellationToken).ConfigureAwait(false);
+        Say($"mosquitto on 127.0.0.1:{_options.MqttPort}, pid {_mosquitto.Id}");
+        _edgeRelay = ProbeRelay.Start(_options.EdgePort);
+        _canaryRelay = ProbeRelay.Start(_options.SipBasePort);
+        for (var node = 1; node <= _nodes.Length; node++)
+        {
+            _proberPorts[node - 1] = FreeUdpPort();
+        }
+    }
+
+    /// <summary>
+    /// The lab's shard count (Controller:Cluster:Shards): one shard per site (at least one per node), so that the
+    /// sites — contracts 1, 2, 3, … in shards 1, 2, 3, … — are spread over the nodes and a kill-node moves some.
+    /// </summary>
+    public int Shards => Math.Max(_options.Sites, _options.NodeCount);
+
+    /// <summary>
+    /// A kept lab-data whose shard table was made for another --sites: no node runs yet, so the table is emptied as
+    /// docs/scale-out.md says to change the count (the first node makes it again).
+    /// </summary>
+    private async Task ResetShardCountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgres!.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var exists = new Npgsql.NpgsqlCommand("SELECT to_regclass('cluster_shards') IS NOT NULL", connection);
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+        {
+            await using var reset = new Npgsql.NpgsqlCommand(
+                "DELETE FROM cluster_shards WHERE (SELECT count(*) FROM cluster_shards) <> @shards; DELETE FROM cluster_nodes", connection);
+            reset.Parameters.AddWithValue("shards", (long)Shards);
+            await reset.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The settings that choose the controller's database: SQLite in DIR/controller, or the lab's PostgreSQL.</summary>
+    private IEnumerable<string> StorageArguments()
+    {
+        yield return $"--Controller:DataDirectory={Path.Combine(_data, "controller")}";
+        if (_postgres is not null)
+        {
+            yield return "--Controller:Storage:Provider=postgres";
+            yield return $"--ConnectionStrings:Controller={_postgres.ConnectionString}";
+        }
+    }
+
+    /// <summary>Starts (or restarts) gateway-controller (node 1 with --nodes) on the lab's settings and waits until /healthz answers.</summary>
+    public Task StartControllerAsync(CancellationToken cancellationToken) => StartNodeAsync(1, cancellationToken);
+
+    /// <summary>Starts (or restarts) controller node <paramref name="node"/> (1-based) and waits until its /healthz answers.</summary>
+    public async Task StartNodeAsync(int node, CancellationToken cancellationToken)
+    {
+        var name = Clustered ? $"gateway-controller (node {node})" : "gateway-controller";
+        var logName = Clustered ? $"controller-{node}.log" : "controller.log";
+        Say($"starting {name} (logs in {_logs})");
+        List<string> cluster = [];
+        if (Clustered)
+        {
+            cluster =
+            [
+                .. StorageArguments().Skip(1),
+                "--Controller:Mqtt:Mode=External",
+                "--Controller:Mqtt:Host=127.0.0.1",
+                $"--Controller:Mqtt:Port={_options.MqttPort}",
+                $"--Controller:Mqtt:Username={LabMosquitto.ControllerUser}",
+                $"--Controller:Mqtt:Password={_mosquitto!.ControllerPassword}",
+                $"--Controller:Mqtt:ClientId=gateway-controller-{NodeId(node)}",
+                "--Controller:Mqtt:ReconnectMaxDelay=00:00:05",
+                $"--Controller:Cluster:NodeId={NodeId(node)}",
+                $"--Controller:Cluster:LeaseTime={_options.LeaseTime}",
+                $"--Controller:Cluster:Heartbeat={_options.Heartbeat}",
+                $"--Controller:Cluster:Shards={Shards}",
+                $"--Controller:Probing:Listen=udp:127.0.0.1:{_proberPorts[node - 1]}",
+                $"--Controller:Probing:CanaryOutboundProxy=udp:127.0.0.1:{_canaryRelay!.Port}",
+            ];
+        }
+
+        var httpPort = _options.NodeHttpPort(node);
+        var controller = ChildProcess.Start(name, _layout!.ControllerDll,
         [
-            $"--Controller:DataDirectory={Path.Combine(_data, "controller")}",
-            $"--Controller:Urls=http://127.0.0.1:{_options.HttpPort}",
+            $"--Controller:DataDirectory={Path.Combine(_data, Clustered ? $"controller-{node}" : "controller")}",
+            $"--Controller:Urls=http://127.0.0.1:{httpPort}",
             $"--Controller:Api:Keys:0={ApiKey}",
             $"--Controller:Mqtt:Listen=127.0.0.1:{_options.MqttPort}",
             // Every simulated site connects from 127.0.0.1, and all reconnect at once after a controller restart.
             "--Controller:Mqtt:Limits:ConnectionBurst=10000",
             "--Controller:Mqtt:Limits:MaxConnectionsPerSource=10000",
             "--Controller:Mail:Sink:Enabled=true",
-            $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.SmtpPort}",
+            $"--Controller:Mail:Sink:Listen=127.0.0.1:{_options.NodeSmtpPort(node)}",
             $"--Controller:Mail:Sink:Directory={_mailDirectory}",
             "--Controller:Mail:PollInterval=00:00:01",
             "--Controller:Mail:SettingsUrl=" + PortalUrl, // the mails point at the lab's settings site
@@ -153,22 +314,23 @@ public sealed class LabRunner : IAsyncDisposable
             $"--Controller:Probing:Canary=sip:0300000000@127.0.0.1:{_options.SipBasePort}",
             $"--Controller:Edge:RpcUrls:0=http://127.0.0.1:{_options.EdgeRpcPort}/RPC",
             $"--Controller:Edge:Realm={EdgeProcess.Realm}",
+            .. cluster,
             .. _options.ControllerArguments,
-        ], Path.Combine(_logs, "controller.log"));
+        ], Path.Combine(_logs, logName));
         lock (_children)
         {
-            _controller = controller;
+            _nodes[node - 1] = controller;
         }
 
-        Say($"gateway-controller started, pid {controller.Id}");
+        Say($"{name} started, pid {controller.Id}" + (Clustered ? $", API http://127.0.0.1:{httpPort}" : ""));
 
-        _api ??= new ControllerApi(new Uri($"http://127.0.0.1:{_options.HttpPort}"), ApiKey);
+        var api = _apis[node - 1] ??= new ControllerApi(new Uri($"http://127.0.0.1:{httpPort}"), ApiKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await _api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
+        while (!await api.IsHealthyAsync(cancellationToken).ConfigureAwait(false))
         {
             if (controller.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException("gateway-controller did not become healthy; its last output:\n" + controller.RecentOutput);
+                throw new InvalidOperationException($"{name} did not become healthy; its last output:\n" + controller.RecentOutput);
             }
 
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
@@ -183,7 +345,7 @@ public sealed class LabRunner : IAsyncDisposable
     {
         var portal = ChildProcess.Start("gateway-portal", _layout!.PortalDll,
         [
-            $"--Controller:DataDirectory={Path.Combine(_data, "controller")}",
+            .. StorageArguments(),
             $"--Portal:Urls=http://127.0.0.1:{_options.PortalPort}",
         ], Path.Combine(_logs, "portal.log"));
         lock (_children)
@@ -204,7 +366,7 @@ public sealed class LabRunner : IAsyncDisposable
                     break;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
             }
 
@@ -241,11 +403,11 @@ public sealed class LabRunner : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        foreach (var argument in (string[])
+        [
             _layout!.PortalDll, "issue-temporary-password", "--calling", site.ContractNumber, "--unit", "line",
-            $"--Controller:DataDirectory={Path.Combine(_data, "controller")}",
-        })
+            .. StorageArguments(),
+        ])
         {
             info.ArgumentList.Add(argument);
         }
@@ -260,14 +422,17 @@ public sealed class LabRunner : IAsyncDisposable
             : $"site {site.Index}: no temporary password: {(await error.ConfigureAwait(false)).Trim()}";
     }
 
-    /// <summary>SIGKILL of the controller: no shutdown code runs (a crash, a power cut of the cloud node).</summary>
-    public async Task KillControllerAsync()
+    /// <summary>SIGKILL of the controller (node 1 with --nodes): no shutdown code runs (a crash, a power cut of the cloud node).</summary>
+    public Task KillControllerAsync() => KillNodeAsync(1);
+
+    /// <summary>SIGKILL of controller node <paramref name="node"/> (1-based): its leases stay in the table until they end.</summary>
+    public async Task KillNodeAsync(int node)
     {
         ChildProcess? controller;
         lock (_children)
         {
-            controller = _controller;
-            _controller = null;
+            controller = _nodes[node - 1];
+            _nodes[node - 1] = null;
         }
 
         if (controller is not null)
@@ -280,8 +445,8 @@ public sealed class LabRunner : IAsyncDisposable
     /// <summary>Starts kamailio on the controller's database and waits until it answers JSON-RPC.</summary>
     private async Task StartEdgeAsync(CancellationToken cancellationToken)
     {
-        var database = Path.Combine(_data, "controller", "controller.db");
-        if (!File.Exists(database))
+        var database = _postgres?.EdgeUrl ?? Path.Combine(_data, "controller", "controller.db");
+        if (_postgres is null && !File.Exists(database))
         {
             throw new InvalidOperationException($"{database} is missing: the controller did not create its database");
         }
@@ -398,7 +563,7 @@ public sealed class LabRunner : IAsyncDisposable
                 return;
             }
 
-            var command = LabCommand.Parse(line, _options.Sites, out var error);
+            var command = LabCommand.Parse(line, _options.Sites, out var error, _options.Nodes ?? 0);
             if (command is null)
             {
                 if (error is not null)
@@ -441,6 +606,31 @@ public sealed class LabRunner : IAsyncDisposable
             case "call":
                 Say(await CallAsync(command.Site, command.Number, stop.Token).ConfigureAwait(false));
                 return;
+            case "kill-node":
+                if (!IsNodeRunning(command.Site))
+                {
+                    Say($"node {command.Site} is not running");
+                    return;
+                }
+
+                await KillNodeAsync(command.Site).ConfigureAwait(false);
+                Say($"node {command.Site} killed (SIGKILL); its sites move to the other nodes when its leases end (within {_options.LeaseTime.TotalSeconds:0.#} s)");
+                return;
+            case "start-node":
+                if (IsNodeRunning(command.Site))
+                {
+                    Say($"node {command.Site} is running");
+                    return;
+                }
+
+                await StartNodeAsync(command.Site, stop.Token).ConfigureAwait(false);
+                return;
+            case "cut-node" or "heal-node":
+                CutNode(command.Site, command.Verb == "cut-node");
+                Say(command.Verb == "cut-node"
+                    ? $"node {command.Site} cut off from the sites (its probes and canary calls are dropped); it still reaches the database and the broker"
+                    : $"node {command.Site} reaches the sites again");
+                return;
         }
 
         var site = _sites.First(s => s.Site.Index == command.Site).Site;
@@ -452,6 +642,51 @@ public sealed class LabRunner : IAsyncDisposable
         };
         await SiteControl.SimSetAsync(site.ControlSocket, assignments, stop.Token).ConfigureAwait(false);
         Say($"site {site.Index}: {string.Join(' ', assignments)}");
+    }
+
+    /// <summary>
+    /// Cuts node <paramref name="node"/> (1-based) off from the sites (<paramref name="cut"/>) or joins it again: the relays
+    /// between the nodes and the edge and the canary site drop or pass its prober's datagrams.
+    /// </summary>
+    public void CutNode(int node, bool cut)
+    {
+        if (_edgeRelay is null || _canaryRelay is null)
+        {
+            throw new InvalidOperationException("cut-node needs --nodes");
+        }
+
+        _edgeRelay.Cut(_proberPorts[node - 1], cut);
+        _canaryRelay.Cut(_proberPorts[node - 1], cut);
+    }
+
+    /// <summary>
+    /// For --nodes: the node id owning each site's contract now (its shard's owner in cluster_shards, read from the
+    /// lab's PostgreSQL), "none" while nobody holds it (between a lease's end and the takeover); empty otherwise.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, string>> ReadOwnersAsync(CancellationToken cancellationToken)
+    {
+        var owners = new Dictionary<long, string>();
+        if (_postgres is null)
+        {
+            return owners;
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(_postgres.ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            SELECT c.id, s.owner, s.lease_until FROM contracts c
+            JOIN cluster_shards s ON s.shard = c.id % (SELECT count(*) FROM cluster_shards)
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var owner = reader.IsDBNull(1) ? null : reader.GetString(1);
+            owners[reader.GetInt64(0)] = owner is null ? "none" : reader.GetInt64(2) <= now ? owner + " (lease ended)" : owner;
+        }
+
+        return owners;
     }
 
     /// <summary>
@@ -505,12 +740,24 @@ public sealed class LabRunner : IAsyncDisposable
     private async Task<IReadOnlyList<SiteView>> ReadViewsAsync(CancellationToken cancellationToken)
     {
         var views = new List<SiteView>(_sites.Count);
+        IReadOnlyDictionary<long, string> owners = new Dictionary<long, string>();
+        if (Clustered)
+        {
+            try
+            {
+                owners = await ReadOwnersAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+            }
+        }
+
         IReadOnlyList<ContractRecord> contracts = [];
         try
         {
             contracts = await Api.ListContractsAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
         }
 
@@ -522,11 +769,12 @@ public sealed class LabRunner : IAsyncDisposable
                 var probe = await Api.GetLastProbeAsync(id, cancellationToken).ConfigureAwait(false);
                 var mails = await Api.GetMailsAsync(id, cancellationToken).ConfigureAwait(false);
                 var numbers = contracts.FirstOrDefault(c => c.Id == id) is { } contract ? SiteView.FormatNumbers(contract) : "?";
-                views.Add(ToView(site, status, probe, mails) with { Numbers = numbers });
+                views.Add(ToView(site, status, probe, mails) with { Numbers = numbers, Owner = Clustered ? owners.GetValueOrDefault(id, "?") : "" });
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                views.Add(new SiteView(site.Index, site.ContractNumber, "?", "?", "?", "controller unreachable", ex.Message, "?", 0, 0, "?"));
+                views.Add(new SiteView(site.Index, site.ContractNumber, "?", "?", "?", "controller unreachable", ex.Message, "?", 0, 0, "?",
+                    Clustered ? owners.GetValueOrDefault(id, "?") : ""));
             }
         }
 
@@ -565,16 +813,28 @@ public sealed class LabRunner : IAsyncDisposable
             $"GatewayAgent lab  {DateTime.UtcNow:HH:mm:ss} UTC   API http://127.0.0.1:{_options.HttpPort} (X-Api-Key: {ApiKey})   MQTT 127.0.0.1:{_options.MqttPort}   mail → {_mailDirectory}");
         screen.AppendLine(CultureInfo.InvariantCulture,
             $"edge sip:127.0.0.1:{_options.EdgePort} (udp/tcp, JSON-RPC {_options.EdgeRpcPort})   destination phone 127.0.0.1:{_options.DestinationPort}   edge log → {Path.Combine(_logs, "edge.log")}");
+        if (Clustered)
+        {
+            screen.AppendLine(CultureInfo.InvariantCulture,
+                $"PostgreSQL 127.0.0.1:{_postgres?.Port} (mosquitto 127.0.0.1:{_options.MqttPort}, lease {_options.LeaseTime.TotalSeconds:0.#} s, heartbeat {_options.Heartbeat.TotalSeconds:0.#} s)");
+            screen.AppendLine(NodesLine());
+        }
+
         screen.AppendLine();
-        screen.AppendLine(SiteView.Header);
+        screen.AppendLine(Clustered ? SiteView.ClusterHeader : SiteView.Header);
         foreach (var view in views)
         {
-            screen.AppendLine(view.Row);
-            screen.AppendLine(view.NumbersLine);
+            screen.AppendLine(Clustered ? view.ClusterRow : view.Row);
+            screen.AppendLine((Clustered ? new string(' ', 21) : "") + view.NumbersLine); // under the site column
         }
 
         screen.AppendLine();
         screen.AppendLine("commands: power N off|on · wan N off|on · restore N · call N [NUMBER] · mails · help · quit");
+        if (Clustered)
+        {
+            screen.AppendLine("          kill-node K · start-node K · cut-node K · heal-node K");
+        }
+
         lock (_messages)
         {
             foreach (var message in _messages.TakeLast(8))
@@ -588,6 +848,11 @@ public sealed class LabRunner : IAsyncDisposable
         _out.Flush();
     }
 
+    /// <summary>"nodes: node1 running (http 8080) · node2 KILLED · …" for the view.</summary>
+    private string NodesLine() =>
+        "nodes: " + string.Join(" · ", Enumerable.Range(1, _nodes.Length).Select(node =>
+            $"{NodeId(node)} {(IsNodeRunning(node) ? "running" : "KILLED")} (API :{_options.NodeHttpPort(node)})"));
+
     private void PrintChanges(IReadOnlyList<SiteView> views)
     {
         foreach (var view in views)
@@ -599,11 +864,23 @@ public sealed class LabRunner : IAsyncDisposable
 
             if (_lastState.Count == 0)
             {
-                _out.WriteLine("         " + SiteView.Header);
+                _out.WriteLine("         " + (Clustered ? SiteView.ClusterHeader : SiteView.Header));
             }
 
             _lastState[view.Index] = view.StateKey;
-            _out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} " + view.Row);
+            _out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} " + (Clustered ? view.ClusterRow : view.Row));
+        }
+
+        if (Clustered)
+        {
+            foreach (var view in views)
+            {
+                if (!_owners.TryGetValue(view.Index, out var owner) || owner != view.Owner)
+                {
+                    _owners[view.Index] = view.Owner;
+                    _out.WriteLine($"{DateTime.UtcNow:HH:mm:ss} site {view.Index} owner: {view.Owner}");
+                }
+            }
         }
 
         foreach (var view in views)
@@ -662,11 +939,11 @@ public sealed class LabRunner : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         ChildProcess[] agents;
-        ChildProcess? controller;
+        ChildProcess[] controllers;
         lock (_children)
         {
             agents = [.. _children];
-            controller = _controller;
+            controllers = [.. _nodes.OfType<ChildProcess>()];
         }
 
         ChildProcess? portal;
@@ -698,11 +975,38 @@ public sealed class LabRunner : IAsyncDisposable
             await portal.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (controller is not null)
+        await Task.WhenAll(controllers.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        foreach (var api in _apis)
         {
-            await controller.DisposeAsync().ConfigureAwait(false);
+            api?.Dispose();
         }
 
-        _api?.Dispose();
+        // --nodes: the relays, the broker and the database last (the nodes have stopped).
+        if (_edgeRelay is not null)
+        {
+            await _edgeRelay.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_canaryRelay is not null)
+        {
+            await _canaryRelay.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_mosquitto is not null)
+        {
+            await _mosquitto.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_postgres is not null)
+        {
+            try
+            {
+                await _postgres.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await _out.WriteLineAsync($"gateway-lab: could not stop PostgreSQL: {ex.Message}").ConfigureAwait(false);
+            }
+        }
     }
 }

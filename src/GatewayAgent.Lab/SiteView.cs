@@ -14,12 +14,19 @@ public sealed record SiteView(
     string Forwarding,
     int MailsDelivered,
     int MailsPending,
-    string Numbers = "")
+    string Numbers = "",
+    string Owner = "")
 {
     /// <summary>The columns whose change is worth a line in plain mode (not the probe's setup time).</summary>
     public string StateKey => $"{Agent}|{Power}|{Wan}|{Detector}|{Forwarding}|{MailsDelivered}";
 
     public static string Header => $"{"site",-4} {"contract",-11} {"agent",-8} {"power",-8} {"wan",-5} {"detector",-16} {"last probe",-24} {"forwarding",-22} {"mails",-9}";
+
+    /// <summary>With --nodes: the header with the owner node's column first.</summary>
+    public static string ClusterHeader => $"{"owner",-20} " + Header;
+
+    /// <summary>With --nodes: the row with the node that owns the site's contract (probes it) first.</summary>
+    public string ClusterRow => $"{Clip(Owner, 20),-20} " + Row;
 
     public string Row => $"{Index,-4} {ContractNumber,-11} {Agent,-8} {Power,-8} {Wan,-5} {Detector,-16} {Clip(LastProbe, 24),-24} {Clip(Forwarding, 22),-22} {MailsDelivered} sent{(MailsPending > 0 ? $", {MailsPending} queued" : "")}";
 

@@ -59,7 +59,7 @@ internal static class LabHarness
     }
 
     /// <summary>Release or Debug: the configuration these tests were built in (the executables are built alongside).</summary>
-    private static string Configuration =>
+    internal static string Configuration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
     /// <summary>A first port such that it and the next <paramref name="count"/> - 1 are free for UDP and TCP now.</summary>
