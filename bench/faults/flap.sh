@@ -10,7 +10,7 @@
 # contract's probe records in the order they were recorded (ProberDegraded neither counts nor breaks a run).
 #   bench/faults/flap.sh [DURATION_S] [BASE]        (defaults 600 and 29500)
 # Env: INTERVALS ("5 10 20 60") PERIOD (20) FAST (2) TIMEOUT (2) BENCH_OUT (/tmp/gateway-faults-bench/flap)
-#      CONTROLLER_EXTRA (more --key=value for the controller, e.g. --Controller:Detection:FlapHold=00:10:00)
+#      CONTROLLER_EXTRA (more --key=value for the controller, e.g. --Controller:Detection:RecoveryHold=00:10:00)
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 DURATION=${1:-600}; BASE=${2:-29500}
 read -r -a IVS <<<"${INTERVALS:-5 10 20 60}"
