@@ -117,6 +117,8 @@ write_mosquitto_conf() {
     if [ "${PERSIST:-0}" = 1 ]; then echo "persistence true"; echo "persistence_location $OUT/mosquitto/"; fi
   } >"$OUT/mosquitto.conf"
   rm -rf "$OUT/mosquitto"; mkdir -p "$OUT/mosquitto"
+  # mosquitto started as root drops to the user mosquitto, which must be able to write its persistence file
+  if [ "$(id -u)" -eq 0 ] && id mosquitto >/dev/null 2>&1; then chown mosquitto "$OUT/mosquitto"; fi
 }
 start_mosquitto() {
   mosquitto -c "$OUT/mosquitto.conf" >>"$OUT/mosquitto.log" 2>&1 &
