@@ -10,7 +10,8 @@
 # contract's probe records in the order they were recorded (ProberDegraded neither counts nor breaks a run).
 #   bench/faults/flap.sh [DURATION_S] [BASE]        (defaults 600 and 29500)
 # Env: INTERVALS ("5 10 20 60") PERIOD (20) FAST (2) TIMEOUT (2) BENCH_OUT (/tmp/gateway-faults-bench/flap)
-#      CONTROLLER_EXTRA (more --key=value for the controller, e.g. --Controller:Detection:RecoveryHold=00:10:00)
+#      RECOVERY_HOLD (seconds, default 0: flap damping, Controller:Detection:RecoveryHold; the replay applies it too)
+#      CONTROLLER_EXTRA (more --key=value for the controller)
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 DURATION=${1:-600}; BASE=${2:-29500}
 read -r -a IVS <<<"${INTERVALS:-5 10 20 60}"
@@ -26,7 +27,8 @@ start_sipp_uas
 start_relay 0 0 1
 start_mosquitto
 # shellcheck disable=SC2046
-start_controller $(external_mqtt_args) --Controller:Probing:FastInterval=$(ts "$FAST") ${CONTROLLER_EXTRA:-}
+start_controller $(external_mqtt_args) --Controller:Probing:FastInterval=$(ts "$FAST") \
+  --Controller:Detection:RecoveryHold="$(ts "${RECOVERY_HOLD:-0}")" ${CONTROLLER_EXTRA:-}
 start_agents
 max=0; for v in "${IVS[@]}"; do [ "$v" -gt "$max" ] && max=$v; done
 for _ in $(seq $((max * 2 + 10))); do
@@ -51,16 +53,16 @@ done
 sleep 3
 load_line
 summarise_procstat
-python3 - "$DATA/controller.db" "$OUT/toggles.tsv" "${IVS[@]}" <<'PY'
+python3 - "$DATA/controller.db" "$OUT/toggles.tsv" "${RECOVERY_HOLD:-0}" "${IVS[@]}" <<'PY'
 import sqlite3, sys, collections
 db = sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True, timeout=20)
 toggles = [l.split('\t') for l in open(sys.argv[2]) if l.strip()]
-t0 = int(toggles[0][0]); ivs = sys.argv[3:]
+t0 = int(toggles[0][0]); hold_ms = int(float(sys.argv[3]) * 1000); ivs = sys.argv[4:]
 print(f'# power: {sum(1 for t in toggles if t[1].strip() == "off")} cuts, {sum(1 for t in toggles if t[1].strip() == "on")} restores')
 ok = True
 for c in range(1, len(ivs) + 1):
     recs = db.execute('SELECT outcome, started_at, recorded_at, detail FROM probe_records WHERE contract_id = ? ORDER BY id', (c,)).fetchall()
-    state, run, implied = 'normal', 0, []
+    state, run, implied, failed_at = 'normal', 0, [], 0
     for o, started, recorded, detail in recs:
         o = o.lower()
         if o == 'proberdegraded':
@@ -68,10 +70,11 @@ for c in range(1, len(ivs) + 1):
         bad = o != 'reached'
         if state == 'normal':
             run = run + 1 if bad else 0
-            if run == 4: state, run = 'failed', 0; implied.append(('failed', recorded))
+            if run == 4: state, run, failed_at = 'failed', 0, recorded; implied.append(('failed', recorded))
         else:
             run = run + 1 if not bad else 0
-            if run == 4: state, run = 'normal', 0; implied.append(('normal', recorded))
+            # FN-5, and with flap damping not before the hold has passed since the failure (detector stamp ~ recorded_at)
+            if run >= 4 and recorded - failed_at >= hold_ms: state, run = 'normal', 0; implied.append(('normal', recorded))
     events = db.execute('SELECT to_state, at FROM detector_events WHERE contract_id = ? ORDER BY id', (c,)).fetchall()
     mails = db.execute('SELECT kind, count(*) FROM outbox WHERE contract_id = ? GROUP BY kind ORDER BY kind', (c,)).fetchall()
     fast = sum(1 for r in recs if 'fast probe' in r[3])
@@ -80,8 +83,8 @@ for c in range(1, len(ivs) + 1):
     mail_total = sum(m[1] for m in mails)
     ok = ok and same and mail_total == len(events)
     times = ' '.join(f'{e[0][0]}@{(e[1] - t0) / 1000:.0f}s' for e in events)
-    print(f'RESULT contract={c} interval={ivs[c - 1]}s probes={len(recs)} fast={fast} outcomes={dict(out)} '
+    print(f'RESULT contract={c} interval={ivs[c - 1]}s hold={hold_ms // 1000}s probes={len(recs)} fast={fast} outcomes={dict(out)} '
           f'implied_by_FN4_FN5={len(implied)} detector_events={len(events)} match={same} mails={mails} events_at=[{times}]')
-print(f'RESULT verdict={"mails are exactly the FN-4/FN-5 transitions" if ok else "MISMATCH"}')
+print(f'RESULT verdict={"mails are exactly the FN-4/FN-5 transitions (with the hold)" if ok else "MISMATCH"}')
 PY
 echo quit >&8; echo quit >&7
