@@ -33,10 +33,30 @@ start_sipp_uas() {
   for _ in $(seq 100); do ss -uln | grep -q "127.0.0.1:$((BASE + 400)) " && return 0; sleep 0.05; done
 }
 
+# start_agents_as_sites: with SITE_KIND=agent, site i (0-based, at most 20) is a real gateway-agent (simulated board)
+# on UDP/TCP BASE+500+i monitoring contract i+1's number, RTP ports BASE+600+10i..+9; the relay sends site i there.
+start_agents_as_sites() {
+  local agent_dll=${AGENT_DLL:-$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll} i port
+  [ -f "$agent_dll" ] || dotnet build "$ROOT/src/GatewayAgent" -c Release -nologo -v q >&2
+  for ((i = 0; i < SITES; i++)); do
+    port=$((BASE + 500 + i))
+    dotnet "$agent_dll" --Agent:Board:Kind=sim --Agent:Sip:Listen:0=udp:127.0.0.1:$port --Agent:Sip:Listen:1=tcp:127.0.0.1:$port \
+      --Agent:Sip:MonitorNumbers:0="05$(printf %08d $((i + 1)))" --Agent:Sip:Channels=10 --Agent:Sip:RateLimitPerSecond=0 \
+      --Agent:Sip:Rtp:MinPort=$((BASE + 600 + 10 * i)) --Agent:Sip:Rtp:MaxPort=$((BASE + 609 + 10 * i)) >"$OUT/agent$i.log" 2>&1 &
+    PIDS+=($!); AGENT_PIDS+=($!)
+  done
+  for ((i = 0; i < SITES; i++)); do
+    for _ in $(seq 600); do ss -uln | grep -q "127.0.0.1:$((BASE + 500 + i)) " && break; sleep 0.1; done
+  done
+}
+AGENT_PIDS=()
+
 # start_relay LOSS JITTER_MS SEED: commands go to fd 7 (a fifo), output to $OUT/relay.log
 start_relay() {
   rm -f "$OUT/relay.in"; mkfifo "$OUT/relay.in"
-  dotnet "$RELAY_DLL" --front 127.0.0.1:$BASE --count "$SITES" --target 127.0.0.1:$((BASE + 400)) --loss "$1" \
+  local target=127.0.0.1:$((BASE + 400)) step=0
+  if [ "${SITE_KIND:-sipp}" = agent ]; then target=127.0.0.1:$((BASE + 500)); step=1; fi
+  dotnet "$RELAY_DLL" --front 127.0.0.1:$BASE --count "$SITES" --target "$target" --target-step "$step" --loss "$1" \
     --jitter-ms "$2" --seed "$3" --stats-s 60 <"$OUT/relay.in" >"$OUT/relay.log" 2>&1 &
   RELAY_PID=$!; PIDS+=($RELAY_PID)
   exec 7>"$OUT/relay.in"

@@ -6,6 +6,7 @@
 # so every miss counts. No site ever fails: every failure the detector declares (FN-4) is a false failure.
 #   bench/faults/loss.sh LOSS JITTER_MS [DURATION_S] [BASE]        e.g. bench/faults/loss.sh 0.20 0 600 28000
 # Env: SITES (200) INTERVAL (5) TIMEOUT (4) SEED (1) BENCH_OUT (/tmp/gateway-faults-bench/loss-LOSS-JITTER)
+#      SITE_KIND (sipp; "agent": each site is a real gateway-agent, SITES <= 20 - the canary still goes to sipp)
 # Prints per-outcome counts, the per-probe miss rate q, the false failures (detector events to "failed") against the
 # four-miss expectation (windows of 4 consecutive probes all missed: sum over contracts of (n-3) q^4, and the number
 # of such windows actually observed), and the controller's CPU and RSS.
@@ -18,6 +19,7 @@ build_all
 load_line
 fill_db
 start_sipp_uas
+[ "${SITE_KIND:-sipp}" = agent ] && start_agents_as_sites
 start_relay "$LOSS" "$JITTER" "${SEED:-1}"
 start_controller
 start_procstat controller=$CONTROLLER_PID relay=$RELAY_PID sipp=$SIPP_PID

@@ -3,10 +3,11 @@ using System.Net;
 using LossRelay;
 
 // LossRelay: a UDP relay between a SIP prober and COUNT simulated sites, one front port per site.
-//   LossRelay --front 127.0.0.1:BASE --count N --target 127.0.0.1:PORT [--loss P] [--jitter-ms J] [--seed S] [--stats-s 10]
+//   LossRelay --front 127.0.0.1:BASE --count N --target 127.0.0.1:PORT [--target-step K] [--loss P] [--jitter-ms J] [--seed S] [--stats-s 10]
 // Site i (0..N-1) is 127.0.0.1:BASE+i; every datagram either way is dropped with probability P and otherwise delayed
 // uniformly in [0, J] ms (independent draws per site and direction, from Random(seed, site, direction)). All sites'
-// datagrams go to the one UAS at --target (sipp uas); its address in the answers is rewritten to the site's front address.
+// datagrams go to the one UAS at --target (sipp uas), or with --target-step K > 0 site i's go to PORT + K*i (one UAS per
+// site, e.g. real agents); the UAS's address in the answers is rewritten to the site's front address.
 // Commands on stdin, one per line: "cut I" / "restore I" (site I drops everything / relays again; I may be "all"),
 // "loss P", "jitter J", "stats", "quit". Prints "RELAY ready" when listening, then a STATS line every --stats-s seconds.
 var inv = CultureInfo.InvariantCulture;
@@ -20,6 +21,7 @@ var front = IPEndPoint.Parse(Arg("--front"));
 var count = int.Parse(Arg("--count"), inv);
 var target = IPEndPoint.Parse(Arg("--target"));
 var seed = int.Parse(Arg("--seed", "1"), inv);
+var targetStep = int.Parse(Arg("--target-step", "0"), inv);
 var statsEvery = TimeSpan.FromSeconds(double.Parse(Arg("--stats-s", "10"), inv));
 var settings = new RelaySettings
 {
@@ -30,7 +32,7 @@ using var stop = new CancellationTokenSource();
 var flows = new List<RelayFlow>(count);
 for (var i = 0; i < count; i++)
 {
-    var flow = new RelayFlow(i, new IPEndPoint(front.Address, front.Port + i), target, settings, seed);
+    var flow = new RelayFlow(i, new IPEndPoint(front.Address, front.Port + i), new IPEndPoint(target.Address, target.Port + (targetStep * i)), settings, seed);
     flows.Add(flow);
     flow.Start(stop.Token);
 }
