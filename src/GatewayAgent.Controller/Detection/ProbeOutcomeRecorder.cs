@@ -193,7 +193,7 @@ public sealed class ProbeOutcomeRecorder(
             return new OutcomeResult(true, null, null, null, 0);
         }
 
-        var step = FailureDetector.Apply(detector, record.Outcome, settings.FailureThreshold, settings.RecoveryThreshold, now);
+        var step = FailureDetector.Apply(detector, record.Outcome, settings.FailureThreshold, settings.RecoveryThreshold, settings.RecoveryHold, now);
         await StoreProbeAsync(connection, transaction, record, now, settings.ProbeHistory, cancellationToken);
         await using (var update = connection.CreateCommand(transaction, """
             UPDATE contracts SET detector_state = @state, detector_misses = @misses, detector_reached = @reached, detector_since = @since

@@ -117,6 +117,34 @@ public class ProbeOutcomeRecorderTests(PostgresCluster cluster)
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task With_a_recovery_hold_a_flapping_site_is_mailed_one_failure_and_one_recovery(string backend)
+    {
+        // Flap damping (Controller:Detection:RecoveryHold, default off): a site that answers 4 and misses 4 in turn
+        // would fail and recover every 8 probes (FN-4, FN-5); with a 15-minute hold (one probe a minute here) it stays
+        // failed until 4 answers in a row come at least 15 minutes after the failure.
+        await using var harness = await ControllerHarness.CreateAsync(backend, cluster, [new("Controller:Detection:RecoveryHold", "00:15:00")]);
+        var contract = await harness.Contracts.CreateAsync(ContractSamples.Monitored(), CancellationToken.None);
+        await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Missed, 4); // failed at minute 4
+        for (var flap = 0; flap < 2; flap++)
+        {
+            await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Reached, 4); // minutes 8 and 16: held
+            await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Missed, 4);
+        }
+
+        Assert.Equal(DetectorStates.Failed, (await harness.Contracts.GetAsync(contract.Id, CancellationToken.None))!.Detector.State);
+        await ProbeManyAsync(harness, contract.Id, ProbeOutcome.Reached, 3);
+        Assert.True(await ProbeAsync(harness, contract.Id, ProbeOutcome.Reached)); // minute 24: recovered, settled
+        Assert.Equal(DetectorStates.Normal, (await harness.Contracts.GetAsync(contract.Id, CancellationToken.None))!.Detector.State);
+
+        var transitions = await harness.Services.GetRequiredService<DetectionHistory>().GetTransitionsAsync(contract.Id, 10, CancellationToken.None);
+        Assert.Equal([DetectorStates.Normal, DetectorStates.Failed], transitions.Select(t => t.To));
+        var mails = await harness.Outbox.GetDueAsync(harness.Time.GetUtcNow(), 100, CancellationToken.None);
+        Assert.Equal(mails.Count(m => m.Kind == MailKind.Failure), mails.Count(m => m.Kind == MailKind.Recovery));
+        Assert.Equal(2, mails.Count(m => m.Kind == MailKind.Failure)); // one per checked recipient, as without the hold
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Prober_degraded_outcomes_never_declare_a_failure(string backend)
     {
         await using var harness = await ControllerHarness.CreateAsync(backend, cluster);
