@@ -48,6 +48,15 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// </summary>
     public Func<System.Net.IPAddress, bool>? IsPriority { get; set; }
 
+    /// <summary>
+    /// The share of each budget that sources other than the known probers may use (<see cref="SipTransactionOptions.StrangerShare"/>);
+    /// a transaction user applies it to its own budgets too (the probe answerer to its channels).
+    /// </summary>
+    public double StrangerShare => _strangerShare;
+
+    /// <summary>Whether <paramref name="source"/> must keep to <see cref="StrangerShare"/>: there are known probers and it is not one.</summary>
+    public bool IsStranger(System.Net.IPAddress source) => IsPriority is { } isPriority && !isPriority(source);
+
     /// <summary>Bytes of requests held by server transactions in progress (<see cref="SipTransactionOptions.MaxLiveBytes"/>).</summary>
     public long LiveTransactionBytes => Interlocked.Read(ref _liveBytes);
 

@@ -60,6 +60,14 @@ public sealed class SipTransportOptions
     [Range(65_536, 256 * 1024 * 1024)]
     public int UdpPriorityQueueMaxBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long a stranger's datagram may wait in its queue (issue 13). Older ones are dropped unparsed and counted: a
+    /// UDP peer has retransmitted by then (T1 = 500 ms), so working on the stale copy only delays the fresh one, and an
+    /// overloaded agent would spend itself on requests whose senders gave up (congestion collapse). The known probers'
+    /// queue has no such limit. Zero turns it off.
+    /// </summary>
+    public TimeSpan UdpQueueMaxDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>SO_RCVBUF of each TCP connection, in bytes; null keeps the OS default.</summary>
     [Range(4096, 64 * 1024 * 1024)]
     public int? TcpSocketReceiveBufferSize { get; set; }

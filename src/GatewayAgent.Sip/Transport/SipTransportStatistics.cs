@@ -18,6 +18,7 @@ public sealed class SipTransportStatistics
     private long _tcpConnectionsRejected;
     private long _queueDropped;
     private long _priorityQueueDropped;
+    private long _queueStale;
     private long _queued;
     private long _priorityQueued;
     private long _queuedBytesPeak;
@@ -64,6 +65,9 @@ public sealed class SipTransportStatistics
     /// <summary>Datagrams dropped because the UDP receive queue's byte budget was spent (<see cref="SipTransportOptions.UdpQueueMaxBytes"/>).</summary>
     public long QueueDropped => Interlocked.Read(ref _queueDropped);
 
+    /// <summary>Strangers' datagrams dropped unparsed because they waited longer than <see cref="SipTransportOptions.UdpQueueMaxDelay"/>.</summary>
+    public long QueueStaleDropped => Interlocked.Read(ref _queueStale);
+
     /// <summary>Datagrams of known probers dropped because their own queue's budget was spent.</summary>
     public long PriorityQueueDropped => Interlocked.Read(ref _priorityQueueDropped);
 
@@ -96,6 +100,8 @@ public sealed class SipTransportStatistics
             peak = seen;
         }
     }
+
+    internal void OnQueueStale() => Interlocked.Increment(ref _queueStale);
 
     internal void OnQueueDropped(bool priority) => Interlocked.Increment(ref priority ? ref _priorityQueueDropped : ref _queueDropped);
 

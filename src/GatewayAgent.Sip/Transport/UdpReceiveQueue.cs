@@ -6,7 +6,9 @@ namespace GatewayAgent.Sip.Transport;
 /// Received datagrams waiting to be parsed, in two queues bounded by bytes (issue 12 item 2): the known probers' and
 /// everyone else's. The reader takes the probers' first, so a flood waiting to be parsed never delays a probe; a
 /// datagram that does not fit its queue's budget is dropped at once (the caller counts it), so memory is bounded by
-/// bytes whatever the number or the size of the datagrams. Buffers come from the shared array pool.
+/// bytes whatever the number or the size of the datagrams. A datagram that waited in the ordinary queue longer than
+/// its maximum delay is dropped when it comes out (issue 13: the queue's delay stays bounded under overload, so the
+/// agent answers fresh requests instead of stale ones). Buffers come from the shared array pool.
 /// </summary>
 internal sealed class UdpReceiveQueue : IDisposable
 {
@@ -16,14 +18,24 @@ internal sealed class UdpReceiveQueue : IDisposable
     private readonly SemaphoreSlim _available = new(0);
     private readonly long _maxOrdinaryBytes;
     private readonly long _maxPriorityBytes;
+    private readonly TimeProvider _time;
+    private readonly long _maxDelayTicks;
+    private readonly Action? _onStale;
     private long _ordinaryBytes;
+    private long _stale;
     private long _priorityBytes;
 
-    public UdpReceiveQueue(long maxOrdinaryBytes, long maxPriorityBytes)
+    public UdpReceiveQueue(long maxOrdinaryBytes, long maxPriorityBytes, TimeSpan maxDelay = default, TimeProvider? time = null, Action? onStale = null)
     {
+        _onStale = onStale;
         _maxOrdinaryBytes = maxOrdinaryBytes;
         _maxPriorityBytes = maxPriorityBytes;
+        _time = time ?? TimeProvider.System;
+        _maxDelayTicks = maxDelay <= TimeSpan.Zero ? long.MaxValue : (long)(maxDelay.TotalSeconds * _time.TimestampFrequency);
     }
+
+    /// <summary>Ordinary datagrams dropped because they waited longer than the maximum delay.</summary>
+    public long StaleDropped => Interlocked.Read(ref _stale);
 
     /// <summary>Bytes now held by the ordinary (non-prober) queue.</summary>
     public long OrdinaryBytes
@@ -51,7 +63,7 @@ internal sealed class UdpReceiveQueue : IDisposable
 
             var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
             data.CopyTo(buffer);
-            var item = new Item(buffer, data.Length, source);
+            var item = new Item(buffer, data.Length, source, _time.GetTimestamp());
             if (priority)
             {
                 _priority.Enqueue(item);
@@ -68,21 +80,36 @@ internal sealed class UdpReceiveQueue : IDisposable
         return true;
     }
 
-    /// <summary>Waits for the next datagram, the probers' first; the caller returns its buffer with <see cref="Return"/>.</summary>
+    /// <summary>
+    /// Waits for the next datagram, the probers' first, skipping (and counting) ordinary ones that waited too long; the
+    /// caller returns its buffer with <see cref="Return"/>.
+    /// </summary>
     public async ValueTask<Item> DequeueAsync(CancellationToken cancellationToken)
     {
-        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        while (true)
         {
-            if (_priority.TryDequeue(out var item))
+            await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+            Item item;
+            lock (_gate)
             {
-                _priorityBytes -= item.Length;
+                if (_priority.TryDequeue(out item))
+                {
+                    _priorityBytes -= item.Length;
+                    return item;
+                }
+
+                item = _ordinary.Dequeue();
+                _ordinaryBytes -= item.Length;
+            }
+
+            if (_time.GetTimestamp() - item.QueuedAt <= _maxDelayTicks)
+            {
                 return item;
             }
 
-            item = _ordinary.Dequeue();
-            _ordinaryBytes -= item.Length;
-            return item;
+            Interlocked.Increment(ref _stale);
+            _onStale?.Invoke();
+            Return(item);
         }
     }
 
@@ -111,7 +138,7 @@ internal sealed class UdpReceiveQueue : IDisposable
         _available.Dispose();
     }
 
-    internal readonly record struct Item(byte[] Buffer, int Length, SipTarget Source)
+    internal readonly record struct Item(byte[] Buffer, int Length, SipTarget Source, long QueuedAt)
     {
         public ReadOnlySpan<byte> Data => Buffer.AsSpan(0, Length);
     }

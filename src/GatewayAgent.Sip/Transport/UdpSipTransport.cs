@@ -43,7 +43,7 @@ internal sealed class UdpSipTransport : IAsyncDisposable
         _statistics = statistics;
         _logger = logger;
         _socket = new Socket(address.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        _queue = new UdpReceiveQueue(options.UdpQueueMaxBytes, options.UdpPriorityQueueMaxBytes);
+        _queue = new UdpReceiveQueue(options.UdpQueueMaxBytes, options.UdpPriorityQueueMaxBytes, options.UdpQueueMaxDelay, onStale: statistics.OnQueueStale);
         LocalEndPoint = address.EndPoint;
     }
 

@@ -39,6 +39,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
     private readonly ConcurrentDictionary<string, ProbeCall> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<InviteServerTransaction, ProbeCall> _byInvite = new();
     private int _activeCalls;
+    private int _strangerCalls;
     private long _answered;
     private long _endedByBye;
     private long _endedByUs;
@@ -173,10 +174,12 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             return;
         }
 
-        // FN-11: a probe takes a channel while it rings; beyond the contract's channels the line is busy.
-        if (Interlocked.Increment(ref _activeCalls) > _options.Channels)
+        // FN-11: a probe takes a channel while it rings; beyond the contract's channels the line is busy. When the
+        // probers are known, other sources may hold only their share of the channels (issue 13): a stranger's calls,
+        // however many, never leave a probe busy.
+        var stranger = _layer.IsStranger(tx.Incoming.Source.EndPoint.Address);
+        if (!TryTakeChannel(stranger))
         {
-            Interlocked.Decrement(ref _activeCalls);
             Interlocked.Increment(ref _busy);
             tx.Respond(tx.CreateResponse(486));
             return;
@@ -184,7 +187,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 
         if (!_ports.TryAllocate(out var media))
         {
-            Interlocked.Decrement(ref _activeCalls);
+            ReleaseChannel(stranger);
             Reject(tx, tx.CreateResponse(503, "No RTP port available"));
             return;
         }
@@ -193,6 +196,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
         var origin = SdpSessionOrigin.CreateRandom(local.Address);
         var call = new ProbeCall(tx, SipDialog.ForServer(request, tx.LocalTag), number, media, origin, start, c => new SuccessRetransmitter(
             _layer.Timers, _time, ok => _ = SendQuietlyAsync(ok, c.Invite.Peer), () => _ = HangUpAsync(c, "no ACK for 200 OK")));
+        call.FromStranger = stranger;
         var signalling = SipEndPoints.Normalize(tx.Incoming.Source.EndPoint.Address);
         call.PeerLatched = media.Latch(rtp => rtp.Address.Equals(signalling) || _isTrustedMediaSource?.Invoke(rtp.Address) == true);
         SipResponse ok;
@@ -206,7 +210,7 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
             var answer = SdpAnswerer.CreateAnswer(request.Body.Span, origin, local.Address, media.Port);
             if (!answer.IsAccepted)
             {
-                Interlocked.Decrement(ref _activeCalls);
+                ReleaseChannel(stranger);
                 _ = media.DisposeAsync().AsTask();
                 Reject(tx, tx.CreateResponse(488, answer.Reason));
                 return;
@@ -433,8 +437,34 @@ public sealed class ProbeAnswerer : ISipTransactionUser, IAsyncDisposable
 
         _calls.TryRemove(new KeyValuePair<string, ProbeCall>(call.Dialog.Id, call));
         _byInvite.TryRemove(new KeyValuePair<InviteServerTransaction, ProbeCall>(call.Invite, call));
-        Interlocked.Decrement(ref _activeCalls);
+        ReleaseChannel(call.FromStranger);
         return true;
+    }
+
+    private bool TryTakeChannel(bool stranger)
+    {
+        if (stranger && Interlocked.Increment(ref _strangerCalls) > (int)(_options.Channels * _layer.StrangerShare))
+        {
+            Interlocked.Decrement(ref _strangerCalls);
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _activeCalls) > _options.Channels)
+        {
+            ReleaseChannel(stranger);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void ReleaseChannel(bool stranger)
+    {
+        Interlocked.Decrement(ref _activeCalls);
+        if (stranger)
+        {
+            Interlocked.Decrement(ref _strangerCalls);
+        }
     }
 
     private static async Task ReleaseMediaAsync(ProbeCall call)

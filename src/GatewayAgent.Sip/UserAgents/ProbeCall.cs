@@ -58,6 +58,9 @@ internal sealed class ProbeCall
     /// <summary>True when the INVITE had no SDP: our 200 carries the offer and the ACK the answer.</summary>
     public bool LateOffer { get; set; }
 
+    /// <summary>The call came from a source other than the known probers, and holds one of the strangers' channels.</summary>
+    public bool FromStranger { get; set; }
+
     public ITimer? AnswerTimer { get; set; }
 
     public ITimer? MaxDurationTimer { get; set; }

@@ -1,7 +1,9 @@
+using System.Net;
 using GatewayAgent.Sip.Messages;
 using GatewayAgent.Sip.Rtp;
 using GatewayAgent.Sip.Tests.Support;
 using GatewayAgent.Sip.Transactions;
+using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -139,6 +141,41 @@ public sealed class ProbeAnswererTests : IAsyncDisposable
 
         Assert.Equal(486, _sender.Responses.Last().StatusCode);
         Assert.Equal(1, _answerer.GetStatistics().RejectedBusy);
+    }
+
+    [Fact]
+    public void WithKnownProbers_StrangersHoldOnlyTheirShareOfTheChannels_AndAProbeIsNeverBusyBecauseOfThem()
+    {
+        // issue 13: under a stranger's flood of calls the prober's probes still find a channel. Two channels, the
+        // default share 0.75: strangers may hold one.
+        var prober = new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5062));
+        var stranger = new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("203.0.113.66"), 5062));
+        _layer.IsPriority = address => address.Equals(prober.EndPoint.Address);
+        _options.Channels = 2;
+
+        _layer.OnMessage(Incoming(WithSdp(Invite(branch: "z9hG4bK-s1", callId: "s1", fromTag: "s1")), stranger));
+        _layer.OnMessage(Incoming(WithSdp(Invite(branch: "z9hG4bK-s2", callId: "s2", fromTag: "s2")), stranger));
+        Assert.Equal([200, 486], Codes);
+
+        _layer.OnMessage(Incoming(WithSdp(Invite(branch: "z9hG4bK-p1", callId: "p1", fromTag: "p1")), prober));
+        Assert.Equal(200, Codes.Last());
+        Assert.Equal(2, _answerer.ActiveCalls);
+
+        // and with every channel taken, a probe is busy as FN-11 says
+        _layer.OnMessage(Incoming(WithSdp(Invite(branch: "z9hG4bK-p2", callId: "p2", fromTag: "p2")), prober));
+        Assert.Equal(486, Codes.Last());
+    }
+
+    [Fact]
+    public void WithoutKnownProbers_EveryCallerMayTakeEveryChannel()
+    {
+        var stranger = new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("203.0.113.66"), 5062));
+        _options.Channels = 2;
+
+        _layer.OnMessage(Incoming(WithSdp(Invite(branch: "z9hG4bK-s1", callId: "s1", fromTag: "s1")), stranger));
+        _layer.OnMessage(Incoming(WithSdp(Invite(branch: "z9hG4bK-s2", callId: "s2", fromTag: "s2")), stranger));
+
+        Assert.Equal([200, 200], Codes);
     }
 
     [Fact]
