@@ -188,6 +188,39 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
         return -1;
     }
 
+    /// <summary>
+    /// The first of these canonical names (at most 32, each a <see cref="HeaderNames"/> constant) that more than one
+    /// header carries, or null — in one pass. A name the stack knows is always stored as its constant (every Add
+    /// normalizes it), and no other name equals one, so a reference compare finds them.
+    /// </summary>
+    internal string? FirstRepeated(ReadOnlySpan<string> canonicalNames)
+    {
+        var seen = 0u;
+        var repeated = 0u;
+        foreach (ref readonly var entry in Entries)
+        {
+            for (var n = 0; n < canonicalNames.Length; n++)
+            {
+                if (ReferenceEquals(entry.Name, canonicalNames[n]))
+                {
+                    repeated |= seen & (1u << n);
+                    seen |= 1u << n;
+                    break;
+                }
+            }
+        }
+
+        for (var n = 0; n < canonicalNames.Length; n++)
+        {
+            if ((repeated & (1u << n)) != 0)
+            {
+                return canonicalNames[n];
+            }
+        }
+
+        return null;
+    }
+
     internal bool HasNameAt(int index, string canonicalName) => NameIs(_headers[index].Name, canonicalName);
 
     internal string ValueAt(int index)

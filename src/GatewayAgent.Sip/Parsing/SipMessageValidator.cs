@@ -50,12 +50,9 @@ public static class SipMessageValidator
             vias[i] = via;
         }
 
-        foreach (var name in SingleValued)
+        if (headers.FirstRepeated(SingleValued) is { } repeated)
         {
-            if (headers.CountOf(name) > 1)
-            {
-                return Bad($"multiple {name} values");
-            }
+            return Bad($"multiple {repeated} values");
         }
 
         // Max-Forwards is not required: RFC 2543 peers omit it and RFC 3261 §8.2 does not make its absence an error.
