@@ -148,6 +148,32 @@ public abstract class SipMessage
         (_cseqNumber, _cseqMethod) = (cseq.Number, cseq.Method);
     }
 
+    /// <summary>
+    /// Writes the cached top Via (<see cref="Vias"/>[0], changed in place by the caller) back as the first Via value, and
+    /// keeps the typed views: they still say what the headers say, so nothing is parsed again (the transport stamps
+    /// received/rport on every request, RFC 3261 §18.2.1).
+    /// </summary>
+    internal void RewriteTopVia()
+    {
+        var (vias, from, to, cseqNumber, cseqMethod) = (Vias, _from, _to, _cseqNumber, _cseqMethod);
+        WriteTopVia(Headers, vias[0]);
+        (_vias, _from, _to, _cseqNumber, _cseqMethod, _cachedVersion) = (vias, from, to, cseqNumber, cseqMethod, Headers.Version);
+    }
+
+    /// <summary>Replaces the first Via value: Set keeps a lone Via in its place; with several, the new top goes back in front of the (untouched) second.</summary>
+    internal static void WriteTopVia(SipHeaderCollection headers, ViaHeader via)
+    {
+        if (headers.CountOf(HeaderNames.Via) == 1)
+        {
+            headers.Set(HeaderNames.Via, via.ToString());
+        }
+        else
+        {
+            headers.RemoveFirst(HeaderNames.Via);
+            headers.AddFirst(HeaderNames.Via, via.ToString());
+        }
+    }
+
     private NameAddress? Parse(string name)
     {
         var index = Headers.IndexOf(name);
