@@ -10,7 +10,15 @@ build_bench() {
   [ -f "$BENCH_DLL" ] && [ -z "${BENCH_REBUILD:-}" ] || dotnet build "$HERE/ProbingBench" -c Release -v q -nologo >&2
 }
 
+# BENCH_PORT_BASE=N: ports N, N+1, ... in order (for a machine where runs are given a port range), else any free one.
 free_port() {
+  if [ -n "${BENCH_PORT_BASE:-}" ]; then
+    local n
+    n="$(cat "$OUT/.next-port" 2>/dev/null || echo 0)"
+    echo $((n + 1)) >"$OUT/.next-port"
+    echo $((BENCH_PORT_BASE + (n * 4) % 400))
+    return
+  fi
   python3 - <<'PY'
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()

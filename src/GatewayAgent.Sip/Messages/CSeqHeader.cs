@@ -7,10 +7,13 @@ public readonly record struct CSeqHeader(long Number, string Method)
 {
     public const long MaxNumber = int.MaxValue;
 
-    public static bool TryParse(string value, out CSeqHeader cseq)
+    public static bool TryParse(string value, out CSeqHeader cseq) => TryParse(value.AsSpan(), out cseq);
+
+    /// <summary>Parses a CSeq value from a slice; a method the stack knows is its constant (no string made).</summary>
+    public static bool TryParse(ReadOnlySpan<char> value, out CSeqHeader cseq)
     {
         cseq = default;
-        var s = value.AsSpan().Trim();
+        var s = value.Trim();
         var space = s.IndexOfAny(' ', '\t');
         if (space <= 0 || space > 10)
         {
@@ -28,9 +31,21 @@ public readonly record struct CSeqHeader(long Number, string Method)
             return false;
         }
 
-        cseq = new CSeqHeader(n, method.ToString());
+        cseq = new CSeqHeader(n, MethodOf(method));
         return true;
     }
+
+    private static string MethodOf(ReadOnlySpan<char> method) => method switch
+    {
+        SipMethods.Invite => SipMethods.Invite,
+        SipMethods.Ack => SipMethods.Ack,
+        SipMethods.Bye => SipMethods.Bye,
+        SipMethods.Cancel => SipMethods.Cancel,
+        SipMethods.Options => SipMethods.Options,
+        SipMethods.Register => SipMethods.Register,
+        SipMethods.Info => SipMethods.Info,
+        _ => method.ToString(),
+    };
 
     public override string ToString() => $"{Number} {Method}";
 }

@@ -47,10 +47,28 @@ public sealed class NameAddress
 
     public static bool TryParse(string value, [NotNullWhen(true)] out NameAddress? address) => TryParse(value, out address, out _);
 
-    public static bool TryParse(string value, [NotNullWhen(true)] out NameAddress? address, out string? error)
+    public static bool TryParse(string value, [NotNullWhen(true)] out NameAddress? address, out string? error) =>
+        TryParse(value.AsSpan(), out address, out error);
+
+    /// <summary>Parses a value from a slice (of the received bytes); only the parts kept become strings.</summary>
+    public static bool TryParse(ReadOnlySpan<char> value, [NotNullWhen(true)] out NameAddress? address, out string? error)
+    {
+        var strings = default(SipStringCache);
+        return TryParse(value, create: true, ref strings, out address, out error);
+    }
+
+    /// <summary>Checks a value as <see cref="TryParse(ReadOnlySpan{char}, out NameAddress?, out string?)"/> does, making nothing.</summary>
+    internal static bool IsValid(ReadOnlySpan<char> value, out string? error)
+    {
+        var strings = default(SipStringCache);
+        return TryParse(value, create: false, ref strings, out _, out error);
+    }
+
+    /// <summary>Parses (create) or checks a value; the URI's user and host come from the message's <paramref name="strings"/>.</summary>
+    internal static bool TryParse(ReadOnlySpan<char> value, bool create, ref SipStringCache strings, out NameAddress? address, out string? error)
     {
         address = null;
-        var s = value.AsSpan().Trim();
+        var s = value.Trim();
         if (s.IsEmpty)
         {
             error = "empty address";
@@ -81,7 +99,7 @@ public sealed class NameAddress
                         return false;
                     }
 
-                    displayName = SipSyntax.Unquote(display);
+                    displayName = create ? SipSyntax.Unquote(display) : null;
                 }
                 else
                 {
@@ -96,7 +114,7 @@ public sealed class NameAddress
                         }
                     }
 
-                    displayName = display.ToString();
+                    displayName = create ? display.ToString() : null;
                 }
             }
 
@@ -131,7 +149,8 @@ public sealed class NameAddress
             paramsPart = semicolon < 0 ? [] : s[semicolon..];
         }
 
-        if (!SipUri.TryParse(uriText, out var uri, out error))
+        SipUri? uri = null;
+        if (!SipUri.TryParse(uriText, create, ref strings, out uri, out error))
         {
             return false;
         }
@@ -139,15 +158,14 @@ public sealed class NameAddress
         SipParameters? parameters = null;
         if (!paramsPart.TrimStart(" \t").IsEmpty)
         {
-            parameters = new SipParameters();
-            if (!SipSyntax.TryParseParameters(paramsPart, parameters))
+            if (create ? !SipSyntax.TryParseParameters(paramsPart, parameters = new SipParameters()) : !SipSyntax.AreValidParameters(paramsPart))
             {
                 error = "malformed header parameter";
                 return false;
             }
         }
 
-        address = new NameAddress(uri, displayName) { _parameters = parameters };
+        address = create ? new NameAddress(uri!, displayName) { _parameters = parameters } : null;
         error = null;
         return true;
     }

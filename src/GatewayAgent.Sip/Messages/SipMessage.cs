@@ -10,12 +10,17 @@ namespace GatewayAgent.Sip.Messages;
 public abstract class SipMessage
 {
     private int _cachedVersion = -1;
-    private List<ViaHeader>? _vias;
+    private IReadOnlyList<ViaHeader>? _vias;
     private NameAddress? _from;
     private NameAddress? _to;
-    private CSeqHeader? _cseq;
+    // The cached CSeq as its two parts (a nullable struct would take a word more in every message); no method: none.
+    private long _cseqNumber;
+    private string? _cseqMethod;
 
     public const string SipVersion = "SIP/2.0";
+
+    // A header value up to this many bytes is parsed from the stack (no string of it is made).
+    private const int ValueOnStack = 512;
 
     public string Version { get; set; } = SipVersion;
 
@@ -37,14 +42,17 @@ public abstract class SipMessage
             EnsureCache();
             if (_vias is null)
             {
-                _vias = [];
-                foreach (var v in Headers.GetValues(HeaderNames.Via))
+                var vias = new List<ViaHeader>(1);
+                Span<char> scratch = stackalloc char[ValueOnStack];
+                for (var i = Headers.IndexOf(HeaderNames.Via); i >= 0; i = Headers.IndexOf(HeaderNames.Via, i + 1))
                 {
-                    if (ViaHeader.TryParse(v, out var via))
+                    if (ViaHeader.TryParse(Headers.CharsAt(i, scratch), out var via, out _))
                     {
-                        _vias.Add(via);
+                        vias.Add(via);
                     }
                 }
+
+                _vias = vias;
             }
 
             return _vias;
@@ -76,12 +84,13 @@ public abstract class SipMessage
         get
         {
             EnsureCache();
-            if (_cseq is null && Headers[HeaderNames.CSeq] is { } v && CSeqHeader.TryParse(v, out var c))
+            var index = _cseqMethod is null ? Headers.IndexOf(HeaderNames.CSeq) : -1;
+            if (index >= 0 && CSeqHeader.TryParse(Headers.CharsAt(index, stackalloc char[ValueOnStack]), out var c))
             {
-                _cseq = c;
+                (_cseqNumber, _cseqMethod) = (c.Number, c.Method);
             }
 
-            return _cseq;
+            return _cseqMethod is null ? null : new CSeqHeader(_cseqNumber, _cseqMethod);
         }
     }
 
@@ -130,17 +139,46 @@ public abstract class SipMessage
     protected abstract void AppendStartLine(StringBuilder sb);
 
     /// <summary>Keeps the typed headers the validator already parsed, so reading them does not parse them again.</summary>
-    internal void CacheTypedHeaders(List<ViaHeader> vias, NameAddress from, NameAddress to, CSeqHeader cseq)
+    internal void CacheTypedHeaders(ViaHeader[] vias, NameAddress from, NameAddress to, CSeqHeader cseq)
     {
         _cachedVersion = Headers.Version;
         _vias = vias;
         _from = from;
         _to = to;
-        _cseq = cseq;
+        (_cseqNumber, _cseqMethod) = (cseq.Number, cseq.Method);
     }
 
-    private NameAddress? Parse(string name) =>
-        Headers[name] is { } v && NameAddress.TryParse(v, out var a) ? a : null;
+    /// <summary>
+    /// Writes the cached top Via (<see cref="Vias"/>[0], changed in place by the caller) back as the first Via value, and
+    /// keeps the typed views: they still say what the headers say, so nothing is parsed again (the transport stamps
+    /// received/rport on every request, RFC 3261 §18.2.1).
+    /// </summary>
+    internal void RewriteTopVia()
+    {
+        var (vias, from, to, cseqNumber, cseqMethod) = (Vias, _from, _to, _cseqNumber, _cseqMethod);
+        WriteTopVia(Headers, vias[0]);
+        (_vias, _from, _to, _cseqNumber, _cseqMethod, _cachedVersion) = (vias, from, to, cseqNumber, cseqMethod, Headers.Version);
+    }
+
+    /// <summary>Replaces the first Via value: Set keeps a lone Via in its place; with several, the new top goes back in front of the (untouched) second.</summary>
+    internal static void WriteTopVia(SipHeaderCollection headers, ViaHeader via)
+    {
+        if (headers.CountOf(HeaderNames.Via) == 1)
+        {
+            headers.Set(HeaderNames.Via, via.ToString());
+        }
+        else
+        {
+            headers.RemoveFirst(HeaderNames.Via);
+            headers.AddFirst(HeaderNames.Via, via.ToString());
+        }
+    }
+
+    private NameAddress? Parse(string name)
+    {
+        var index = Headers.IndexOf(name);
+        return index >= 0 && NameAddress.TryParse(Headers.CharsAt(index, stackalloc char[ValueOnStack]), out var a, out _) ? a : null;
+    }
 
     private void EnsureCache()
     {
@@ -149,7 +187,7 @@ public abstract class SipMessage
             _vias = null;
             _from = null;
             _to = null;
-            _cseq = null;
+            _cseqMethod = null;
             _cachedVersion = Headers.Version;
         }
     }

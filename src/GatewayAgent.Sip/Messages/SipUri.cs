@@ -21,7 +21,11 @@ public sealed class SipUri
     /// <summary>User part as written (still %-escaped); for tel: the number.</summary>
     public string? User { get; set; }
 
-    public string? Password { get; set; }
+    public string? Password
+    {
+        get => _rare?.Password;
+        set => Rare(value)?.Password = value;
+    }
 
     /// <summary>Host (IPv6 references keep their brackets); empty for tel: and unknown schemes.</summary>
     public string Host { get; set; } = "";
@@ -38,10 +42,24 @@ public sealed class SipUri
     }
 
     /// <summary>The "?name=value&amp;..." headers part, raw, without the '?'; null when absent.</summary>
-    public string? Headers { get; set; }
+    public string? Headers
+    {
+        get => _rare?.Headers;
+        set => Rare(value)?.Headers = value;
+    }
 
     /// <summary>For schemes other than sip, sips and tel: everything after the colon.</summary>
-    public string? Opaque { get; private set; }
+    public string? Opaque
+    {
+        get => _rare?.Opaque;
+        private set => Rare(value)?.Opaque = value;
+    }
+
+    // The parts few URIs have, out of line so that a common URI is a smaller object.
+    private RareParts? _rare;
+
+    // The rare parts to set a value in (made for a non-null value); null when there is nothing to do.
+    private RareParts? Rare(string? value) => value is null && _rare is null ? null : _rare ??= new RareParts();
 
     public bool IsSupportedScheme => Scheme is "sip" or "sips" or "tel";
 
@@ -63,6 +81,20 @@ public sealed class SipUri
 
     /// <summary>Parses a URI from a slice (of a header value); only the parts kept become strings.</summary>
     public static bool TryParse(ReadOnlySpan<char> s, [NotNullWhen(true)] out SipUri? uri, out string? error)
+    {
+        var strings = default(SipStringCache);
+        return TryParse(s, create: true, ref strings, out uri, out error);
+    }
+
+    /// <summary>Checks a URI as <see cref="TryParse(ReadOnlySpan{char}, out SipUri?, out string?)"/> does, making nothing.</summary>
+    internal static bool IsValid(ReadOnlySpan<char> s, out string? error)
+    {
+        var strings = default(SipStringCache);
+        return TryParse(s, create: false, ref strings, out _, out error);
+    }
+
+    /// <summary>Parses (create) or checks a URI; its user and host come from the message's <paramref name="strings"/>.</summary>
+    internal static bool TryParse(ReadOnlySpan<char> s, bool create, ref SipStringCache strings, out SipUri? uri, out string? error)
     {
         uri = null;
         error = null;
@@ -88,35 +120,32 @@ public sealed class SipUri
             return false;
         }
 
-        var scheme = SchemeOf(s[..colon]);
+        var schemeText = s[..colon];
         var rest = s[(colon + 1)..];
-        var result = new SipUri(scheme);
-        switch (scheme)
+        var result = create ? new SipUri(SchemeOf(schemeText)) : null;
+        if (schemeText.Equals("sip", StringComparison.OrdinalIgnoreCase) || schemeText.Equals("sips", StringComparison.OrdinalIgnoreCase))
         {
-            case "sip":
-            case "sips":
-                if (!result.TryParseSip(rest, out error))
-                {
-                    return false;
-                }
+            if (!TryParseSip(rest, result, ref strings, out error))
+            {
+                return false;
+            }
+        }
+        else if (schemeText.Equals("tel", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TryParseTel(rest, result, out error))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            if (rest.Length == 0)
+            {
+                error = "URI is empty after its scheme";
+                return false;
+            }
 
-                break;
-            case "tel":
-                if (!result.TryParseTel(rest, out error))
-                {
-                    return false;
-                }
-
-                break;
-            default:
-                if (rest.Length == 0)
-                {
-                    error = "URI is empty after its scheme";
-                    return false;
-                }
-
-                result.Opaque = rest.ToString();
-                break;
+            result?.Opaque = rest.ToString();
         }
 
         uri = result;
@@ -147,7 +176,8 @@ public sealed class SipUri
         return true;
     }
 
-    private bool TryParseSip(ReadOnlySpan<char> rest, out string? error)
+    // Reads the part after "sip:"/"sips:" into result; with result null it only checks it.
+    private static bool TryParseSip(ReadOnlySpan<char> rest, SipUri? result, ref SipStringCache strings, out string? error)
     {
         error = null;
         // The user part may hold '?', ';' and ',' (user-unreserved) but never an unescaped '@': split there first.
@@ -155,21 +185,21 @@ public sealed class SipUri
         var afterUser = at < 0 ? rest : rest[(at + 1)..];
         var question = afterUser.IndexOf('?');
         var hostPart = question < 0 ? afterUser : afterUser[..question];
-        if (question >= 0)
-        {
-            Headers = afterUser[(question + 1)..].ToString();
-        }
-
         if (at >= 0)
         {
             var userInfo = rest[..at];
             var passColon = userInfo.IndexOf(':');
-            User = (passColon < 0 ? userInfo : userInfo[..passColon]).ToString();
-            Password = passColon < 0 ? null : userInfo[(passColon + 1)..].ToString();
-            if (User.Length == 0)
+            var user = passColon < 0 ? userInfo : userInfo[..passColon];
+            if (user.Length == 0)
             {
                 error = "URI has an empty user part";
                 return false;
+            }
+
+            if (result is not null)
+            {
+                result.User = strings.Get(user);
+                result.Password = passColon < 0 ? null : userInfo[(passColon + 1)..].ToString();
             }
         }
 
@@ -177,28 +207,36 @@ public sealed class SipUri
         var hostPort = semicolon < 0 ? hostPart : hostPart[..semicolon];
         if (semicolon >= 0)
         {
-            var parameters = new SipParameters();
+            var parameters = result is null ? null : new SipParameters();
             if (!TryParseUriParameters(hostPart[semicolon..], parameters))
             {
                 error = "URI has a malformed parameter";
                 return false;
             }
 
-            Parameters = parameters;
+            result?.Parameters = parameters!;
         }
 
-        if (!TrySplitHostPort(hostPort, out var host, out var port))
+        if (!TrySplitHostPortRange(hostPort, out var host, out var port))
         {
             error = "URI has an invalid host or port";
             return false;
         }
 
-        Host = host;
-        Port = port;
+        if (result is not null)
+        {
+            result.Host = strings.Get(hostPort[host]);
+            result.Port = port;
+            if (question >= 0)
+            {
+                result.Headers = afterUser[(question + 1)..].ToString();
+            }
+        }
+
         return true;
     }
 
-    private bool TryParseTel(ReadOnlySpan<char> rest, out string? error)
+    private static bool TryParseTel(ReadOnlySpan<char> rest, SipUri? result, out string? error)
     {
         error = null;
         var semicolon = rest.IndexOf(';');
@@ -209,24 +247,24 @@ public sealed class SipUri
             return false;
         }
 
-        User = number.ToString();
+        result?.User = number.ToString();
         if (semicolon >= 0)
         {
-            var parameters = new SipParameters();
+            var parameters = result is null ? null : new SipParameters();
             if (!TryParseUriParameters(rest[semicolon..], parameters))
             {
                 error = "tel URI has a malformed parameter";
                 return false;
             }
 
-            Parameters = parameters;
+            result?.Parameters = parameters!;
         }
 
         return true;
     }
 
     // uri-parameter = pname [ "=" pvalue ]; pchars are looser than tokens (escapes, "[]/:&+$").
-    private static bool TryParseUriParameters(ReadOnlySpan<char> s, SipParameters parameters)
+    private static bool TryParseUriParameters(ReadOnlySpan<char> s, SipParameters? parameters)
     {
         foreach (var range in s[1..].Split(';'))
         {
@@ -238,7 +276,7 @@ public sealed class SipUri
                 return false;
             }
 
-            parameters.Add(SipParameters.NameOf(name), eq < 0 ? null : p[(eq + 1)..].ToString());
+            parameters?.Add(SipParameters.NameOf(name), eq < 0 ? null : p[(eq + 1)..].ToString());
         }
 
         return true;
@@ -264,7 +302,15 @@ public sealed class SipUri
     /// <inheritdoc cref="TrySplitHostPort(string, out string, out int?)"/>
     public static bool TrySplitHostPort(ReadOnlySpan<char> hostPort, out string host, out int? port)
     {
-        host = "";
+        var valid = TrySplitHostPortRange(hostPort, out var hostRange, out port);
+        host = valid ? hostPort[hostRange].ToString() : "";
+        return valid;
+    }
+
+    /// <summary>As <see cref="TrySplitHostPort(ReadOnlySpan{char}, out string, out int?)"/>, the host as a range of the input.</summary>
+    internal static bool TrySplitHostPortRange(ReadOnlySpan<char> hostPort, out Range host, out int? port)
+    {
+        host = default;
         port = null;
         ReadOnlySpan<char> portText;
         if (hostPort.StartsWith('['))
@@ -280,7 +326,7 @@ public sealed class SipUri
                 return false;
             }
 
-            host = hostPort[..(close + 1)].ToString();
+            host = ..(close + 1);
             portText = hostPort[(close + 1)..];
             if (portText.Length > 0 && portText[0] != ':')
             {
@@ -304,7 +350,7 @@ public sealed class SipUri
                 return false;
             }
 
-            host = name.ToString();
+            host = ..name.Length;
         }
 
         if (portText.Length > 0)
@@ -345,6 +391,7 @@ public sealed class SipUri
     {
         var copy = (SipUri)MemberwiseClone();
         copy._parameters = _parameters?.Clone();
+        copy._rare = _rare is null ? null : _rare with { };
         return copy;
     }
 
@@ -388,5 +435,14 @@ public sealed class SipUri
         }
 
         return sb.ToString();
+    }
+
+    private sealed record RareParts
+    {
+        public string? Password { get; set; }
+
+        public string? Headers { get; set; }
+
+        public string? Opaque { get; set; }
     }
 }

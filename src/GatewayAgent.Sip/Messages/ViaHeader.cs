@@ -23,9 +23,12 @@ public sealed class ViaHeader
         }
     }
 
-    public string ProtocolName { get; private set; } = "SIP";
+    // protocol-name and protocol-version other than SIP/2.0 (null: SIP/2.0, what every Via says).
+    private string[]? _protocol;
 
-    public string ProtocolVersion { get; private set; } = "2.0";
+    public string ProtocolName => _protocol?[0] ?? "SIP";
+
+    public string ProtocolVersion => _protocol?[1] ?? "2.0";
 
     /// <summary>Upper-case transport token (UDP, TCP, TLS, SCTP, WS, or an extension).</summary>
     public string Transport { get; }
@@ -58,10 +61,21 @@ public sealed class ViaHeader
 
     public static bool TryParse(string value, [NotNullWhen(true)] out ViaHeader? via) => TryParse(value, out via, out _);
 
-    public static bool TryParse(string value, [NotNullWhen(true)] out ViaHeader? via, out string? error)
+    public static bool TryParse(string value, [NotNullWhen(true)] out ViaHeader? via, out string? error) =>
+        TryParse(value.AsSpan(), out via, out error);
+
+    /// <summary>Parses one Via value from a slice (of the received bytes); only the parts kept become strings.</summary>
+    public static bool TryParse(ReadOnlySpan<char> value, [NotNullWhen(true)] out ViaHeader? via, out string? error)
+    {
+        var strings = default(SipStringCache);
+        return TryParse(value, ref strings, out via, out error);
+    }
+
+    /// <summary>Parses one Via value; its host comes from the message's <paramref name="strings"/>.</summary>
+    internal static bool TryParse(ReadOnlySpan<char> value, ref SipStringCache strings, [NotNullWhen(true)] out ViaHeader? via, out string? error)
     {
         via = null;
-        var s = value.AsSpan().Trim();
+        var s = value.Trim();
 
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport, LWS allowed around the slashes.
         if (!TryReadToken(ref s, out var name) || !TrySkip(ref s, '/') || !TryReadToken(ref s, out var version) ||
@@ -103,7 +117,7 @@ public sealed class ViaHeader
             s = s[portEnd..];
         }
 
-        if (!SipUri.TrySplitHostPort(hostPort, out var host, out var port))
+        if (!SipUri.TrySplitHostPortRange(hostPort, out var hostRange, out var port))
         {
             error = "malformed Via sent-by";
             return false;
@@ -122,11 +136,11 @@ public sealed class ViaHeader
             return false;
         }
 
-        via = new ViaHeader(TransportOf(transport), host, port, parameters)
+        via = new ViaHeader(TransportOf(transport), strings.Get(hostPort[hostRange]), port, parameters);
+        if (!name.SequenceEqual("SIP") || !version.SequenceEqual("2.0"))
         {
-            ProtocolName = name.SequenceEqual("SIP") ? "SIP" : name.ToString(),
-            ProtocolVersion = version.SequenceEqual("2.0") ? "2.0" : version.ToString(),
-        };
+            via._protocol = [name.ToString(), version.ToString()];
+        }
         error = null;
         return true;
     }

@@ -12,35 +12,47 @@ public static class SipMessageValidator
     /// <summary>A validation failure: the status to answer with and a reason phrase.</summary>
     public readonly record struct Verdict(int StatusCode, string Reason);
 
+    // A header value up to this many bytes is parsed from the stack.
+    private const int ValueOnStack = 512;
+
     private static readonly string[] SingleValued =
         [HeaderNames.CallId, HeaderNames.CSeq, HeaderNames.From, HeaderNames.To, HeaderNames.MaxForwards,
          HeaderNames.ContentType, HeaderNames.Expires, HeaderNames.MinExpires, HeaderNames.Date];
 
     public static Verdict? Validate(SipMessage message)
     {
+        var strings = default(SipStringCache);
+        return Validate(message, ref strings);
+    }
+
+    /// <summary>As <see cref="Validate(SipMessage)"/>, with the strings the parser made of this message so far.</summary>
+    internal static Verdict? Validate(SipMessage message, ref SipStringCache strings)
+    {
         var headers = message.Headers;
-        if (headers.CountOf(HeaderNames.Via) == 0)
+        var viaCount = headers.CountOf(HeaderNames.Via);
+        if (viaCount == 0)
         {
             return Bad("missing Via");
         }
 
-        var vias = new List<ViaHeader>(2);
-        foreach (var value in headers.GetValues(HeaderNames.Via))
+        // The values are read from the received bytes through this buffer: no string is made of them here.
+        Span<char> scratch = stackalloc char[ValueOnStack];
+        var vias = new ViaHeader[viaCount];
+        var index = -1;
+        for (var i = 0; i < vias.Length; i++)
         {
-            if (!ViaHeader.TryParse(value, out var via, out var viaError))
+            index = headers.IndexOf(HeaderNames.Via, index + 1);
+            if (!ViaHeader.TryParse(headers.CharsAt(index, scratch), ref strings, out var via, out var viaError))
             {
                 return Bad(viaError!);
             }
 
-            vias.Add(via);
+            vias[i] = via;
         }
 
-        foreach (var name in SingleValued)
+        if (headers.FirstRepeated(SingleValued) is { } repeated)
         {
-            if (headers.CountOf(name) > 1)
-            {
-                return Bad($"multiple {name} values");
-            }
+            return Bad($"multiple {repeated} values");
         }
 
         // Max-Forwards is not required: RFC 2543 peers omit it and RFC 3261 §8.2 does not make its absence an error.
@@ -54,14 +66,14 @@ public static class SipMessageValidator
         }
 
         // callid = word [ "@" word ]
-        var callId = headers[HeaderNames.CallId]!.AsSpan();
+        var callId = headers.CharsAt(headers.IndexOf(HeaderNames.CallId), scratch);
         var at = callId.IndexOf('@');
         if (!SipSyntax.IsWord(at < 0 ? callId : callId[..at]) || (at >= 0 && !SipSyntax.IsWord(callId[(at + 1)..])))
         {
             return Bad("malformed Call-ID");
         }
 
-        if (!CSeqHeader.TryParse(headers[HeaderNames.CSeq]!, out var cseq))
+        if (!CSeqHeader.TryParse(headers.CharsAt(headers.IndexOf(HeaderNames.CSeq), scratch), out var cseq))
         {
             return Bad("malformed CSeq");
         }
@@ -71,31 +83,25 @@ public static class SipMessageValidator
             return Bad("CSeq method does not match the request method");
         }
 
-        if (!NameAddress.TryParse(headers[HeaderNames.From]!, out var from, out var fromError))
+        if (!NameAddress.TryParse(headers.CharsAt(headers.IndexOf(HeaderNames.From), scratch), create: true, ref strings, out var from, out var fromError))
         {
             return Bad($"malformed {HeaderNames.From}: {fromError}");
         }
 
-        if (!NameAddress.TryParse(headers[HeaderNames.To]!, out var to, out var toError))
+        if (!NameAddress.TryParse(headers.CharsAt(headers.IndexOf(HeaderNames.To), scratch), create: true, ref strings, out var to, out var toError))
         {
             return Bad($"malformed {HeaderNames.To}: {toError}");
         }
 
-        foreach (var contact in headers.GetValues(HeaderNames.Contact))
+        // Contact, Route and Record-Route are only checked here; their typed values are made when a dialog reads them.
+        foreach (var name in (ReadOnlySpan<string>)[HeaderNames.Contact, HeaderNames.Route, HeaderNames.RecordRoute])
         {
-            if (contact != "*" && !NameAddress.TryParse(contact, out _, out var contactError))
+            for (index = headers.IndexOf(name); index >= 0; index = headers.IndexOf(name, index + 1))
             {
-                return Bad($"malformed Contact: {contactError}");
-            }
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)[HeaderNames.Route, HeaderNames.RecordRoute])
-        {
-            foreach (var value in headers.GetValues(name))
-            {
-                if (!NameAddress.TryParse(value, out _, out var routeError))
+                var value = headers.CharsAt(index, scratch);
+                if (!(name == HeaderNames.Contact && value is "*") && !NameAddress.IsValid(value, out var addressError))
                 {
-                    return Bad($"malformed {name}: {routeError}");
+                    return Bad($"malformed {name}: {addressError}");
                 }
             }
         }
@@ -120,7 +126,7 @@ public static class SipMessageValidator
             return Bad("Date must be in GMT");
         }
 
-        message.CacheTypedHeaders(vias, from, to, cseq);
+        message.CacheTypedHeaders(vias, from!, to!, cseq);
         return null;
     }
 

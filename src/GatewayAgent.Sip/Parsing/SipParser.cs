@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
@@ -21,6 +22,9 @@ public static class SipParser
 
     // A list header (Via, Contact, Route, Record-Route) with more values than this is split by the string path.
     private const int MaxListValuesOnStack = 32;
+
+    // A Request-URI up to this long is read from the stack (no string of it is made).
+    private const int MaxRequestUriOnStack = 256;
 
     public static SipParseResult Parse(ReadOnlySpan<byte> data)
     {
@@ -65,15 +69,18 @@ public static class SipParser
             return SipParseResult.Unparseable("no start line");
         }
 
+        // The hosts and users of this message, so that one written again (the Request-URI's in To) is one string.
+        var strings = default(SipStringCache);
         var message = ParseStartLine(
-            startFolded is null ? source.AsSpan(startLine) : Encoding.UTF8.GetBytes(startFolded), out var startLineError, out var startLineCode);
+            startFolded is null ? source.AsSpan(startLine) : Encoding.UTF8.GetBytes(startFolded), ref strings, out var startLineError, out var startLineCode);
         if (message is null)
         {
             return SipParseResult.Unparseable(startLineError ?? "malformed start line");
         }
 
         var headers = message.Headers;
-        headers.SetSource(source);
+        // One entry per header line (a list header's extra values grow it).
+        headers.SetSource(source, Math.Max(1, source.AsSpan(0, headerEnd).Count((byte)'\n')));
         string? headerError = null;
         while (lines.Next(out var line, out var folded))
         {
@@ -115,7 +122,7 @@ public static class SipParser
         var code = startLineCode != 0 ? startLineCode : 400;
         if (messageError is null)
         {
-            var verdict = SipMessageValidator.Validate(message);
+            var verdict = SipMessageValidator.Validate(message, ref strings);
             if (verdict is { } v)
             {
                 code = v.StatusCode;
@@ -322,7 +329,7 @@ public static class SipParser
         return inQuotes || inBrackets ? -1 : count;
     }
 
-    private static SipMessage? ParseStartLine(ReadOnlySpan<byte> line, out string? error, out int code)
+    private static SipMessage? ParseStartLine(ReadOnlySpan<byte> line, ref SipStringCache strings, out string? error, out int code)
     {
         error = null;
         code = 0;
@@ -356,7 +363,12 @@ public static class SipParser
             return new SipRequest(method, PlaceholderUri);
         }
 
-        if (!SipUri.TryParse(Encoding.UTF8.GetString(rest[..secondSpace]), out var uri, out var uriError))
+        var uriBytes = rest[..secondSpace];
+        Span<char> uriChars = stackalloc char[MaxRequestUriOnStack];
+        ReadOnlySpan<char> uriText = uriBytes.Length <= uriChars.Length && Ascii.ToUtf16(uriBytes, uriChars, out var written) == OperationStatus.Done
+            ? uriChars[..written]
+            : Encoding.UTF8.GetString(uriBytes);
+        if (!SipUri.TryParse(uriText, create: true, ref strings, out var uri, out var uriError))
         {
             error = "invalid Request-URI: " + uriError;
             code = 400;
@@ -364,8 +376,8 @@ public static class SipParser
         }
 
         var isSip20 = Ascii.EqualsIgnoreCase(version, "SIP/2.0"u8);
-        var request = new SipRequest(method, uri) { Version = isSip20 ? SipMessage.SipVersion : Encoding.ASCII.GetString(version).ToUpperInvariant() };
-        if (uri.Headers is not null && uri.Scheme is "sip" or "sips")
+        var request = new SipRequest(method, uri!) { Version = isSip20 ? SipMessage.SipVersion : Encoding.ASCII.GetString(version).ToUpperInvariant() };
+        if (uri!.Headers is not null && uri.Scheme is "sip" or "sips")
         {
             error = "headers are not allowed in a Request-URI";
             code = 400;

@@ -162,7 +162,13 @@ public static class SipSyntax
     /// Parses ";name[=value]" generic parameters (RFC 3261 generic-param) from <paramref name="s"/> into <paramref name="parameters"/>.
     /// Whitespace around ';' and '=' is allowed. Empty names, bad tokens or unbalanced quotes fail.
     /// </summary>
-    public static bool TryParseParameters(ReadOnlySpan<char> s, SipParameters parameters)
+    public static bool TryParseParameters(ReadOnlySpan<char> s, SipParameters parameters) =>
+        TryParseParametersCore(s, parameters ?? throw new ArgumentNullException(nameof(parameters)));
+
+    /// <summary>Checks parameters as <see cref="TryParseParameters"/> does, keeping nothing.</summary>
+    internal static bool AreValidParameters(ReadOnlySpan<char> s) => TryParseParametersCore(s, null);
+
+    private static bool TryParseParametersCore(ReadOnlySpan<char> s, SipParameters? parameters)
     {
         var i = 0;
         while (true)
@@ -199,13 +205,14 @@ public static class SipSyntax
                 return false;
             }
 
-            var name = SipParameters.NameOf(s[nameStart..i]);
+            var name = s[nameStart..i];
             while (i < s.Length && IsWhitespace(s[i]))
             {
                 i++;
             }
 
-            string? value = null;
+            var value = ReadOnlySpan<char>.Empty;
+            var hasValue = false;
             if (i < s.Length && s[i] == '=')
             {
                 i++;
@@ -222,7 +229,8 @@ public static class SipSyntax
                         return false;
                     }
 
-                    value = s[i..end].ToString();
+                    value = s[i..end];
+                    hasValue = true;
                     i = end;
                 }
                 else
@@ -238,11 +246,12 @@ public static class SipSyntax
                         return false;
                     }
 
-                    value = s[valueStart..i].ToString();
+                    value = s[valueStart..i];
+                    hasValue = true;
                 }
             }
 
-            parameters.Add(name, value);
+            parameters?.Add(SipParameters.NameOf(name), hasValue ? value.ToString() : null);
         }
     }
 

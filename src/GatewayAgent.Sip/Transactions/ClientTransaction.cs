@@ -25,7 +25,16 @@ public abstract class ClientTransaction : SipTransaction
 
     private protected void RaiseProvisional(SipResponse response) => Provisional?.Invoke(response);
 
-    private protected void Complete(ClientTransactionResult result) => _completion.TrySetResult(result);
+    /// <summary>
+    /// Completes the transaction for the TU and lets go of its provisional handlers: no provisional response is passed
+    /// up after a final one, and an INVITE transaction lives on for Timer M (32 s) — whatever its handlers hold (the
+    /// TU's call state) would live as long.
+    /// </summary>
+    private protected void Complete(ClientTransactionResult result)
+    {
+        Provisional = null;
+        _completion.TrySetResult(result);
+    }
 
     private protected override void OnTransportError(Exception error)
     {

@@ -14,8 +14,15 @@ internal static class ViaStamper
     /// </summary>
     public static bool Stamp(SipRequest request, IPEndPoint source)
     {
-        var raw = request.Headers[HeaderNames.Via];
-        if (raw is null || !ViaHeader.TryParse(raw, out var via))
+        // The top Via the parser's validator already parsed, when every Via parsed (then the first is the top one);
+        // else the raw top value, parsed here.
+        ViaHeader? via;
+        var cached = request.Vias.Count > 0 && request.Vias.Count == request.Headers.CountOf(HeaderNames.Via);
+        if (cached)
+        {
+            via = request.Vias[0];
+        }
+        else if (request.Headers[HeaderNames.Via] is not { } raw || !ViaHeader.TryParse(raw, out via))
         {
             return false;
         }
@@ -44,15 +51,13 @@ internal static class ViaStamper
             return false;
         }
 
-        // Set keeps a lone Via in its place; with several, the new top goes back in front of the (untouched) second.
-        if (request.Headers.CountOf(HeaderNames.Via) == 1)
+        if (cached)
         {
-            request.Headers.Set(HeaderNames.Via, via.ToString());
+            request.RewriteTopVia(); // the cached top Via, changed above, written back; From, To, CSeq stay parsed
         }
         else
         {
-            request.Headers.RemoveFirst(HeaderNames.Via);
-            request.Headers.AddFirst(HeaderNames.Via, via.ToString());
+            SipMessage.WriteTopVia(request.Headers, via);
         }
 
         return true;

@@ -41,6 +41,22 @@ public sealed class ViaStamperTests
     }
 
     [Fact]
+    public void Stamp_KeepsTheParsedHeaders_AndStampsTheParsedTopVia()
+    {
+        var request = Request("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport", "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKsecond");
+        var (top, second, from, to) = (request.TopVia, request.Vias[1], request.From, request.To);
+
+        Assert.True(ViaStamper.Stamp(request, Source));
+
+        Assert.Same(top, request.TopVia); // stamped in place, not parsed again
+        Assert.Same(second, request.Vias[1]);
+        Assert.Same(from, request.From);
+        Assert.Same(to, request.To);
+        Assert.Equal("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1;rport=40000;received=198.51.100.7", request.Headers[HeaderNames.Via]);
+        Assert.Equal(request.Headers[HeaderNames.Via], request.TopVia!.ToString());
+    }
+
+    [Fact]
     public void Stamp_IPv4MappedSource_IsWrittenAsIPv4()
     {
         var request = Request("SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1");
