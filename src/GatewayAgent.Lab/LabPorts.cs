@@ -39,6 +39,11 @@ public static class LabPorts
             }
         }
 
+        if (!CanBind(SocketType.Dgram, ProtocolType.Udp, options.IvrPort))
+        {
+            return $"127.0.0.1:{options.IvrPort} (--ivr-port) is in use";
+        }
+
         // The canary on the base port, site n on base + n; each agent listens on UDP and TCP.
         for (var port = options.SipBasePort; port <= options.SipBasePort + options.Sites; port++)
         {
