@@ -52,6 +52,9 @@ public sealed class EdgeProcess : IAsyncDisposable
             "-A", $"RPC_PORT={rpc}",
             "-A", $"DESTINATION_HOP=\"sip:127.0.0.1:{options.DestinationPort.ToString(CultureInfo.InvariantCulture)}\"",
             "-A", $"REALM=\"{Realm}\"",
+            // SS-3: the access number goes to the controller's IVR
+            "-A", $"IVR_HOP=\"sip:127.0.0.1:{options.IvrPort.ToString(CultureInfo.InvariantCulture)}\"",
+            "-A", $"ACCESS_NUMBER=\"{LabOptions.AccessNumber}\"",
             // a deployed node's /etc/kamailio/gateway-edge.local.cfg must not leak into the lab
             "-A", "WITHOUT_LOCAL_CFG",
         ];

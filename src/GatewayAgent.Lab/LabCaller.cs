@@ -1,5 +1,6 @@
 using System.Net;
 using GatewayAgent.Sip.Messages;
+using GatewayAgent.Sip.Rtp;
 using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
@@ -10,7 +11,8 @@ namespace GatewayAgent.Lab;
 
 /// <summary>
 /// The lab's "call" command: a caller from the public network. One call through the edge with our UAC
-/// (<see cref="ProbeCaller"/>, on its own SIP stack on an ephemeral loopback port): INVITE, the final response, then
+/// (<see cref="ProbeCaller"/>, on its own SIP stack on an ephemeral loopback port, with an SDP offer for an RTP port in
+/// 31000-31999): INVITE, the final response, then
 /// ACK and BYE when answered. Who answered is read from the 2xx's Contact (<see cref="Describe"/>).
 /// </summary>
 public sealed class LabCaller : IAsyncDisposable
@@ -30,7 +32,9 @@ public sealed class LabCaller : IAsyncDisposable
     {
         _transport = new SipTransportLayer(Options.Create(new SipTransportOptions()), TimeProvider.System, NullLogger<SipTransportLayer>.Instance);
         _layer = new SipTransactionLayer(_transport, new SipTimerOptions(), TimeProvider.System, NullLogger<SipTransactionLayer>.Instance);
-        _caller = new ProbeCaller(_layer, null, TimeProvider.System, NullLogger<ProbeCaller>.Instance);
+        // An SDP offer on an RTP port of its own, as a phone sends: the IVR (SS-3) refuses an INVITE without one (488).
+        var ports = new RtpPortAllocator(Options.Create(new RtpPortAllocatorOptions { MinPort = 31000, MaxPort = 31999, BindAddress = "127.0.0.1" }));
+        _caller = new ProbeCaller(_layer, ports, TimeProvider.System, NullLogger<ProbeCaller>.Instance);
         _layer.User = _caller;
         _edge = new SipTarget(SipTransportKind.Udp, new IPEndPoint(IPAddress.Loopback, edgePort));
     }
@@ -45,32 +49,37 @@ public sealed class LabCaller : IAsyncDisposable
 
     /// <summary>Calls <paramref name="number"/> at the edge and returns the final status and the answering Contact.</summary>
     public Task<ProbeCallResult> CallAsync(string number, CancellationToken cancellationToken) =>
+        CallAsync(number, CallerNumber, cancellationToken);
+
+    /// <summary>The same from <paramref name="callerNumber"/> (the From user, which the lab's edge asserts as the calling line).</summary>
+    public Task<ProbeCallResult> CallAsync(string number, string callerNumber, CancellationToken cancellationToken) =>
         _caller.CallAsync(new ProbeCallRequest
         {
             Target = _edge,
             RequestUri = SipUri.Parse($"sip:{number}@{_edge.EndPoint}"),
-            CallerNumber = CallerNumber,
+            CallerNumber = callerNumber,
             Timeout = Timeout,
         }, cancellationToken);
 
     /// <summary>
     /// The one line the command prints: "call NUMBER: answered by site N" (the Contact's port is site N's agent),
     /// "answered by destination DEST" (the destination phone's port; DEST is its Contact's user part),
+    /// "answered by the IVR" (the controller's temporary-password IVR, <paramref name="ivrPort"/>),
     /// "busy (486)" or "rejected (CODE)" (408 when nothing answered in time).
     /// </summary>
-    public static string Describe(string number, int finalStatus, string? contact, IEnumerable<LabSite> sites, int destinationPort)
+    public static string Describe(string number, int finalStatus, string? contact, IEnumerable<LabSite> sites, int destinationPort, int? ivrPort = null)
     {
         ArgumentNullException.ThrowIfNull(sites);
         var outcome = finalStatus switch
         {
-            >= 200 and < 300 => AnsweredBy(contact, sites, destinationPort),
+            >= 200 and < 300 => AnsweredBy(contact, sites, destinationPort, ivrPort),
             486 => "busy (486)",
             _ => $"rejected ({finalStatus})",
         };
         return $"call {number}: {outcome}";
     }
 
-    private static string AnsweredBy(string? contact, IEnumerable<LabSite> sites, int destinationPort)
+    private static string AnsweredBy(string? contact, IEnumerable<LabSite> sites, int destinationPort, int? ivrPort)
     {
         if (contact is null || !NameAddress.TryParse(contact, out var address))
         {
@@ -78,6 +87,11 @@ public sealed class LabCaller : IAsyncDisposable
         }
 
         var port = address.Uri.Port ?? SipListenAddress.DefaultPort;
+        if (port == ivrPort)
+        {
+            return "answered by the IVR";
+        }
+
         if (port == destinationPort)
         {
             return $"answered by destination {address.Uri.User}";

@@ -21,6 +21,10 @@ public sealed record LabOptions
     public int EdgeRpcPort { get; init; } = 5065;
     /// <summary>The destination phone's SIP port (UDP and TCP): the edge's next hop for forwarded calls.</summary>
     public int DestinationPort { get; init; } = 5090;
+    /// <summary>The controller's temporary-password IVR (SS-3), UDP on 127.0.0.1: the edge's next hop for <see cref="AccessNumber"/>.</summary>
+    public int IvrPort { get; init; } = 5080;
+    /// <summary>The IVR's access number in the lab: a call to it through the edge reaches the IVR (SS-3).</summary>
+    public const string AccessNumber = "0120555555";
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan FastInterval { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(3);
@@ -47,7 +51,7 @@ public sealed record LabOptions
 
     public const string Usage = """
         usage: gateway-lab [--sites N] [--data DIR] [--fresh] [--http-port P] [--portal-port P] [--mqtt-port P] [--smtp-port P]
-                           [--sip-base-port P] [--edge-port P] [--edge-rpc-port P] [--destination-port P]
+                           [--sip-base-port P] [--edge-port P] [--edge-rpc-port P] [--destination-port P] [--ivr-port P]
                            [--interval SECONDS] [--fast-interval SECONDS] [--timeout SECONDS]
                            [--nodes N [--lease SECONDS] [--heartbeat SECONDS] [--pg-port P]]
                            [--duration SECONDS] [--plain] [--configuration Release|Debug]
@@ -56,18 +60,21 @@ public sealed record LabOptions
         phone (127.0.0.1:--destination-port, default 5090) and N simulated sites (real gateway-agent processes with
         simulated boards, registered at the edge) and the customers' settings site gateway-portal on
         http://127.0.0.1:--portal-port (default 8081; each site's login number and a temporary password are printed
-        at start), then shows a live view.
+        at start), then shows a live view. The controller's temporary-password IVR (SS-3) listens on
+        udp 127.0.0.1:--ivr-port (default 5080); a call through the edge to the access number 0120555555 from a
+        site's number (the From user; the edge asserts it) reaches it: 1 line, 2 number, 3 admin/user, 8 digits twice.
         --nodes N (1-5) runs N controller nodes instead (docs/scale-out.md): a local PostgreSQL cluster created in
         DIR/postgres (initdb, on --pg-port or a free port) and mosquitto on --mqtt-port as the broker; node K serves
         the API on --http-port + 10 × (K − 1) and its SMTP sink on --smtp-port + K − 1; --lease (default 10) and
-        --heartbeat (default 2) set the nodes' lease time and heartbeat. The view shows which node owns each site.
-        ./run.sh installs postgresql, mosquitto and kamailio-postgres-modules (Debian) when missing.
+        --heartbeat (default 2) set the nodes' lease time and heartbeat. The view shows which node owns each site; node 1
+        runs the IVR. ./run.sh installs postgresql, mosquitto and kamailio-postgres-modules (Debian) when missing.
         Commands (type and press Enter):
           power N off|on     cut / restore mains at site N (the agent publishes power.lost; the site stops answering)
           wan N off|on       cut / restore the access line of site N (the agent stops answering probes)
           restore N          power on and WAN up at site N
           call N [NUMBER]    call NUMBER (default: site N's first number with a destination) through the edge and
-                             say who answered: "answered by site N", "answered by destination D", "busy (486)"
+                             say who answered: "answered by site N", "answered by destination D", "busy (486)";
+                             call N 0120555555 calls the IVR from site N's contract number ("answered by the IVR")
           mails              list the mails the SMTP sink received
           kill-node K        (--nodes) SIGKILL controller node K: its sites move to the other nodes once its
                              leases end (--lease), and the view shows the new owner
@@ -108,6 +115,7 @@ public sealed record LabOptions
                 "--edge-port" => options with { EdgePort = Int(arg, Value(), 1, 65535) },
                 "--edge-rpc-port" => options with { EdgeRpcPort = Int(arg, Value(), 1, 65535) },
                 "--destination-port" => options with { DestinationPort = Int(arg, Value(), 1, 65535) },
+                "--ivr-port" => options with { IvrPort = Int(arg, Value(), 1, 65535) },
                 "--interval" => options with { ProbeInterval = Seconds(arg, Value()) },
                 "--fast-interval" => options with { FastInterval = Seconds(arg, Value()) },
                 "--timeout" => options with { ProbeTimeout = Seconds(arg, Value()) },

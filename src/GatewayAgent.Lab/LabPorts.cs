@@ -29,7 +29,7 @@ public static class LabPorts
         }
 
         // With --nodes the nodes' ports follow from --http-port and --smtp-port: they must not land on another option's.
-        var named = tcp.Concat([(options.EdgePort, "--edge-port"), (options.DestinationPort, "--destination-port")])
+        var named = tcp.Concat([(options.EdgePort, "--edge-port"), (options.DestinationPort, "--destination-port"), (options.IvrPort, "--ivr-port")])
             .Concat(Enumerable.Range(options.SipBasePort, options.Sites + 1).Select(p => (p, "--sip-base-port")));
         if (named.GroupBy(p => p.Item1).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
@@ -51,6 +51,11 @@ public static class LabPorts
             {
                 return $"127.0.0.1:{port} ({option}) is in use";
             }
+        }
+
+        if (!CanBind(SocketType.Dgram, ProtocolType.Udp, options.IvrPort))
+        {
+            return $"127.0.0.1:{options.IvrPort} (--ivr-port) is in use";
         }
 
         // The canary on the base port, site n on base + n; each agent listens on UDP and TCP.

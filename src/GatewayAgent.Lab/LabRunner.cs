@@ -187,6 +187,7 @@ public sealed class LabRunner : IAsyncDisposable
         await Task.WhenAll(starting).ConfigureAwait(false);
         await portal.ConfigureAwait(false);
         await PrintLoginsAsync(cancellationToken).ConfigureAwait(false);
+        Say($"temporary-password IVR (SS-3): call {LabOptions.AccessNumber} at the edge from a site's number (the From user), e.g. sip:{LabOptions.AccessNumber}@127.0.0.1:{_options.EdgePort}; the controller listens on udp 127.0.0.1:{_options.IvrPort}");
         Say($"{_options.Sites} sites up; calls enter at the edge, udp/tcp 127.0.0.1:{_options.EdgePort}; probes every {_options.ProbeInterval.TotalSeconds:0.#} s, fast interval {_options.FastInterval.TotalSeconds:0.#} s after a dying gasp");
     }
 
@@ -315,6 +316,7 @@ public sealed class LabRunner : IAsyncDisposable
             $"--Controller:Edge:RpcUrls:0=http://127.0.0.1:{_options.EdgeRpcPort}/RPC",
             $"--Controller:Edge:Realm={EdgeProcess.Realm}",
             .. cluster,
+            .. (node == 1 ? IvrArguments() : []),
             .. _options.ControllerArguments,
         ], Path.Combine(_logs, logName));
         lock (_children)
@@ -336,6 +338,20 @@ public sealed class LabRunner : IAsyncDisposable
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// SS-3: the temporary-password IVR on the access number, reached through the edge, which asserts the line. One
+    /// node runs it (with --nodes, node 1): the edge routes the access number to one port.
+    /// </summary>
+    private string[] IvrArguments() =>
+    [
+        $"--Controller:Ivr:Listen:0=udp:127.0.0.1:{_options.IvrPort}",
+        $"--Controller:Ivr:AccessNumber={LabOptions.AccessNumber}",
+        "--Controller:Ivr:TrustedEdges:0=127.0.0.1",
+        "--Controller:Ivr:Rtp:BindAddress=127.0.0.1",
+        "--Controller:Ivr:Rtp:MinPort=30000",
+        "--Controller:Ivr:Rtp:MaxPort=30999",
+    ];
 
     /// <summary>The settings site's address: http://127.0.0.1:--portal-port/.</summary>
     public string PortalUrl => $"http://127.0.0.1:{_options.PortalPort.ToString(CultureInfo.InvariantCulture)}/";
@@ -691,7 +707,8 @@ public sealed class LabRunner : IAsyncDisposable
 
     /// <summary>
     /// One call through the edge to <paramref name="number"/> (null: site <paramref name="site"/>'s first number with a
-    /// destination, read from the controller now, else its contract number), ended with ACK and BYE when answered;
+    /// destination, read from the controller now, else its contract number), ended with ACK and BYE when answered (the
+    /// IVR's access number is called from the site's contract number);
     /// returns the line the "call" command prints (<see cref="LabCaller.Describe"/>).
     /// </summary>
     public async Task<string> CallAsync(int site, string? number, CancellationToken cancellationToken)
@@ -705,8 +722,11 @@ public sealed class LabRunner : IAsyncDisposable
             number = DefaultNumber(contract);
         }
 
-        var result = await caller.CallAsync(number, cancellationToken).ConfigureAwait(false);
-        return LabCaller.Describe(number, result.FinalStatus, result.AnsweredContact, _sites.Select(s => s.Site), _options.DestinationPort);
+        // The access number is called from the site's contract number: the IVR takes only a contract's line (SS-3).
+        var result = number == LabOptions.AccessNumber
+            ? await caller.CallAsync(number, _sites.First(s => s.Site.Index == site).Site.ContractNumber, cancellationToken).ConfigureAwait(false)
+            : await caller.CallAsync(number, cancellationToken).ConfigureAwait(false);
+        return LabCaller.Describe(number, result.FinalStatus, result.AnsweredContact, _sites.Select(s => s.Site), _options.DestinationPort, _options.IvrPort);
     }
 
     /// <summary>The contract's first number (contract number, then the additional numbers) that has a destination; else the contract number.</summary>

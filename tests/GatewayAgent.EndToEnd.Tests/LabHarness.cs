@@ -30,6 +30,7 @@ internal static class LabHarness
             EdgePort = FreePort.Next(),
             EdgeRpcPort = FreePort.Next(),
             DestinationPort = FreePort.Next(),
+            IvrPort = FreePort.Next(),
             ProbeInterval = Interval,
             FastInterval = FastInterval,
             ProbeTimeout = Timeout,

@@ -5,7 +5,7 @@ namespace GatewayAgent.Controller.Ivr;
 /// <summary>
 /// Every <see cref="IvrPrompt"/>'s audio, loaded once at start from the prompt directory (Controller:Ivr:PromptDirectory):
 /// <c>NAME.wav</c> (<see cref="IvrPrompts.FileName"/>), or a raw µ-law <c>NAME.ul</c> beside it. The controller ships a
-/// default set of placeholder tones (tools/make-ivr-prompts.py); operators replace them with recorded prompts.
+/// default set of spoken Japanese prompts (tools/make-ivr-prompts.py, espeak-ng); operators replace them with studio recordings.
 /// </summary>
 public sealed class PromptLibrary
 {

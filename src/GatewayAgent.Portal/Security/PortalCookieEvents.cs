@@ -24,6 +24,7 @@ public sealed class PortalCookieEvents(PortalAccountStore accounts, TimeProvider
         var principal = context.Principal!;
         var number = principal.FindFirstValue(PortalClaims.Number);
         var account = number is null ? null : await accounts.FindAsync(number, context.HttpContext.RequestAborted);
+        // SS-1: a unit change (SS-9) can take the login away (the line unit logs in with the contract number only).
         if (account is null
             || principal.FindFirstValue(PortalClaims.Stamp) != account.CredentialStamp.ToString(CultureInfo.InvariantCulture)
             || !AccessRules.CanLogIn(account.Unit, account.Number, account.ContractNumber))

@@ -80,6 +80,7 @@ public sealed partial class LabSignalTests : IDisposable
             "--http-port", Port(FreePort.Next()), "--portal-port", Port(FreePort.Next()), "--mqtt-port", Port(FreePort.Next()),
             "--smtp-port", Port(FreePort.Next()), "--sip-base-port", Port(LabHarness.FreeRange(2)),
             "--edge-port", Port(FreePort.Next()), "--edge-rpc-port", Port(FreePort.Next()), "--destination-port", Port(FreePort.Next()),
+            "--ivr-port", Port(FreePort.Next()),
         ];
         foreach (var argument in arguments)
         {

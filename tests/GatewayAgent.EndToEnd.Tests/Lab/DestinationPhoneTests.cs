@@ -76,6 +76,7 @@ public sealed class DestinationPhoneTests
             EdgePort = which == "edge" ? port : FreePort.Next(),
             EdgeRpcPort = which == "rpc" ? port : FreePort.Next(),
             DestinationPort = which == "destination" ? port : FreePort.Next(),
+            IvrPort = FreePort.Next(),
         };
         var option = which switch { "edge" => "--edge-port", "rpc" => "--edge-rpc-port", _ => "--destination-port" };
 

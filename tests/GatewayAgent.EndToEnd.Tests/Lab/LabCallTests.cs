@@ -23,6 +23,13 @@ public sealed class LabCallTests
     }
 
     [Fact]
+    public void Describe_NamesTheIvr_WhenItsPortAnswered()
+    {
+        Assert.Equal("call 0120555555: answered by the IVR",
+            LabCaller.Describe("0120555555", 200, "<sip:0120555555@127.0.0.1:5080>", Sites, DestinationPort, ivrPort: 5080));
+    }
+
+    [Fact]
     public void DefaultNumber_IsTheFirstNumberWithADestination()
     {
         var contract = Contract("0310000002", ["0330000002", "0320000002"], [new DestinationEntry("0330000002", "09012340002")]);

@@ -33,7 +33,20 @@ public sealed class LabOptionsTests
         Assert.Equal(9443, LabOptions.Parse(["--portal-port", "9443"]).PortalPort);
     }
 
+    [Fact]
+    public void The_IVR_is_on_5080_unless_ivr_port_says_otherwise_and_the_edge_routes_the_access_number_to_it_SS_3()
+    {
+        Assert.Equal(5080, LabOptions.Parse([]).IvrPort);
+        var options = LabOptions.Parse(["--ivr-port", "5081"]);
+        Assert.Equal(5081, options.IvrPort);
+
+        var arguments = string.Join(' ', EdgeProcess.Arguments("/repo/edge/kamailio/kamailio.cfg", "/lab/edge", "/lab/controller/controller.db", options));
+
+        Assert.Contains("-A IVR_HOP=\"sip:127.0.0.1:5081\" -A ACCESS_NUMBER=\"0120555555\"", arguments, StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("--ivr-port", "0")]
     [InlineData("--portal-port", "0")]
     [InlineData("--edge-port", "0")]
     [InlineData("--edge-rpc-port", "70000")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using GatewayAgent.Lab;
 
 namespace GatewayAgent.EndToEnd.Tests.Lab;
 
@@ -51,6 +52,20 @@ public sealed partial class LabPortalTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal("/Account/ChangePassword", login.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task The_access_number_reaches_the_controllers_IVR_through_the_edge_from_a_sites_number_SS_3()
+    {
+        await using var output = new StringWriter();
+        await using var lab = await LabHarness.StartAsync(_data, sites: 1, FreePort.Next(), TextWriter.Synchronized(output));
+
+        Assert.Contains($"temporary-password IVR (SS-3): call {LabOptions.AccessNumber} at the edge", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal($"call {LabOptions.AccessNumber}: answered by the IVR", await lab.CallAsync(1, LabOptions.AccessNumber, default));
+        var log = Path.Combine(_data, "logs", "controller.log");
+        await LabHarness.WaitForAsync(() => Task.FromResult(File.ReadAllText(log)),
+            text => text.Contains("calling line 0310000001 asserted", StringComparison.Ordinal) && text.Contains("prompt welcome", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the IVR's log of the call");
     }
 
     [GeneratedRegex(@"site 1: log in at (?<url>\S+) with (?<number>\d+) and the temporary password (?<password>\d{8}) ")]
