@@ -5,7 +5,9 @@ namespace GatewayAgent.Sip.Transactions;
 
 /// <summary>
 /// RFC 3261 §17.1.1 INVITE client transaction, with RFC 6026's Accepted state (Timer M): 2xx retransmissions and
-/// forked 2xx go to the TU, which ACKs each; the transaction itself ACKs only non-2xx finals.
+/// forked 2xx go to the TU, which ACKs each; the transaction itself ACKs only non-2xx finals. The Accepted state is
+/// kept by the layer as a compact record (the TU's <see cref="Success"/> handler until Timer M): this object ends when
+/// the first 2xx has been handed up.
 /// </summary>
 public sealed class InviteClientTransaction : ClientTransaction
 {
@@ -45,6 +47,7 @@ public sealed class InviteClientTransaction : ClientTransaction
     {
         var complete = false;
         var success = false;
+        var accepted = false;
         lock (Gate)
         {
             switch (State)
@@ -56,9 +59,8 @@ public sealed class InviteClientTransaction : ClientTransaction
                 case TransactionState.Calling or TransactionState.Proceeding when response.IsSuccess:
                     _timerA.Stop();
                     _timerB.Stop();
-                    MoveTo(TransactionState.Accepted);
-                    _timerDorM.Start(Timers.TransactionTimeout); // Timer M
-                    complete = success = true;
+                    MoveTo(TransactionState.Accepted); // Timer M runs in the layer's record (RetireAccepted below)
+                    complete = success = accepted = true;
                     break;
                 case TransactionState.Calling or TransactionState.Proceeding:
                     _timerA.Stop();
@@ -105,6 +107,15 @@ public sealed class InviteClientTransaction : ClientTransaction
         if (complete)
         {
             Complete(new ClientTransactionResult(ClientTransactionOutcome.Response, response));
+        }
+
+        if (accepted)
+        {
+            Layer.RetireAccepted(this, Success);
+            lock (Gate)
+            {
+                MoveTo(TransactionState.Terminated);
+            }
         }
     }
 

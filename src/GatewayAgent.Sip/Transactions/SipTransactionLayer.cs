@@ -15,7 +15,8 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 {
     private readonly ConcurrentDictionary<UInt128, ServerTransaction> _server = new();
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
-    private readonly CompletedServerTransactions _completed = new(); // and the merge index of live transactions too
+    private readonly CompletedTransactions _completed = new(); // and the merge index of live transactions too
+    private readonly CompletedTransactions _acceptedClients = new(); // INVITE client transactions in Accepted (RFC 6026)
     private readonly Lock _sweepGate = new();
     private readonly ILogger _logger;
     private readonly int _maxServerTransactions;
@@ -86,6 +87,9 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     public int ClientTransactionCount => _client.Count;
 
+    /// <summary>INVITE client transactions answered 2xx, kept as compact records until Timer M (RFC 6026 §8.4).</summary>
+    public int AcceptedClientTransactionCount => _acceptedClients.Count;
+
     /// <summary>Invalid requests answered with 400/505 without a transaction.</summary>
     public long InvalidRequestsAnswered => Interlocked.Read(ref _invalidAnswered);
 
@@ -154,9 +158,19 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return; // RFC 3261 §8.1.3.3: a UAC discards a response with more than one Via
         }
 
-        if (_client.TryGetValue(ClientKey(branch, cseq.Method), out var tx))
+        var key = ClientKey(branch, cseq.Method);
+        if (_client.TryGetValue(key, out var tx))
         {
             tx.OnResponse(response);
+        }
+        else if (cseq.Method == SipMethods.Invite && _acceptedClients.TryGetTag(TransactionKeys.Of(key), out var success))
+        {
+            // RFC 6026 §8.4 Accepted: a 2xx (retransmitted or forked) goes to the TU, which ACKs it; anything else is
+            // discarded.
+            if (response.IsSuccess)
+            {
+                (success as Action<SipResponse>)?.Invoke(response);
+            }
         }
         else
         {
@@ -368,15 +382,36 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         }
     }
 
+    /// <summary>
+    /// Keeps an INVITE client transaction answered 2xx as a compact record for the rest of its Accepted state (Timer M,
+    /// 64·T1 from now): 2xx retransmissions and forks still reach <paramref name="success"/> (RFC 6026 §8.4), and the
+    /// transaction with its request, response and timers is gone.
+    /// </summary>
+    internal void RetireAccepted(ClientTransaction transaction, Action<SipResponse>? success)
+    {
+        var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
+        if (!_acceptedClients.TryAdd(TransactionKeys.Of(transaction.Key), null, default, null, expiresAt, success))
+        {
+            return;
+        }
+
+        lock (_sweepGate)
+        {
+            _sweeper ??= Time.CreateTimer(static s => ((SipTransactionLayer)s!).Sweep(), this, SweepEvery, SweepEvery);
+        }
+    }
+
     /// <summary>How often expired compact records are removed: they may outlive their 64·T1 by up to this.</summary>
     private TimeSpan SweepEvery => Timers.T1 * 2;
 
     private void Sweep()
     {
-        _completed.Sweep(Time.GetTimestamp());
+        var now = Time.GetTimestamp();
+        _completed.Sweep(now);
+        _acceptedClients.Sweep(now);
         lock (_sweepGate)
         {
-            if (_completed.Count == 0 && _sweeper is { } sweeper)
+            if (_completed.Count == 0 && _acceptedClients.Count == 0 && _sweeper is { } sweeper)
             {
                 sweeper.Dispose();
                 _sweeper = null;

@@ -126,11 +126,22 @@ public sealed class ClientTransactionTests
 
         Assert.Equal(2, successes);
         Assert.Equal(200, ResultOf(tx).StatusCode);
-        Assert.Equal(TransactionState.Accepted, tx.State);
-        _time.Advance(TimeSpan.FromSeconds(32));
-        Assert.Equal(TransactionState.Terminated, tx.State);
 
+        // RFC 6026 Accepted is kept as a compact record (issue 13): the transaction object is gone at once, and 2xx
+        // retransmissions still reach the TU until Timer M (64·T1); a non-2xx there is discarded.
+        Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.Equal(0, _layer.ClientTransactionCount);
+        Assert.Equal(1, _layer.AcceptedClientTransactionCount);
+        _time.Advance(TimeSpan.FromSeconds(31));
         _layer.OnMessage(Incoming(Response(request, 200)));
+        _layer.OnMessage(Incoming(Response(request, 486)));
+        Assert.Equal(3, successes);
+        Assert.Empty(_user.Stray);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, _layer.AcceptedClientTransactionCount);
+        _layer.OnMessage(Incoming(Response(request, 200)));
+        Assert.Equal(3, successes);
         Assert.Single(_user.Stray);
     }
 

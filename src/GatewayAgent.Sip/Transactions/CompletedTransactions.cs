@@ -8,6 +8,8 @@ namespace GatewayAgent.Sip.Transactions;
 /// <summary>
 /// The server transactions that sent their final response, for the rest of their lifetime (RFC 3261 §17.2.2
 /// Completed until Timer J; RFC 6026 §7.1 Accepted until Timer L), and the merge index of RFC 3261 §8.2.2.2, kept
+/// (a second table holds the INVITE client transactions in RFC 6026's Accepted state, with the TU's 2xx handler as
+/// their <c>tag</c>),
 /// without a heap object per record: a record is a struct in a ring of 512-record blocks (they all live 64·T1, so the
 /// ring is in expiry order), found by its 128-bit key in one of 256 dictionaries of structs, and a response to resend
 /// is bytes in 64 KB segments. Blocks and segments are reused as records expire, and every array stays under the
@@ -17,7 +19,7 @@ namespace GatewayAgent.Sip.Transactions;
 /// set (bench/RESULTS.md §8b); here they cost ~200 B each plus the BYE's 200, and the GC never sees them.
 /// Thread-safe; every operation is short and under one lock.
 /// </summary>
-internal sealed class CompletedServerTransactions
+internal sealed class CompletedTransactions
 {
     /// <summary>Bytes per record besides its response: the ring slot and the dictionary entry (with some slack for growth).</summary>
     internal const int RecordOverhead = 160;
@@ -75,7 +77,7 @@ internal sealed class CompletedServerTransactions
     /// Adds a record; false if one with this key exists. <paramref name="response"/> is what to resend on a
     /// retransmission (copied to the segments), or null to absorb retransmissions.
     /// </summary>
-    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt)
+    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt, object? tag = null)
     {
         lock (_gate)
         {
@@ -97,8 +99,9 @@ internal sealed class CompletedServerTransactions
                 MergeKey = mergeKey ?? default,
                 HasMergeKey = mergeKey.HasValue,
                 ExpiresAt = expiresAt,
-                Peer = PeerAddress.From(peer),
+                Peer = peer.EndPoint is null ? default : PeerAddress.From(peer),
                 ResponseLength = length,
+                Tag = tag,
             };
             if (response is not null)
             {
@@ -135,6 +138,22 @@ internal sealed class CompletedServerTransactions
             response = record.ResponseLength < 0 ? null
                 : _large.TryGetValue(sequence, out var large) ? large
                 : ReadResponse(record.ResponseAt, record.ResponseLength);
+            return true;
+        }
+    }
+
+    /// <summary>Finds a record and the tag it was added with.</summary>
+    public bool TryGetTag(UInt128 key, out object? tag)
+    {
+        lock (_gate)
+        {
+            if (!Shard(_bySequence, key).TryGetValue(key, out var sequence))
+            {
+                tag = null;
+                return false;
+            }
+
+            tag = At(sequence).Tag;
             return true;
         }
     }
@@ -316,6 +335,7 @@ internal sealed class CompletedServerTransactions
         public int ResponseLength;   // -1: no response (absorb retransmissions)
         public PeerAddress Peer;
         public bool HasMergeKey;
+        public object? Tag;
     }
 
     /// <summary>A <see cref="SipTarget"/> as a value: the address's bytes instead of an <see cref="IPEndPoint"/> object.</summary>

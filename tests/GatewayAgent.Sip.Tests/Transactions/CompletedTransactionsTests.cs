@@ -9,14 +9,14 @@ namespace GatewayAgent.Sip.Tests.Transactions;
 /// back for every record, expiry in order, and memory that returns when the records expire (issue 13).
 /// </summary>
 [Trait("Ring", "unit")]
-public sealed class CompletedServerTransactionsTests
+public sealed class CompletedTransactionsTests
 {
     private static readonly SipTarget Peer = new(SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.7"), 5062));
 
     [Fact]
     public void EveryRecord_GivesBackItsOwnResponseBytes_AcrossManySegments()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         for (var i = 0; i < 5_000; i++)
         {
             Assert.True(table.TryAdd(Key(i), null, Peer, Response(i), expiresAt: 100));
@@ -34,7 +34,7 @@ public sealed class CompletedServerTransactionsTests
     [Fact]
     public void ASecondRecordWithTheSameKey_IsRefused_AndTheFirstKept()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         Assert.True(table.TryAdd(Key(1), null, Peer, Response(1), expiresAt: 100));
 
         Assert.False(table.TryAdd(Key(1), null, Peer, Response(2), expiresAt: 200));
@@ -47,7 +47,7 @@ public sealed class CompletedServerTransactionsTests
     [Fact]
     public void ARecordWithoutResponse_IsFound_AndAbsorbs()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         table.TryAdd(Key(1), null, Peer, null, expiresAt: 100);
 
         Assert.True(table.TryGet(Key(1), out var response, out _));
@@ -59,7 +59,7 @@ public sealed class CompletedServerTransactionsTests
     [Fact]
     public void RecordsExpireInOrder_AndTheirBytesAndSegmentsAreGiven_Back()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         for (var i = 0; i < 3_000; i++)
         {
             table.TryAdd(Key(i), null, Peer, Response(i), expiresAt: i);
@@ -81,7 +81,7 @@ public sealed class CompletedServerTransactionsTests
     public void UnderSteadyTraffic_MemoryFollowsWhatIsLive_NotWhatWentThrough()
     {
         // 100 records a tick, each living 32 ticks: ~3,200 live at a time, 200,000 through the table in all.
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         var peak = 0L;
         for (var tick = 0; tick < 2_000; tick++)
         {
@@ -102,7 +102,7 @@ public sealed class CompletedServerTransactionsTests
     [Fact]
     public void ALargeResponse_IsKeptWhole()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         var large = new byte[40_000];
         Random.Shared.NextBytes(large);
 
@@ -125,7 +125,7 @@ public sealed class CompletedServerTransactionsTests
     public void ThePeer_ComesBackAsItWasGiven(string transport, string address, int port)
     {
         var peer = new SipTarget(transport == "tcp" ? SipTransportKind.Tcp : SipTransportKind.Udp, new IPEndPoint(IPAddress.Parse(address), port));
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         table.TryAdd(Key(1), null, peer, null, expiresAt: 10);
 
         Assert.True(table.TryGet(Key(1), out _, out var back));
@@ -141,7 +141,7 @@ public sealed class CompletedServerTransactionsTests
     [Fact]
     public void AMergeKey_IsHeldByTheFirstTransaction_AndFreedWhenItsRecordExpires()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         var merge = Key(-1);
         Assert.Equal(Key(1), table.GetOrAddMerge(merge, Key(1)));
         Assert.Equal(Key(1), table.GetOrAddMerge(merge, Key(2))); // a merged request finds the first
@@ -156,7 +156,7 @@ public sealed class CompletedServerTransactionsTests
     [Fact]
     public void AnExpiringRecord_LeavesAMergeKeyThatAnotherTransactionNowHolds()
     {
-        var table = new CompletedServerTransactions();
+        var table = new CompletedTransactions();
         var merge = Key(-1);
         table.GetOrAddMerge(merge, Key(1));
         table.TryAdd(Key(1), merge, Peer, null, expiresAt: 5);
