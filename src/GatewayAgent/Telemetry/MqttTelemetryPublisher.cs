@@ -18,7 +18,8 @@ namespace GatewayAgent.Telemetry;
 /// connect and a Last Will marking the site offline; every event through the disk spool first and out to
 /// gw/v1/{siteId}/events (QoS 1), removed from the spool only on a success PUBACK, power.lost ahead of everything else;
 /// an event the broker routed to nobody (PUBACK 0x10 NoMatchingSubscribers: the controller has not subscribed yet, e.g.
-/// right after a broker restart) stays spooled and is sent again after a backoff (issue 14); a periodic snapshot; commands with MQTT 5 request/response; on a clean stop agent.stopping and the offline state.
+/// right after a broker restart) stays spooled and is sent again after a backoff (issue 14); a periodic snapshot;
+/// commands with MQTT 5 request/response; on a clean stop agent.stopping and the offline state.
 /// </summary>
 public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycleService
 {
