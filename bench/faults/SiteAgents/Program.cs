@@ -5,7 +5,7 @@ using SiteAgents;
 //   SiteAgents --broker 127.0.0.1:PORT --sites N [--reconnect-max-s 60] [--seed 1]
 // Commands on stdin: "lost I" / "restored I" (site I, 1-based, raises power.lost / power.restored; I may be "all"),
 // "stats", "quit". Prints "AGENTS ready" once every site is connected, an ACK line per event the broker acknowledged,
-// and a STATS line on "stats" and at the end (events raised, acknowledged, still queued, connects, failures).
+// and a STATS line on "stats" and at the end (events raised, acknowledged, still queued, connects, failures, PUBACKs 0x10 NoMatchingSubscribers).
 var inv = CultureInfo.InvariantCulture;
 string Arg(string name, string? fallback = null)
 {
@@ -39,7 +39,7 @@ while (sites.Any(s => !s.Connected))
 Log($"AGENTS ready sites={count}");
 long raised = 0;
 void Stats(string tag) => Log(string.Create(inv,
-    $"{tag} raised={raised} acked={sites.Sum(s => s.Acked)} queued={sites.Sum(s => s.Queued)} connected={sites.Count(s => s.Connected)} connects={sites.Sum(s => s.Connects)} failures={sites.Sum(s => s.Failures)}"));
+    $"{tag} raised={raised} acked={sites.Sum(s => s.Acked)} queued={sites.Sum(s => s.Queued)} connected={sites.Count(s => s.Connected)} connects={sites.Sum(s => s.Connects)} failures={sites.Sum(s => s.Failures)} unrouted={sites.Sum(s => s.Unrouted)}"));
 
 IEnumerable<SimulatedSite> Select(string which) => which == "all" ? sites : [sites[int.Parse(which, inv) - 1]];
 while (Console.In.ReadLine() is { } line)

@@ -9,7 +9,9 @@ namespace SiteAgents;
 /// The telemetry side of one site's agent, reduced to what a power cut needs: an MQTT 5 session as the site (client id
 /// = site id), and events that stay queued until the broker acknowledged them (PUBACK), published again after a
 /// reconnect, as the agent's spool does (at-least-once; the controller is idempotent on the event id). Reconnects back
-/// off as the agent's ReconnectBackoff: 1–2 s, then doubling up to the cap, with jitter.
+/// off as the agent's ReconnectBackoff: 1–2 s, then doubling up to the cap, with jitter. As the agent since issue 14, an
+/// event whose PUBACK says 0x10 NoMatchingSubscribers (dropped by the broker: no controller subscribed yet) stays queued
+/// and is sent again after the same kind of backoff (reset by the next success), on the same connection.
 /// </summary>
 internal sealed class SimulatedSite(string siteId, string host, int port, TimeSpan reconnectMax, Random random, Action<string> log) : IDisposable
 {
@@ -19,6 +21,7 @@ internal sealed class SimulatedSite(string siteId, string host, int port, TimeSp
     private long _acked;
     private long _failures;
     private long _connects;
+    private long _unrouted;
 
     public string SiteId => siteId;
 
@@ -29,6 +32,8 @@ internal sealed class SimulatedSite(string siteId, string host, int port, TimeSp
     public long Failures => Interlocked.Read(ref _failures);
 
     public long Connects => Interlocked.Read(ref _connects);
+
+    public long Unrouted => Interlocked.Read(ref _unrouted);
 
     public int Queued
     {
@@ -61,6 +66,7 @@ internal sealed class SimulatedSite(string siteId, string host, int port, TimeSp
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
+        var unroutedAttempt = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             using var client = new MqttClientFactory().CreateMqttClient();
@@ -103,6 +109,16 @@ internal sealed class SimulatedSite(string siteId, string host, int port, TimeSp
                         throw new InvalidOperationException($"publish refused: {result.ReasonCode}");
                     }
 
+                    if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                    {
+                        Interlocked.Increment(ref _unrouted);
+                        log($"UNROUTED {siteId} seq={next.Seq} at={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+                        await Task.Delay(TimeSpan.FromMilliseconds(Backoff(unroutedAttempt++)), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    unroutedAttempt = 0;
+
                     lock (_queue)
                     {
                         _queue.Dequeue();
@@ -122,16 +138,17 @@ internal sealed class SimulatedSite(string siteId, string host, int port, TimeSp
             }
 
             Connected = false;
-            var ceiling = Math.Min(reconnectMax.TotalMilliseconds, 1000 * Math.Pow(2, Math.Min(attempt + 1, 20)));
-            var floor = Math.Max(1000, ceiling / 2);
-            double delay;
-            lock (random)
-            {
-                delay = floor + (random.NextDouble() * (ceiling - floor));
-            }
+            await Task.Delay(TimeSpan.FromMilliseconds(Backoff(attempt++)), cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-            attempt++;
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
+    private double Backoff(int attempt)
+    {
+        var ceiling = Math.Min(reconnectMax.TotalMilliseconds, 1000 * Math.Pow(2, Math.Min(attempt + 1, 20)));
+        var floor = Math.Max(1000, ceiling / 2);
+        lock (random)
+        {
+            return floor + (random.NextDouble() * (ceiling - floor));
         }
     }
 

@@ -262,6 +262,15 @@ internal sealed class EmbeddedMqttBroker(
         {
             await _router!.RouteAsync(message.Topic, message.Payload, retained: false, message.CorrelationData, _stopping.Token, waitForCommit: true)
                 .ConfigureAwait(false);
+            if (args.SessionItems?[SiteKey] is string site && message.Topic == Topics.Events(site))
+            {
+                // The controller is the event's consumer and has stored it: the PUBACK says Success. Passed on to
+                // MQTTnet's routing, with no subscriber it would say 0x10 NoMatchingSubscribers, which the agent takes as
+                // "dropped by the broker" and sends the event again (issue 14). Events are therefore not forwarded to
+                // other clients of this broker (none needs them; state and telemetry still are).
+                args.ProcessPublish = false;
+                args.Response.ReasonCode = MqttPubAckReasonCode.Success;
+            }
         }
         catch (Exception ex) when (ex is IngestWriteException or OperationCanceledException)
         {

@@ -16,8 +16,10 @@ namespace GatewayAgent.Telemetry;
 /// <summary>
 /// The agent's MQTT telemetry (DESIGN.md "MQTT"): one MQTT 5 session at a time with reconnect backoff; birth on
 /// connect and a Last Will marking the site offline; every event through the disk spool first and out to
-/// gw/v1/{siteId}/events (QoS 1), removed from the spool only on PUBACK, power.lost ahead of everything else; a periodic
-/// snapshot; commands with MQTT 5 request/response; on a clean stop agent.stopping and the offline state.
+/// gw/v1/{siteId}/events (QoS 1), removed from the spool only on a success PUBACK, power.lost ahead of everything else;
+/// an event the broker routed to nobody (PUBACK 0x10 NoMatchingSubscribers: the controller has not subscribed yet, e.g.
+/// right after a broker restart) stays spooled and is sent again after a backoff (issue 14); a periodic snapshot;
+/// commands with MQTT 5 request/response; on a clean stop agent.stopping and the offline state.
 /// </summary>
 public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycleService
 {
@@ -40,6 +42,10 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
     private readonly MqttClientFactory _factory = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _holdGate = new();
+    private readonly ReconnectBackoff _unroutedBackoff;
+    private bool _held;
+    private ITimer? _holdTimer;
     private EventSpool? _spool;
     private BirthSequenceFile? _births;
     private IDisposable? _hubSubscription;
@@ -74,6 +80,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         _answering = answering.Value;
         _time = time;
         _logger = logger;
+        _unroutedBackoff = new ReconnectBackoff(_mqtt.ReconnectMin, _mqtt.ReconnectMax, time, Random.Shared);
     }
 
     /// <summary>The spool, once opened (null while telemetry is off).</summary>
@@ -99,6 +106,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         _spool.DepthChanged += depth => _status.SpoolDepth = depth;
         _status.SpoolDepth = _spool.Depth;
         _status.Cloud = CloudState.Connecting;
+        _holdTimer = _time.CreateTimer(_ => EndHold(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _hubSubscription = _hub.Subscribe(OnEvent);
         _snapshotTimer = _time.CreateTimer(_ => OnSnapshotTick(), null, options.Interval, options.Interval);
         _optionsSubscription = _telemetry.OnChange(o =>
@@ -137,6 +145,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         _hubSubscription?.Dispose();
         _optionsSubscription?.Dispose();
         _snapshotTimer?.Dispose();
+        _holdTimer?.Dispose();
         _spool?.Dispose();
         return Task.CompletedTask;
     }
@@ -146,6 +155,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         _hubSubscription?.Dispose();
         _optionsSubscription?.Dispose();
         _snapshotTimer?.Dispose();
+        _holdTimer?.Dispose();
         _spool?.Dispose();
         _stopping.Dispose();
         base.Dispose();
@@ -315,7 +325,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
                     inflight.Add(direct);
                 }
 
-                while (inflight.Count < Window && spool.TryLease(out var entry))
+                while (inflight.Count < Window && !EventsHeld && spool.TryLease(out var entry))
                 {
                     inflight.Add(PublishEventAsync(client, entry, epoch, session.Token));
                     if (entry.Epoch != epoch)
@@ -380,7 +390,7 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
             var epoch = Volatile.Read(ref _epoch);
             while (true)
             {
-                while (inflight.Count < Window && spool.TryLease(out var entry))
+                while (inflight.Count < Window && !EventsHeld && spool.TryLease(out var entry))
                 {
                     inflight.Add(PublishEventAsync(client, entry, epoch, budget.Token));
                 }
@@ -413,9 +423,10 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
     {
         var evt = entry.Event with { Historical = entry.Epoch != epoch };
         var payload = JsonSerializer.SerializeToUtf8Bytes(evt, ContractsJsonContext.Default.AgentEvent);
+        MqttClientPublishResult result;
         try
         {
-            await PublishAsync(client, Topics.Events(_siteId), payload, retain: false, cancellationToken).ConfigureAwait(false);
+            result = await PublishAsync(client, Topics.Events(_siteId), payload, retain: false, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -423,16 +434,90 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
             throw;
         }
 
+        if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+        {
+            // Accepted by the broker but routed to nobody, so dropped there (mosquitto after a restart, before the
+            // controller's shared subscription is back): not delivered. It stays in the spool and goes again later.
+            _spool!.Release(entry);
+            HoldUnrouted(evt);
+            return;
+        }
+
         _spool!.Acknowledge(entry.Seq);
+        RoutedAgain();
         if (!evt.Historical)
         {
             TelemetryLog.EventPublished(_logger, evt.Type, evt.Seq, "");
         }
     }
 
-    private Task PublishSnapshotAsync(IMqttClient client, CancellationToken cancellationToken) =>
-        PublishAsync(client, Topics.Telemetry(_siteId),
-            JsonSerializer.SerializeToUtf8Bytes(_snapshots.Take(_spool), ContractsJsonContext.Default.TelemetrySnapshot), retain: false, cancellationToken);
+    /// <summary>Spooled events wait until the hold after an unrouted event ends (the dying gasp does not wait).</summary>
+    private bool EventsHeld
+    {
+        get
+        {
+            lock (_holdGate)
+            {
+                return _held;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An event came back unrouted: hold the spooled events for the next reconnect-style backoff delay (ReconnectMin
+    /// doubling to ReconnectMax, jittered), then wake the sender. The other events of the same window that come back
+    /// unrouted during the hold do not lengthen it, so one retry round costs one window of publishes, not a spin.
+    /// </summary>
+    private void HoldUnrouted(AgentEvent evt)
+    {
+        TimeSpan delay;
+        lock (_holdGate)
+        {
+            if (_held)
+            {
+                return;
+            }
+
+            delay = _unroutedBackoff.NextDelay();
+            _held = true;
+            _holdTimer?.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+
+        TelemetryLog.EventsUnrouted(_logger, evt.Type, evt.Seq, delay.TotalMilliseconds);
+    }
+
+    /// <summary>The hold's timer fired (not a clock comparison: a timer may fire a little before the wall clock says).</summary>
+    private void EndHold()
+    {
+        lock (_holdGate)
+        {
+            _held = false;
+        }
+
+        Wake();
+    }
+
+    /// <summary>An event was routed (success PUBACK): the unrouted backoff starts again from its minimum.</summary>
+    private void RoutedAgain()
+    {
+        int attempts;
+        lock (_holdGate)
+        {
+            attempts = _unroutedBackoff.Attempt;
+            if (attempts == 0)
+            {
+                return;
+            }
+
+            _unroutedBackoff.Reset();
+        }
+
+        TelemetryLog.EventsRoutedAgain(_logger, attempts);
+    }
+
+    private async Task PublishSnapshotAsync(IMqttClient client, CancellationToken cancellationToken) =>
+        await PublishAsync(client, Topics.Telemetry(_siteId),
+            JsonSerializer.SerializeToUtf8Bytes(_snapshots.Take(_spool), ContractsJsonContext.Default.TelemetrySnapshot), retain: false, cancellationToken).ConfigureAwait(false);
 
     private async Task PublishBirthAsync(IMqttClient client, long bdSeq, CancellationToken cancellationToken)
     {
@@ -452,8 +537,11 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         TelemetryLog.BirthPublished(_logger, bdSeq, AgentVersion.Current, configHash);
     }
 
-    /// <summary>QoS 1 publish; a refusal in the PUBACK (reason code 0x80 or above, e.g. the broker's ACL) is an error.</summary>
-    private static async Task PublishAsync(IMqttClient client, string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    /// <summary>
+    /// QoS 1 publish; a refusal in the PUBACK (reason code 0x80 or above, e.g. the broker's ACL) is an error that ends
+    /// the session. Success and NoMatchingSubscribers are returned: for an event the caller tells them apart.
+    /// </summary>
+    private static async Task<MqttClientPublishResult> PublishAsync(IMqttClient client, string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
@@ -467,6 +555,8 @@ public sealed class MqttTelemetryPublisher : BackgroundService, IHostedLifecycle
         {
             throw new MqttPublishRefusedException(topic, result.ReasonCode.ToString(), result.ReasonString);
         }
+
+        return result;
     }
 
     private Task OnCommandMessage(IMqttClient client, long bdSeq, MqttApplicationMessageReceivedEventArgs e)

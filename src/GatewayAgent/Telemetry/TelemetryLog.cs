@@ -47,6 +47,12 @@ internal static partial class TelemetryLog
     [LoggerMessage(2313, LogLevel.Warning, "could not stop cleanly: {Reason}")]
     public static partial void StopIncomplete(ILogger logger, string reason);
 
+    [LoggerMessage(2314, LogLevel.Warning, "event {Type} seq {Seq} reached no subscriber (PUBACK NoMatchingSubscribers: the controller is not subscribed); events stay spooled, sent again in {DelayMs:F0} ms")]
+    public static partial void EventsUnrouted(ILogger logger, string type, long seq, double delayMs);
+
+    [LoggerMessage(2315, LogLevel.Information, "events reach a subscriber again after {Attempts} retries")]
+    public static partial void EventsRoutedAgain(ILogger logger, int attempts);
+
     [LoggerMessage(2320, LogLevel.Information, "spool at {Directory}: {Pending} undelivered events, next seq {NextSeq}")]
     public static partial void SpoolOpened(ILogger logger, string directory, int pending, long nextSeq);
 

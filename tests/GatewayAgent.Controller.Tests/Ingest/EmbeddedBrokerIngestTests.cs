@@ -418,6 +418,28 @@ public sealed class EmbeddedBrokerIngestTests(Xunit.Abstractions.ITestOutputHelp
     private static Task PublishStateAsync(SimulatedSite site, AgentState state) =>
         PublishRawAsync(site, Topics.State(site.SiteId), JsonSerializer.Serialize(state, ContractsJsonContext.Default.AgentState));
 
+    /// <summary>
+    /// Issue 14: the agent keeps an event whose PUBACK says 0x10 NoMatchingSubscribers and sends it again. The embedded
+    /// broker has no subscriber for events (the controller takes them in its publish interceptor), and MQTTnet would
+    /// answer 0x10 for every one; it must answer Success once the event is stored, or every agent's spool would grow
+    /// forever.
+    /// </summary>
+    [Fact]
+    public async Task An_event_the_controller_stored_is_acknowledged_with_success_not_no_matching_subscribers()
+    {
+        await using var host = await StartAsync();
+        await using var site = await SimulatedSite.ConnectAsync(host.Port, "site-a", "pw-a");
+
+        var result = await site.PublishEventAsync(SimulatedSite.Event("routed-1", 1, EventTypes.PowerLost, host.Clock.GetUtcNow()));
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
+        Assert.True(host.EventLog.Contains("routed-1"));
+        Assert.Equal((41L, EventTypes.PowerLost), await host.FastProbing.NextAsync(Wait));
+        // Only events are answered this way: a snapshot nobody subscribes to keeps MQTTnet's 0x10 (the agent does not spool snapshots).
+        var telemetry = await site.PublishTelemetryAsync("mains", "up", 90);
+        Assert.Equal(MqttClientPublishReasonCode.NoMatchingSubscribers, telemetry.ReasonCode);
+    }
+
     private static Task PublishRawAsync(SimulatedSite site, string topic, string payload) =>
         site.PublishRawAsync(topic, Encoding.UTF8.GetBytes(payload));
 }

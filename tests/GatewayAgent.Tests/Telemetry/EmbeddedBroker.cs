@@ -14,6 +14,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedMessage> _published = new();
     private readonly Changes _arrived = new();
     private MqttServer? _server;
+    private int _unroutedEvents;
+    private int _unroutedAnswered;
 
     public EmbeddedBroker(int? port = null) => Port = port ?? FreePort.Next();
 
@@ -39,6 +41,22 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         server.InterceptingPublishAsync += e =>
         {
             var m = e.ApplicationMessage;
+            if (m.Topic.EndsWith("/events", StringComparison.Ordinal))
+            {
+                // Like the controller's embedded broker: the event is consumed here, so its PUBACK says Success
+                // rather than MQTTnet's NoMatchingSubscribers, unless the test wants it routed to nobody (dropped).
+                e.ProcessPublish = false;
+                if (Interlocked.Decrement(ref _unroutedEvents) >= 0)
+                {
+                    e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.NoMatchingSubscribers;
+                    Interlocked.Increment(ref _unroutedAnswered);
+                    _arrived.Notify();
+                    return Task.CompletedTask;
+                }
+
+                Interlocked.Exchange(ref _unroutedEvents, 0);
+            }
+
             _published.Enqueue(new ReceivedMessage(m.Topic, Encoding.UTF8.GetString(m.Payload.ToArray()), m.Retain, m.CorrelationData?.ToArray(), m.ResponseTopic));
             _arrived.Notify();
             return Task.CompletedTask;
@@ -56,6 +74,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             server.Dispose();
         }
     }
+
+    /// <summary>The next <paramref name="count"/> events are answered NoMatchingSubscribers (0x10) and dropped, as mosquitto does before the controller subscribes.</summary>
+    public void RouteNextEventsToNobody(int count) => Interlocked.Exchange(ref _unroutedEvents, count);
+
+    /// <summary>Events answered NoMatchingSubscribers so far.</summary>
+    public int UnroutedAnswered => Volatile.Read(ref _unroutedAnswered);
 
     public Task<IReadOnlyList<ReceivedMessage>> WaitForAsync(Func<IReadOnlyList<ReceivedMessage>, bool> condition, TimeSpan? timeout = null, string? what = null)
         => Wait.ForAsync(() => Published, condition, _arrived, $"published: {what ?? "condition"}", timeout, ReceivedMessage.Describe);

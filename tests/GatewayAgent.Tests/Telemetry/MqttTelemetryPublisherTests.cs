@@ -105,6 +105,32 @@ public sealed class MqttTelemetryPublisherTests
         Assert.Equal(0, agent.Publisher.Spool!.Depth);
     }
 
+    /// <summary>
+    /// Issue 14: a PUBACK with reason 0x10 NoMatchingSubscribers means the broker dropped the event (nobody subscribed,
+    /// as mosquitto answers before the controller's shared subscription is back). The event stays in the spool and is
+    /// sent again after the reconnect-style backoff until a success PUBACK; the snapshot and birth are unaffected.
+    /// </summary>
+    [Fact]
+    public async Task An_event_routed_to_nobody_stays_spooled_and_is_sent_again_until_a_success_puback()
+    {
+        using var dir = new TempDirectory();
+        await using var broker = await EmbeddedBroker.StartAsync();
+        await using var agent = await InProcessTelemetryAgent.StartAsync(InProcessTelemetryAgent.Settings(broker.Port, dir.Path));
+        await agent.Log.WaitForAsync("birth published");
+        broker.RouteNextEventsToNobody(3);
+
+        agent.Hub.Raise(EventTypes.WanDown, "eth0");
+
+        var all = await broker.WaitForAsync(p => p.Any(m => IsEvent(m, EventTypes.WanDown)), what: "wan.down, after 3 unrouted attempts");
+        Assert.Equal(3, broker.UnroutedAnswered);
+        var delivered = Assert.Single(all, m => IsEvent(m, EventTypes.WanDown));
+        Assert.Equal(1, delivered.Json.GetProperty("seq").GetInt64());
+        Assert.False(delivered.Json.GetProperty("historical").GetBoolean());
+        await agent.Log.WaitForAsync("events reach a subscriber again after 3 retries");
+        Assert.Equal(3, agent.Log.Records.Count(r => r.Id.Id == 2314));
+        Assert.Equal(0, agent.Publisher.Spool!.Depth);
+    }
+
     [Fact]
     public async Task PowerLost_JumpsAheadOfSpooledEvents_AfterAnOutage()
     {
