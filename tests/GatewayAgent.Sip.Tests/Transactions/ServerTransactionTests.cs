@@ -152,6 +152,23 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
+    public void MergeKeys_LeaveWithTheirTransactions_AnsweredOrNot()
+    {
+        // one merge key per request without a To tag (RFC 3261 §8.2.2.2), held while the transaction or its record is
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-ok", callId: "ok")));
+        _user.Requests.Last().Respond(_user.Requests.Last().CreateResponse(200));
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-busy", callId: "busy")));
+        _user.Requests.Last().Respond(_user.Requests.Last().CreateResponse(486));
+        Assert.Equal(2, _layer.MergeKeyCount);
+
+        _time.Advance(TimeSpan.FromSeconds(33)); // Timer L for the 2xx's record, Timer H for the unacknowledged 486
+
+        Assert.Equal(0, _layer.MergeKeyCount);
+        Assert.Equal(0, _layer.CompletedTransactionCount);
+        Assert.Equal(0, _layer.ServerTransactionCount);
+    }
+
+    [Fact]
     public void CompletedTransactions_AreBoundedByBytes_AndBeyondTheBound_NewRequestsGet503()
     {
         var layer = new SipTransactionLayer(_sender, new SipTimerOptions(), _time, NullLogger<SipTransactionLayer>.Instance,
