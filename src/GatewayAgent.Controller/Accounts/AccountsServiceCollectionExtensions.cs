@@ -13,6 +13,7 @@ public static class AccountsServiceCollectionExtensions
     public static IServiceCollection AddPortalAccounts(this IServiceCollection services)
     {
         services.AddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
+        services.AddSingleton<CredentialHasher>();
         services.AddSingleton<PortalAccountStore>();
         services.AddSingleton<ITemporaryPasswordIssuer>(provider => provider.GetRequiredService<PortalAccountStore>());
         services.AddSingleton<SettingsAuditLog>();

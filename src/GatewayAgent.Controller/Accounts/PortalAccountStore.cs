@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
 using GatewayAgent.Controller.Ivr;
 using GatewayAgent.Controller.Storage;
 using GatewayAgent.Domain.Accounts;
@@ -28,20 +27,16 @@ public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
         """;
 
     private readonly ControllerDatabase _database;
-    private readonly IPasswordHasher<string> _hasher;
+    private readonly CredentialHasher _hasher;
     private readonly TimeProvider _time;
     private readonly ILogger<PortalAccountStore> _logger;
 
-    // Verified in place of a missing hash, so a login takes the same work whether the number exists or not (SS-6).
-    private readonly string _dummyHash;
-
-    public PortalAccountStore(ControllerDatabase database, IPasswordHasher<string> hasher, TimeProvider time, ILogger<PortalAccountStore> logger)
+    public PortalAccountStore(ControllerDatabase database, CredentialHasher hasher, TimeProvider time, ILogger<PortalAccountStore> logger)
     {
         _database = database;
         _hasher = hasher;
         _time = time;
         _logger = logger;
-        _dummyHash = hasher.HashPassword(string.Empty, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     }
 
     /// <inheritdoc/>
@@ -120,8 +115,9 @@ public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
     /// SS-4, SS-6: a login with <paramref name="number"/> (digits only, no hyphens) and <paramref name="password"/>. The
     /// temporary password is accepted when it is neither invalidated nor older than 24 h; the password when it is not
     /// invalidated (an expired one is accepted and forces a change). A wrong entry counts against each credential the
-    /// account holds: 10 in a row invalidate the password, 3 the temporary password. Both slots are always verified
-    /// (against a dummy hash where there is none), so the work done does not depend on whether the number exists.
+    /// account holds: 10 in a row invalidate the password, 3 the temporary password. Both slots are verified with one
+    /// PBKDF2 derivation (against a dummy hash where there is none, <see cref="CredentialHasher"/>), so the work done
+    /// does not depend on whether the number exists.
     /// </summary>
     public async Task<LoginResult> LoginAsync(string number, string password, CancellationToken cancellationToken)
     {
@@ -191,13 +187,13 @@ public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
         var breaches = PasswordPolicy.Check(
             change.NewPassword,
             [target.Account.Number, target.Account.ContractNumber],
-            candidate => Verifies(target.PasswordHash, candidate) || Verifies(target.TemporaryHash, candidate));
+            candidate => _hasher.Verify(target.PasswordHash, target.TemporaryHash, candidate) is (true, _) or (_, true));
         if (breaches.Count > 0)
         {
             return new PasswordChangeResult(PasswordChangeOutcome.PolicyBreached, breaches, target.Account);
         }
 
-        var hash = _hasher.HashPassword(target.Account.Number, change.NewPassword);
+        var hash = _hasher.Hash(target.Account.Number, change.NewPassword);
         var written = await _database.WriteAsync(
             async (connection, transaction) =>
             {
@@ -253,13 +249,11 @@ public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
         var temporaryUsable = row is { TemporaryHash: not null, Account.TemporaryInvalidated: false, Account.TemporaryIssuedAt: { } issued }
             && !LockoutRules.IsTemporaryPasswordExpired(issued, now);
         var passwordUsable = row is { PasswordHash: not null, Account.PasswordInvalidated: false };
-        var temporary = Verifies(temporaryUsable ? row!.TemporaryHash : _dummyHash, entered) && temporaryUsable;
-        var current = Verifies(passwordUsable ? row!.PasswordHash : _dummyHash, entered) && passwordUsable;
+        var (temporary, current) = _hasher.Verify(temporaryUsable ? row!.TemporaryHash : null, passwordUsable ? row!.PasswordHash : null, entered);
         return (temporary, current);
     }
 
-    private bool Verifies(string? hash, string password) =>
-        hash is not null && _hasher.VerifyHashedPassword(string.Empty, hash, password) != PasswordVerificationResult.Failed;
+    private bool Verifies(string? hash, string password) => hash is not null && _hasher.Matches(hash, password);
 
     private async Task<bool> ResetAfterLoginAsync(AccountRow row, bool temporary, DateTimeOffset now, CancellationToken cancellationToken) =>
         await _database.WriteAsync(
@@ -366,8 +360,16 @@ public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
             }
         }
 
-        // Hashed before the write, so the writer lock is not held through PBKDF2.
-        var hash = _hasher.HashPassword(login ?? caller, digits);
+        // Hashed before the write, so the writer lock is not held through PBKDF2; with the salt of the number's password,
+        // so a login verifies both with one derivation (CredentialHasher).
+        var password = await _database.ReadAsync(
+            async connection =>
+            {
+                var number = login ?? (await FindContractAsync(connection, null, caller, cancellationToken))?.ContractNumber;
+                return number is null ? null : await ReadPasswordHashAsync(connection, number, cancellationToken);
+            },
+            cancellationToken);
+        var hash = _hasher.HashWithSaltOf(login ?? caller, digits, password);
         var now = _time.GetUtcNow();
         var (refusal, issuedFor) = await _database.WriteAsync<(string?, string?)>(
             async (connection, transaction) =>
@@ -430,6 +432,13 @@ public sealed partial class PortalAccountStore : ITemporaryPasswordIssuer
         }
 
         return refusal;
+    }
+
+    private static async Task<string?> ReadPasswordHashAsync(DbConnection connection, string number, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(null, "SELECT password_hash FROM portal_accounts WHERE number = @n");
+        command.AddParameter("@n", number);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     private static async Task<(long Id, string ContractNumber)?> FindContractAsync(

@@ -149,17 +149,42 @@ public sealed class LoginTests
         var hasher = new CountingPasswordHasher();
         await using var site = await PortalSite.StartAsync(configure: builder => builder.Services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<string>>(hasher));
         await SetPasswordAsync(site, AuthenticationUnit.Line, PortalSite.ContractNumber);
+        var credentials = site.Services.GetRequiredService<CredentialHasher>();
         using var client = new PortalClient(site.BaseAddress);
 
-        var before = hasher.Verifications;
-        await client.LoginAsync("0399999999", Password);
-        var unknown = hasher.Verifications - before;
-        before = hasher.Verifications;
-        await client.LoginAsync(PortalSite.ContractNumber, "Wrong0x9Z");
-        var wrong = hasher.Verifications - before;
+        var unknown = await WorkAsync(() => client.LoginAsync("0399999999", Password));
+        var wrong = await WorkAsync(() => client.LoginAsync(PortalSite.ContractNumber, "Wrong0x9Z"));
+        await site.IssueTemporaryPasswordAsync(AuthenticationUnit.Line, PortalSite.ContractNumber); // now a password and a temporary one
+        var both = await WorkAsync(() => client.LoginAsync(PortalSite.ContractNumber, "Wrong1x9Z"));
 
-        Assert.Equal(2, unknown);
-        Assert.Equal(wrong, unknown);
+        Assert.Equal(1, unknown); // one PBKDF2 derivation per login, the dummy hash's for an unknown number
+        Assert.Equal(unknown, wrong);
+        Assert.Equal(unknown, both);
+        Assert.Equal(0, hasher.Verifications); // all of them in the V3 format, none left to the framework's verifier
+
+        async Task<long> WorkAsync(Func<Task> login)
+        {
+            var before = credentials.Derivations;
+            await login();
+            return credentials.Derivations - before;
+        }
+    }
+
+    [Fact]
+    public async Task A_number_holding_a_password_and_a_temporary_password_logs_in_with_either_SS_3_SS_4()
+    {
+        await using var site = await PortalSite.StartAsync();
+        await SetPasswordAsync(site, AuthenticationUnit.Line, PortalSite.ContractNumber);
+        var temporary = await site.IssueTemporaryPasswordAsync(AuthenticationUnit.Line, PortalSite.ContractNumber);
+        var store = site.Services.GetRequiredService<PortalAccountStore>();
+
+        var withPassword = await store.LoginAsync(PortalSite.ContractNumber, Password, CancellationToken.None);
+        var withTemporary = await store.LoginAsync(PortalSite.ContractNumber, temporary, CancellationToken.None);
+
+        Assert.True(withPassword.Succeeded);
+        Assert.Null(withPassword.MustChange);
+        Assert.True(withTemporary.Succeeded);
+        Assert.Equal(PasswordChangeReason.Temporary, withTemporary.MustChange);
     }
 
     [Fact]
