@@ -18,20 +18,13 @@ public sealed class CallsFollowTheSwitchTests : IAsyncLifetime
     private const string FailureSubject = "着信異常検知のお知らせです";
     private const string RecoverySubject = "回復検知のお知らせです";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(40);
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "gateway-e2e-calls-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _work = new("gateway-e2e-calls-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        _work.Dispose();
         return Task.CompletedTask;
     }
 
@@ -39,7 +32,7 @@ public sealed class CallsFollowTheSwitchTests : IAsyncLifetime
     public async Task Walkthrough_CallsGoToTheSite_ToTheDestinationWhileItHasFailed_AndBackAfterTheRecovery()
     {
         await using var relay = await TestSmtpServer.StartAsync();
-        await using var lab = await LabHarness.StartAsync(_data, sites: 2, relay.Port);
+        await using var lab = await LabHarness.StartAsync(_work.Path, sites: 2, relay.Port);
         var (site, id) = lab.Sites[1];
         using var edge = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{lab.Options.EdgeRpcPort}"), Timeout = TimeSpan.FromSeconds(5) };
         await LabHarness.WaitForAsync(async () => (await lab.Api.GetStatusAsync(id, default))!, s => Is(s, "normal") && s.Live is { Online: true },

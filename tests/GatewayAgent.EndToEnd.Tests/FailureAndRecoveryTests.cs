@@ -14,20 +14,13 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
     private const string FailureSubject = "着信異常検知のお知らせです";
     private const string RecoverySubject = "回復検知のお知らせです";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(40);
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "gateway-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _work = new("gateway-e2e-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        _work.Dispose();
         return Task.CompletedTask;
     }
 
@@ -35,7 +28,7 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
     public async Task Power_cut_mails_each_checked_recipient_once_and_restore_mails_recovery_once_with_the_switch_following()
     {
         await using var relay = await TestSmtpServer.StartAsync();
-        await using var lab = await LabHarness.StartAsync(_data, sites: 2, relay.Port);
+        await using var lab = await LabHarness.StartAsync(_work.Path, sites: 2, relay.Port);
         var (site, id) = lab.Sites[0];
         var (other, otherId) = lab.Sites[1];
         await WaitForStateAsync(lab, id, s => Is(s, "normal") && s.Live is { Online: true }, "site 1 up and online");
@@ -76,7 +69,7 @@ public sealed class FailureAndRecoveryTests : IAsyncLifetime
     public async Task Controller_killed_with_the_failure_mail_undelivered_and_the_relay_down_delivers_it_once_after_restart()
     {
         var relayPort = TestSmtpServer.FreePort(); // nothing listens yet: the relay is down
-        await using var lab = await LabHarness.StartAsync(_data, sites: 1, relayPort);
+        await using var lab = await LabHarness.StartAsync(_work.Path, sites: 1, relayPort);
         var (site, id) = lab.Sites[0];
         await WaitForStateAsync(lab, id, s => Is(s, "normal") && s.Live is { Online: true }, "site up and online");
 

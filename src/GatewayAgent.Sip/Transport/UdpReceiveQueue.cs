@@ -22,7 +22,6 @@ internal sealed class UdpReceiveQueue : IDisposable
     private readonly long _maxDelayTicks;
     private readonly Action? _onStale;
     private long _ordinaryBytes;
-    private long _stale;
     private long _priorityBytes;
 
     public UdpReceiveQueue(long maxOrdinaryBytes, long maxPriorityBytes, TimeSpan maxDelay = default, TimeProvider? time = null, Action? onStale = null)
@@ -33,9 +32,6 @@ internal sealed class UdpReceiveQueue : IDisposable
         _time = time ?? TimeProvider.System;
         _maxDelayTicks = maxDelay <= TimeSpan.Zero ? long.MaxValue : (long)(maxDelay.TotalSeconds * _time.TimestampFrequency);
     }
-
-    /// <summary>Ordinary datagrams dropped because they waited longer than the maximum delay.</summary>
-    public long StaleDropped => Interlocked.Read(ref _stale);
 
     /// <summary>Bytes now held by the ordinary (non-prober) queue.</summary>
     public long OrdinaryBytes
@@ -107,7 +103,6 @@ internal sealed class UdpReceiveQueue : IDisposable
                 return item;
             }
 
-            Interlocked.Increment(ref _stale);
             _onStale?.Invoke();
             Return(item);
         }

@@ -19,20 +19,13 @@ public sealed partial class FailureMailJourneyTests(Chromium chromium) : IClassF
     private const string FailureSubject = "着信異常検知のお知らせです";
     private const string Password = "Gw7kPq2x9Z";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(40);
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "gateway-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _work = new("gateway-e2e-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        _work.Dispose();
         return Task.CompletedTask;
     }
 
@@ -41,7 +34,7 @@ public sealed partial class FailureMailJourneyTests(Chromium chromium) : IClassF
     {
         await using var relay = await TestSmtpServer.StartAsync();
         await using var output = new StringWriter();
-        await using var lab = await LabHarness.StartAsync(_data, sites: 1, relay.Port, TextWriter.Synchronized(output));
+        await using var lab = await LabHarness.StartAsync(_work.Path, sites: 1, relay.Port, TextWriter.Synchronized(output));
         var printed = LoginLine().Match(output.ToString());
         Assert.True(printed.Success, output.ToString());
         var (site, id) = lab.Sites[0];

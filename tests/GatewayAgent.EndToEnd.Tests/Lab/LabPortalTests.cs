@@ -11,20 +11,13 @@ namespace GatewayAgent.EndToEnd.Tests.Lab;
 [Trait("Ring", "e2e")]
 public sealed partial class LabPortalTests : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "gateway-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory _work = new("gateway-e2e-");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-
+        _work.Dispose();
         return Task.CompletedTask;
     }
 
@@ -32,7 +25,7 @@ public sealed partial class LabPortalTests : IAsyncLifetime
     public async Task The_printed_temporary_password_logs_in_at_the_portal_port_and_forces_the_change_SS_3_SS_4()
     {
         await using var output = new StringWriter();
-        await using var lab = await LabHarness.StartAsync(_data, sites: 1, FreePort.Next(), TextWriter.Synchronized(output));
+        await using var lab = await LabHarness.StartAsync(_work.Path, sites: 1, FreePort.Next(), TextWriter.Synchronized(output));
 
         var printed = LoginLine().Match(output.ToString());
         Assert.True(printed.Success, output.ToString());
@@ -58,11 +51,11 @@ public sealed partial class LabPortalTests : IAsyncLifetime
     public async Task The_access_number_reaches_the_controllers_IVR_through_the_edge_from_a_sites_number_SS_3()
     {
         await using var output = new StringWriter();
-        await using var lab = await LabHarness.StartAsync(_data, sites: 1, FreePort.Next(), TextWriter.Synchronized(output));
+        await using var lab = await LabHarness.StartAsync(_work.Path, sites: 1, FreePort.Next(), TextWriter.Synchronized(output));
 
         Assert.Contains($"temporary-password IVR (SS-3): call {LabOptions.AccessNumber} at the edge", output.ToString(), StringComparison.Ordinal);
         Assert.Equal($"call {LabOptions.AccessNumber}: answered by the IVR", await lab.CallAsync(1, LabOptions.AccessNumber, default));
-        var log = Path.Combine(_data, "logs", "controller.log");
+        var log = Path.Combine(_work.Path, "logs", "controller.log");
         await LabHarness.WaitForAsync(() => Task.FromResult(File.ReadAllText(log)),
             text => text.Contains("calling line 0310000001 asserted", StringComparison.Ordinal) && text.Contains("prompt welcome", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20), "the IVR's log of the call");
