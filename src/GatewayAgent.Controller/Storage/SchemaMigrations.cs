@@ -240,5 +240,23 @@ public static class SchemaMigrations
             );
             CREATE INDEX ix_probe_triggers_created ON probe_triggers (created_at, shard);
             """),
+        new Migration(13, "the sites' live status shared by the controller nodes: each field with the receive time of its last change", """
+            CREATE TABLE site_live_status (
+                site_id TEXT NOT NULL PRIMARY KEY,
+                online BIGINT NOT NULL DEFAULT 0,
+                online_at BIGINT NULL,
+                power TEXT NULL,
+                power_at BIGINT NULL,
+                battery_percent DOUBLE PRECISION NULL,
+                battery_at BIGINT NULL,
+                wan TEXT NULL,
+                wan_at BIGINT NULL,
+                version TEXT NULL,
+                version_at BIGINT NULL,
+                last_seq BIGINT NOT NULL DEFAULT 0,
+                seq_at BIGINT NULL,
+                last_seen BIGINT NULL
+            );
+            """),
     ];
 }
