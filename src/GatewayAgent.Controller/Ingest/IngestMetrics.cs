@@ -37,7 +37,7 @@ public sealed class IngestMetrics
         _revoked = meter.CreateCounter<long>("gateway.ingest.sessions_revoked", "{session}", "Embedded broker: live site sessions closed because the site's password changed or its contract was deleted");
         _writeFailures = meter.CreateCounter<long>("gateway.ingest.write_failures", "{message}", "Agent messages whose storing failed, by kind (an event is then not acknowledged: the agent sends it again)");
         _liveWrites = meter.CreateCounter<long>("gateway.ingest.live_status_writes", "{row}", "Site live-status rows written to the database (one per site per write, however many messages it merged)");
-        meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state is online");
+        meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state known to this node's ingest is online (per node: the cluster-wide status is in the API)");
     }
 
     public void MessageReceived(string kind) => _messages.Add(1, new KeyValuePair<string, object?>("kind", kind));
