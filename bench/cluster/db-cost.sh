@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The PostgreSQL cost of the detector's writes on a cluster node: WAL bytes and records per probe outcome (steady
-# state) and per state change. Starts a private PostgreSQL (initdb + pg_ctl in a temp directory, as the tests do),
-# runs bench/cluster/DbCostBench against it, and removes it.
+# state) and per state change, and per live-status row write (site_live_status). Starts a private PostgreSQL
+# (initdb + pg_ctl in a temp directory, as the tests do), runs bench/cluster/DbCostBench against it, and removes it.
 #   bench/cluster/db-cost.sh [CONTRACTS] [ROUNDS]      (defaults 2000 and 5)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -91,6 +91,24 @@ Report("missed, counter moves (3rd miss)", counting, half.Count);
 var failure = await MeasureAsync(1, () => RoundAsync(half, ProbeOutcome.Missed));
 Report("missed, failure declared (4th miss: event, 2 mails, switch on)", failure, half.Count);
 Console.WriteLine($"outcomes refused by the fence: {provider.GetRequiredService<ClusterMetrics>().FencedTotal} (must be 0)");
+
+// The sites' live status (site_live_status), written as SiteLiveStatusWriter writes it: 500 sites per transaction,
+// one row per site however many messages it merged. A telemetry snapshot sets online, power, battery, wan, last seen.
+var live = provider.GetRequiredService<ISiteLiveStatusStore>();
+var sites = ids.Select((_, i) => $"site-{30000 + i}").ToList();
+var liveAt = DateTimeOffset.UtcNow;
+var firstLive = await MeasureAsync(1, () => LiveRoundAsync(liveAt));
+Report("live status, first write of each site (insert)", firstLive, sites.Count, "row");
+var liveUpdates = await MeasureAsync(rounds, () => LiveRoundAsync(liveAt = liveAt.AddMinutes(1)));
+Report("live status, a telemetry snapshot per site (update)", liveUpdates, rounds * sites.Count, "row");
+await using (var hot = admin.CreateCommand("SELECT pg_stat_force_next_flush(); SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'site_live_status'"))
+await using (var reader = await hot.ExecuteReaderAsync())
+{
+    await reader.NextResultAsync();
+    await reader.ReadAsync();
+    Console.WriteLine($"site_live_status updates: {reader.GetInt64(0)}, of which HOT: {reader.GetInt64(1)}");
+}
+
 await membership.StopAsync(CancellationToken.None);
 return;
 
@@ -101,6 +119,19 @@ async Task RoundAsync(IReadOnlyList<long> contracts, ProbeOutcome outcome)
     await Task.WhenAll(contracts.Select(id => recorder.RecordAsync(
         new ProbeRecord(id, outcome, outcome == ProbeOutcome.Reached ? 180 : null, outcome == ProbeOutcome.Reached ? "180 Ringing" : "timeout", now, outcome == ProbeOutcome.Reached ? TimeSpan.FromMilliseconds(12) : null),
         CancellationToken.None)));
+}
+
+async Task LiveRoundAsync(DateTimeOffset at)
+{
+    foreach (var chunk in sites.Chunk(500))
+    {
+        await live.SaveAsync(
+            chunk.Select(site => new SiteLiveRecord(site)
+            {
+                Online = true, OnlineAt = at, Power = "mains", PowerAt = at, BatteryPercent = 97, BatteryAt = at, Wan = "up", WanAt = at, LastSeen = at,
+            }).ToList(),
+            CancellationToken.None);
+    }
 }
 
 async Task<WalFigures> MeasureAsync(int times, Func<Task> work)
@@ -135,13 +166,13 @@ async Task<string> LsnAsync()
     return (string)(await command.ExecuteScalarAsync())!;
 }
 
-void Report(string what, WalFigures figures, int outcomes)
+void Report(string what, WalFigures figures, int outcomes, string unit = "outcome")
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{what}: {outcomes} outcomes, WAL {figures.Bytes / (double)outcomes:0} bytes and {figures.Records / (double)outcomes:0.0} records per outcome"));
+        $"{what}: {outcomes} {unit}s, WAL {figures.Bytes / (double)outcomes:0} bytes and {figures.Records / (double)outcomes:0.0} records per {unit}"));
     foreach (var (manager, count, bytes) in figures.ByManager)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {manager,-12} {count / (double)outcomes,6:0.00} records  {bytes / (double)outcomes,7:0} bytes per outcome"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {manager,-12} {count / (double)outcomes,6:0.00} records  {bytes / (double)outcomes,7:0} bytes per {unit}"));
     }
 }
 

@@ -219,7 +219,8 @@ public static class ContractEndpoints
                 return ApiProblems.NotFound(id);
             }
 
-            var live = contract.SiteId is { } site ? http.RequestServices.GetService<ISiteLiveStatusReader>()?.Get(site) : null;
+            var reader = http.RequestServices.GetService<ISiteLiveStatusReader>();
+            var live = contract.SiteId is { } site && reader is not null ? await reader.GetAsync(site, ct) : null;
             return Results.Ok(new ContractStatus(
                 contract.Id, contract.ContractNumber, contract.Notification.ServiceOn, contract.Detector, contract.Forwarding, contract.SiteId, live));
         }).RequireApiRole(ApiRole.Read).WithSummary("Detector state, switch state and the site's live telemetry status.");

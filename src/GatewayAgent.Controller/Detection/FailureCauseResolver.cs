@@ -38,6 +38,8 @@ public sealed class FailureCauseResolver(IOptions<DetectionOptions> options, ISi
             }
         }
 
-        return liveStatus?.Get(siteId) is { Online: false } ? FailureCauses.Offline : FailureCauses.NoAnswer;
+        // The live status as every node sees it (a read of its own, at most one at a time: the recorder writes one batch at a time).
+        var live = liveStatus is null ? null : await liveStatus.GetAsync(siteId, cancellationToken);
+        return live is { Online: false } ? FailureCauses.Offline : FailureCauses.NoAnswer;
     }
 }

@@ -83,4 +83,7 @@ internal static partial class IngestLog
 
     [LoggerMessage(6533, LogLevel.Warning, "MQTT broker refused subscription {Filter}: {ResultCode}")]
     public static partial void SubscriptionRefused(ILogger logger, string filter, string resultCode);
+
+    [LoggerMessage(6552, LogLevel.Warning, "The live status of {Pending} sites could not be written to the database (kept, written again)")]
+    public static partial void LiveStatusWriteFailed(ILogger logger, Exception exception, int pending);
 }

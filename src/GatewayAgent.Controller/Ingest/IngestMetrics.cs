@@ -19,6 +19,7 @@ public sealed class IngestMetrics
     private readonly Counter<long> _oversized;
     private readonly Counter<long> _revoked;
     private readonly Counter<long> _writeFailures;
+    private readonly Counter<long> _liveWrites;
     private long _writeFailuresTotal;
 
     public IngestMetrics(IMeterFactory meterFactory, SiteLiveStatusRegistry registry)
@@ -35,7 +36,8 @@ public sealed class IngestMetrics
         _oversized = meter.CreateCounter<long>("gateway.ingest.oversized", "{message}", "Embedded broker: packets over Limits:MaxPacketBytes (connection closed) and events over MaxEventPayloadBytes (refused), by kind");
         _revoked = meter.CreateCounter<long>("gateway.ingest.sessions_revoked", "{session}", "Embedded broker: live site sessions closed because the site's password changed or its contract was deleted");
         _writeFailures = meter.CreateCounter<long>("gateway.ingest.write_failures", "{message}", "Agent messages whose storing failed, by kind (an event is then not acknowledged: the agent sends it again)");
-        meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state is online");
+        _liveWrites = meter.CreateCounter<long>("gateway.ingest.live_status_writes", "{row}", "Site live-status rows written to the database (one per site per write, however many messages it merged)");
+        meter.CreateObservableGauge("gateway.ingest.sites_online", registry.OnlineCount, "{site}", "Sites whose last state known to this node's ingest is online (per node: the cluster-wide status is in the API)");
     }
 
     public void MessageReceived(string kind) => _messages.Add(1, new KeyValuePair<string, object?>("kind", kind));
@@ -45,6 +47,8 @@ public sealed class IngestMetrics
     public void DuplicateEvent() => _duplicates.Add(1);
 
     public void SeqGap() => _seqGaps.Add(1);
+
+    public void LiveStatusWritten(int rows) => _liveWrites.Add(rows);
 
     public void AclViolation(string kind) => _aclViolations.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

@@ -1,20 +1,19 @@
 namespace GatewayAgent.Controller.Ingest;
 
 /// <summary>
-/// Per-site ingest state: the published <see cref="SiteLiveStatus"/> plus what seq-gap detection needs. Mutated only
-/// by the ingest worker that owns the site (sites are sharded), read by anyone through <see cref="Status"/>.
+/// Per-site ingest state: this node's <see cref="SiteLiveRecord"/> plus what seq-gap detection needs. The seq and birth
+/// fields are mutated only by the ingest worker that owns the site (sites are sharded); the record is merged atomically
+/// and read by anyone.
 /// </summary>
 internal sealed class SiteTrack(string siteId)
 {
-    private volatile SiteLiveStatus _status = new() { SiteId = siteId };
+    private SiteLiveRecord _record = new(siteId);
 
     public string SiteId { get; } = siteId;
 
-    public SiteLiveStatus Status
-    {
-        get => _status;
-        set => _status = value;
-    }
+    public SiteLiveRecord Record => Volatile.Read(ref _record);
+
+    public SiteLiveStatus Status => Record.ToStatus();
 
     /// <summary>bdSeq of the newest birth (or will) seen; null before any.</summary>
     public long? BdSeq { get; set; }
@@ -26,4 +25,20 @@ internal sealed class SiteTrack(string siteId)
     public bool? KnownOnline { get; set; }
 
     public DateTimeOffset? LastRebirthRequest { get; set; }
+
+    /// <summary>Merges a change into this node's record (per field the newest).</summary>
+    public void Merge(SiteLiveRecord change)
+    {
+        var current = Volatile.Read(ref _record);
+        while (true)
+        {
+            var seen = Interlocked.CompareExchange(ref _record, current.Merge(change), current);
+            if (ReferenceEquals(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
 }

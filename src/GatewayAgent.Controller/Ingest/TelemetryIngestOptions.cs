@@ -34,4 +34,15 @@ public sealed class TelemetryIngestOptions
     /// <summary>How often the purge of <see cref="EventRetention"/> runs (also once at start).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan EventPurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Live status: after writing this node's changes to the database the writer waits this long, so that what comes
+    /// meanwhile is one row write per site (docs/scale-out.md, "Live status"). An isolated change is written at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan LiveFlush { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Live status: how long the API reuses a site's row read from the database (0 = read every time).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan LiveCache { get; set; } = TimeSpan.FromSeconds(1);
 }

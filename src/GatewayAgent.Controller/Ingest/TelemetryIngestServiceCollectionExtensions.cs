@@ -10,7 +10,8 @@ public static class TelemetryIngestServiceCollectionExtensions
     /// Telemetry ingest: the embedded broker or the external-broker client (Controller:Mqtt), the ingest workers
     /// (Controller:Ingest), <see cref="ISiteLiveStatusReader"/>, <see cref="IContractStatePublisher"/> and
     /// <see cref="ISiteCommander"/>. Needs <see cref="ISiteDirectory"/>, <see cref="ISiteEventLog"/> and a
-    /// <see cref="TimeProvider"/>; uses every registered <see cref="Probing.IFastProbing"/>.
+    /// <see cref="TimeProvider"/>; uses every registered <see cref="Probing.IFastProbing"/>, and an
+    /// <see cref="ISiteLiveStatusStore"/> when there is one (the live status is then shared by every node).
     /// </summary>
     public static IServiceCollection AddTelemetryIngest(this IServiceCollection services)
     {
@@ -21,7 +22,7 @@ public static class TelemetryIngestServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<SiteLiveStatusRegistry>();
-        services.AddSingleton<ISiteLiveStatusReader>(sp => sp.GetRequiredService<SiteLiveStatusRegistry>());
+        services.AddSingleton<ISiteLiveStatusReader, SiteLiveStatusReader>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<ControllerNode>();
         services.AddSingleton<AclViolationReporter>();
@@ -40,6 +41,8 @@ public static class TelemetryIngestServiceCollectionExtensions
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<AgentMessageRouter>();
 
+        // The live-status writer before the workers: it stops after them, so a clean stop writes their last changes.
+        services.AddHostedService<SiteLiveStatusWriter>();
         // Workers first, so the broker never accepts a message nobody will read.
         services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
         services.AddHostedService<TelemetryIngestService>();

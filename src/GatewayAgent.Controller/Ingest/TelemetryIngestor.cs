@@ -60,7 +60,15 @@ internal sealed class TelemetryIngestor(
         {
             // Seq gaps are judged per bdSeq: a birth starts a new baseline.
             track.LastEventSeq = null;
-            track.Status = track.Status with { Online = true, Version = state.Version ?? track.Status.Version, LastSeen = message.ReceivedAt };
+            var at = message.ReceivedAt;
+            registry.Record(new SiteLiveRecord(message.SiteId)
+            {
+                Online = true,
+                OnlineAt = at,
+                Version = state.Version,
+                VersionAt = state.Version is null ? null : at,
+                LastSeen = at,
+            });
             if (wasOnline != true)
             {
                 IngestLog.SiteOnline(logger, message.SiteId, state.BdSeq, state.Version);
@@ -69,7 +77,7 @@ internal sealed class TelemetryIngestor(
             return;
         }
 
-        track.Status = track.Status with { Online = false };
+        registry.Record(new SiteLiveRecord(message.SiteId) { Online = false, OnlineAt = message.ReceivedAt });
         if (wasOnline != false)
         {
             IngestLog.SiteOffline(logger, message.SiteId, state.BdSeq, state.Reason);
@@ -87,17 +95,23 @@ internal sealed class TelemetryIngestor(
     {
         var track = registry.Track(message.SiteId);
         var snapshot = message.Snapshot;
+        var at = message.ReceivedAt;
+        var battery = snapshot.Battery?.ChargePercent;
 
         // Telemetry flows only over a live session, so it also proves the site online (a controller that
         // joined a shared subscription never sees the retained birth).
-        track.Status = track.Status with
+        registry.Record(new SiteLiveRecord(message.SiteId)
         {
             Online = true,
+            OnlineAt = at,
             Power = snapshot.Power,
-            BatteryPercent = snapshot.Battery?.ChargePercent ?? track.Status.BatteryPercent,
+            PowerAt = at,
+            BatteryPercent = battery,
+            BatteryAt = battery is null ? null : at,
             Wan = snapshot.Wan,
-            LastSeen = message.ReceivedAt,
-        };
+            WanAt = at,
+            LastSeen = at,
+        });
         track.KnownOnline = true;
         return Task.CompletedTask;
     }
@@ -117,22 +131,23 @@ internal sealed class TelemetryIngestor(
 
         metrics.EventIngested();
         var track = registry.Track(message.SiteId);
-        var status = track.Status with { LastSeen = message.ReceivedAt };
+        var at = message.ReceivedAt;
+        var change = new SiteLiveRecord(message.SiteId) { LastSeen = at };
         if (!agentEvent.Historical)
         {
-            status = agentEvent.Type switch
+            change = agentEvent.Type switch
             {
-                EventTypes.PowerLost => status with { Power = "battery" },
-                EventTypes.PowerRestored => status with { Power = "mains" },
-                EventTypes.WanDown => status with { Wan = "down" },
-                EventTypes.WanUp => status with { Wan = "up" },
-                _ => status,
+                EventTypes.PowerLost => change with { Power = "battery", PowerAt = at },
+                EventTypes.PowerRestored => change with { Power = "mains", PowerAt = at },
+                EventTypes.WanDown => change with { Wan = "down", WanAt = at },
+                EventTypes.WanUp => change with { Wan = "up", WanAt = at },
+                _ => change,
             };
             await CheckSeqAsync(track, agentEvent.Seq, cancellationToken).ConfigureAwait(false);
-            status = status with { LastSeq = track.LastEventSeq ?? agentEvent.Seq };
+            change = change with { LastSeq = track.LastEventSeq ?? agentEvent.Seq, SeqAt = at };
         }
 
-        track.Status = status;
+        registry.Record(change);
 
         if (agentEvent.Type is EventTypes.PowerLost or EventTypes.WanDown
             && (!agentEvent.Historical || timeProvider.GetUtcNow() - agentEvent.Ts <= _options.HistoricalTriggerAge))

@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(provider => provider.GetRequiredService<OutboxStore>());
         services.AddSingleton<ISiteDirectory, SiteDirectory>();
         services.AddSingleton<ISiteEventLog, SiteEventLog>();
+        services.AddSingleton<ISiteLiveStatusStore, SiteLiveStatusStore>();
         // The retention keys live with the ingest's (Controller:Ingest); bound here too for a store without the ingest.
         services.AddOptions<TelemetryIngestOptions>().BindConfiguration(TelemetryIngestOptions.Section);
         services.AddSingleton<SiteEventRetention>();

@@ -71,7 +71,8 @@ public sealed class IngestTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public ISiteLiveStatusReader Status => _host.Services.GetRequiredService<ISiteLiveStatusReader>();
+    /// <summary>What this host's ingest knows of each site (no store here: also what its API would show).</summary>
+    public SiteLiveStatusRegistry Status => _host.Services.GetRequiredService<SiteLiveStatusRegistry>();
 
     public static Task<IngestTestHost> StartEmbeddedAsync(Action<InMemorySiteDirectory> sites, IDictionary<string, string?>? settings = null)
     {
