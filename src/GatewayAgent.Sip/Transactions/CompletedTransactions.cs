@@ -49,6 +49,7 @@ internal sealed class CompletedTransactions
     private long _firstSegment;
     private long _writeAt;       // absolute byte position of the next response
     private long _bytes;
+    private long _strangerBytes;
 
     /// <summary>Records held.</summary>
     public int Count
@@ -64,6 +65,9 @@ internal sealed class CompletedTransactions
 
     /// <summary>Bytes held by the records (<see cref="SipTransactionOptions.MaxCompletedBytes"/>).</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The part of <see cref="Bytes"/> held by records added for strangers (<see cref="SipTransactionOptions.StrangerCompletedShare"/>).</summary>
+    public long StrangerBytes => Interlocked.Read(ref _strangerBytes);
 
     /// <summary>Bytes of response segments allocated (in use or spare): what the records' responses cost in memory.</summary>
     public long SegmentBytes
@@ -81,11 +85,11 @@ internal sealed class CompletedTransactions
     /// Adds a record; false if one with this key exists. <paramref name="response"/> is what to resend on a
     /// retransmission (copied to the segments), or null to absorb retransmissions.
     /// </summary>
-    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt, object? tag = null)
+    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt, object? tag = null, bool stranger = false)
     {
         lock (_gate)
         {
-            if (!TryAddRecord(key, mergeKey, peer, expiresAt, response?.Length ?? -1, tag, rebuilt: false))
+            if (!TryAddRecord(key, mergeKey, peer, expiresAt, response?.Length ?? -1, tag, rebuilt: false, stranger))
             {
                 return false;
             }
@@ -104,7 +108,7 @@ internal sealed class CompletedTransactions
             }
 
             _tail++;
-            Interlocked.Add(ref _bytes, Overhead(mergeKey.HasValue) + Math.Max(response?.Length ?? -1, 0));
+            Account(Overhead(mergeKey.HasValue) + Math.Max(response?.Length ?? -1, 0), stranger);
             return true;
         }
     }
@@ -114,7 +118,7 @@ internal sealed class CompletedTransactions
     /// shared <paramref name="form"/> and the transaction's <paramref name="toTag"/> (null: the request had one), not
     /// the response's bytes. False if one with this key exists.
     /// </summary>
-    public bool TryAddRebuilt(UInt128 key, UInt128? mergeKey, SipTarget peer, ResponseForm form, string? toTag, long expiresAt)
+    public bool TryAddRebuilt(UInt128 key, UInt128? mergeKey, SipTarget peer, ResponseForm form, string? toTag, long expiresAt, bool stranger = false)
     {
         Span<byte> tag = stackalloc byte[MaxTagBytes];
         var length = 0;
@@ -125,7 +129,7 @@ internal sealed class CompletedTransactions
 
         lock (_gate)
         {
-            if (!TryAddRecord(key, mergeKey, peer, expiresAt, toTag is null ? -1 : length, form, rebuilt: true))
+            if (!TryAddRecord(key, mergeKey, peer, expiresAt, toTag is null ? -1 : length, form, rebuilt: true, stranger))
             {
                 return false;
             }
@@ -136,7 +140,7 @@ internal sealed class CompletedTransactions
             }
 
             _tail++;
-            Interlocked.Add(ref _bytes, Overhead(mergeKey.HasValue) + length);
+            Account(Overhead(mergeKey.HasValue) + length, stranger);
             return true;
         }
     }
@@ -273,7 +277,7 @@ internal sealed class CompletedTransactions
                     deadUpTo = record.ResponseAt + record.ResponseLength;
                 }
 
-                Interlocked.Add(ref _bytes, -(Overhead(record.HasMergeKey) + Math.Max(record.ResponseLength, 0)));
+                Account(-(Overhead(record.HasMergeKey) + Math.Max(record.ResponseLength, 0)), record.Stranger);
                 record = default;
                 _head++;
                 if ((_head & (BlockSize - 1)) == 0)
@@ -295,7 +299,7 @@ internal sealed class CompletedTransactions
     }
 
     /// <summary>Indexes a record at <see cref="_tail"/> (the caller then fills its response and advances the tail); false if the key exists.</summary>
-    private bool TryAddRecord(UInt128 key, UInt128? mergeKey, SipTarget peer, long expiresAt, int responseLength, object? tag, bool rebuilt)
+    private bool TryAddRecord(UInt128 key, UInt128? mergeKey, SipTarget peer, long expiresAt, int responseLength, object? tag, bool rebuilt, bool stranger)
     {
         if (!Shard(_bySequence, key).TryAdd(key, _tail))
         {
@@ -316,6 +320,7 @@ internal sealed class CompletedTransactions
             Peer = peer.EndPoint is null ? default : PeerAddress.From(peer),
             ResponseLength = responseLength,
             Rebuilt = rebuilt,
+            Stranger = stranger,
             Tag = tag,
         };
         return true;
@@ -327,6 +332,15 @@ internal sealed class CompletedTransactions
         if (shard.TryGetValue(mergeKey, out var holder) && holder == key)
         {
             shard.Remove(mergeKey);
+        }
+    }
+
+    private void Account(long bytes, bool stranger)
+    {
+        Interlocked.Add(ref _bytes, bytes);
+        if (stranger)
+        {
+            Interlocked.Add(ref _strangerBytes, bytes);
         }
     }
 
@@ -401,6 +415,7 @@ internal sealed class CompletedTransactions
         public int ResponseLength;   // -1: no response (absorb retransmissions); rebuilt: of the To tag, -1 for none
         public PeerAddress Peer;
         public bool HasMergeKey;
+        public bool Stranger;        // added for a source other than the known probers: counted in StrangerBytes too
         public bool Rebuilt;         // the response is rebuilt from the retransmission: Tag is its ResponseForm, the segments hold its To tag
         public object? Tag;
     }

@@ -24,6 +24,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private readonly long _maxCompletedBytes;
     private readonly long _maxLiveBytes;
     private readonly double _strangerShare;
+    private readonly long _maxStrangerCompletedBytes;
     private ITimer? _sweeper;
     private long _liveBytes;
     private long _liveBytesPeak;
@@ -43,6 +44,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         _maxCompletedBytes = options.MaxCompletedBytes;
         _maxLiveBytes = options.MaxLiveBytes;
         _strangerShare = options.StrangerShare;
+        _maxStrangerCompletedBytes = (long)(options.MaxCompletedBytes * options.StrangerCompletedShare);
     }
 
     /// <summary>
@@ -89,6 +91,9 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     /// <summary>Responses rebuilt for retransmissions from a compact record's <see cref="ResponseForm"/>.</summary>
     internal long RebuiltResponsesSent => Interlocked.Read(ref _rebuiltSent);
+
+    /// <summary>The part of <see cref="CompletedTransactionBytes"/> held for strangers (<see cref="SipTransactionOptions.StrangerCompletedShare"/>).</summary>
+    public long StrangerCompletedTransactionBytes => _completed.StrangerBytes;
 
     /// <summary>Merge keys watched (RFC 3261 §8.2.2.2): one per request without a To tag, live or completed.</summary>
     internal int MergeKeyCount => _completed.MergeCount;
@@ -242,8 +247,11 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
         // Known probers may use the whole of each budget, strangers only their share of it (issue 12 item 2).
         // With no known probers (IsPriority null) there is no one to keep a share for.
-        var share = IsPriority is not { } isPriority || isPriority(message.Source.EndPoint.Address) ? 1.0 : _strangerShare;
+        // Strangers' completed records have a budget of their own besides (StrangerCompletedShare).
+        var stranger = IsStranger(message.Source.EndPoint.Address);
+        var share = stranger ? _strangerShare : 1.0;
         if (_server.Count >= _maxServerTransactions * share || _completed.Bytes >= _maxCompletedBytes * share ||
+            (stranger && _completed.StrangerBytes >= _maxStrangerCompletedBytes) ||
             Interlocked.Read(ref _liveBytes) + message.ByteCount > _maxLiveBytes * share)
         {
             // RFC 3261 §21.5.4: 503 with Retry-After; stateless, so the overload costs no further memory.
@@ -388,9 +396,10 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         var request = transaction.Request;
         var toTag = request.To?.Tag is null ? transaction.LocalTag : null;
         var form = response is null || sent is null ? null : _forms.Intern(ResponseForm.TryCreate(request, response, toTag, sent));
+        var stranger = IsStranger(transaction.Incoming.Source.EndPoint.Address);
         var added = form is not null
-            ? _completed.TryAddRebuilt(transaction.TableKey, transaction.MergeKey, transaction.Peer, form, toTag, expiresAt)
-            : _completed.TryAdd(transaction.TableKey, transaction.MergeKey, transaction.Peer, sent, expiresAt);
+            ? _completed.TryAddRebuilt(transaction.TableKey, transaction.MergeKey, transaction.Peer, form, toTag, expiresAt, stranger)
+            : _completed.TryAdd(transaction.TableKey, transaction.MergeKey, transaction.Peer, sent, expiresAt, stranger: stranger);
         if (!added)
         {
             return;
