@@ -16,7 +16,9 @@ namespace GatewayAgent.Sip.Transactions;
 /// large-object threshold (85 KB): arrays above it are only reclaimed by full collections, so a growing ring or
 /// dictionary left its old copies in the resident set. At 1,000 calls/s an agent holds ~64,000 records (INVITE + BYE for 32 s): as objects they
 /// were ~600 B each and lived long enough to reach the GC's oldest generation, whose slack doubled them in the resident
-/// set (bench/RESULTS.md §8b); here they cost ~200 B each plus the BYE's 200, and the GC never sees them.
+/// set (bench/RESULTS.md §8b); here they cost 160 B each (224 B with a merge key), and the GC never sees them. A
+/// response that is a pure function of its request (a BYE's or an OPTIONS' 200) is not kept at all: the record holds
+/// its shared <see cref="ResponseForm"/> and our To tag, and the layer rebuilds it from the retransmission.
 /// Thread-safe; every operation is short and under one lock.
 /// </summary>
 internal sealed class CompletedTransactions
@@ -33,7 +35,7 @@ internal sealed class CompletedTransactions
     private const int BlockSize = 1 << BlockShift;
     private const int MaxSpareBlocks = 4;
     private const int MaxTagBytes = 128;                    // our To tags are 10 characters (SipIdentifiers.NewTag)
-    private const int Shards = 256;                         // at the 48 MiB default bound ~1,200 keys a shard, ~40 KB
+    private const int Shards = 256;                         // at the 32 MiB default bound ~600-800 keys a shard, under 40 KB
 
     private readonly Lock _gate = new();
     private readonly Dictionary<UInt128, long>[] _bySequence = NewShards<long>();    // key → sequence number of its record
