@@ -39,7 +39,7 @@ public sealed class SipTransactionOptions
     /// <summary>
     /// The share of <see cref="MaxCompletedBytes"/> that the completed transactions of sources other than the known
     /// probers may hold between them (besides <see cref="StrangerShare"/> of the whole): 12.5 %, 4 MiB by default,
-    /// ~17,000 records, a stranger's retransmissions answered for ~540 requests/s. A flood of strangers' requests that
+    /// ~18,000 records, a stranger's retransmissions answered for ~560 requests/s. A flood of strangers' requests that
     /// are answered at once (OPTIONS) holds no more than that for 32 s, and the probers' records do not count against it.
     /// </summary>
     [Range(0.01, 1.0)]
