@@ -26,6 +26,9 @@ internal sealed class CompletedTransactions
     /// <summary>Bytes per record besides its response: the ring slot and the dictionary entry (with some slack for growth).</summary>
     internal const int RecordOverhead = 160;
 
+    /// <summary>The longest To tag a rebuilt record keeps (ours are 10 characters, <see cref="SipIdentifiers.NewTag"/>).</summary>
+    internal const int MaxTagBytes = 128;
+
     /// <summary>Bytes a record's merge key adds: its entry in the merge index (measured: 161 B a record without, 225 B with).</summary>
     internal const int MergeKeyOverhead = 64;
 
@@ -34,7 +37,6 @@ internal sealed class CompletedTransactions
     private const int BlockShift = 9;                       // 512 records a block, ~40 KB
     private const int BlockSize = 1 << BlockShift;
     private const int MaxSpareBlocks = 4;
-    private const int MaxTagBytes = 128;                    // our To tags are 10 characters (SipIdentifiers.NewTag)
     private const int Shards = 256;                         // at the 32 MiB default bound ~600-800 keys a shard, under 40 KB
 
     private readonly Lock _gate = new();
@@ -118,7 +120,8 @@ internal sealed class CompletedTransactions
     /// <summary>
     /// Adds a record whose response is rebuilt from each retransmission (<see cref="ResponseForm"/>): it keeps the
     /// shared <paramref name="form"/> and the transaction's <paramref name="toTag"/> (null: the request had one), not
-    /// the response's bytes. False if one with this key exists.
+    /// the response's bytes. False if one with this key exists, or if the tag is longer than <see cref="MaxTagBytes"/>
+    /// (the caller checks that first).
     /// </summary>
     public bool TryAddRebuilt(UInt128 key, UInt128? mergeKey, SipTarget peer, ResponseForm form, string? toTag, long expiresAt, bool stranger = false)
     {

@@ -395,7 +395,9 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
         var request = transaction.Request;
         var toTag = request.To?.Tag is null ? transaction.LocalTag : null;
-        var form = response is null || sent is null ? null : _forms.Intern(ResponseForm.TryCreate(request, response, toTag, sent));
+        var form = response is null || sent is null || System.Text.Encoding.UTF8.GetByteCount(toTag ?? "") > CompletedTransactions.MaxTagBytes
+            ? null
+            : _forms.Intern(ResponseForm.TryCreate(request, response, toTag, sent));
         var stranger = IsStranger(transaction.Incoming.Source.EndPoint.Address);
         var added = form is not null
             ? _completed.TryAddRebuilt(transaction.TableKey, transaction.MergeKey, transaction.Peer, form, toTag, expiresAt, stranger)
