@@ -16,7 +16,9 @@ namespace GatewayAgent.Sip.Transactions;
 /// large-object threshold (85 KB): arrays above it are only reclaimed by full collections, so a growing ring or
 /// dictionary left its old copies in the resident set. At 1,000 calls/s an agent holds ~64,000 records (INVITE + BYE for 32 s): as objects they
 /// were ~600 B each and lived long enough to reach the GC's oldest generation, whose slack doubled them in the resident
-/// set (bench/RESULTS.md §8b); here they cost ~200 B each plus the BYE's 200, and the GC never sees them.
+/// set (bench/RESULTS.md §8b); here they cost 160 B each (224 B with a merge key), and the GC never sees them. A
+/// response that is a pure function of its request (a BYE's or an OPTIONS' 200) is not kept at all: the record holds
+/// its shared <see cref="ResponseForm"/> and our To tag, and the layer rebuilds it from the retransmission.
 /// Thread-safe; every operation is short and under one lock.
 /// </summary>
 internal sealed class CompletedTransactions
@@ -24,12 +26,18 @@ internal sealed class CompletedTransactions
     /// <summary>Bytes per record besides its response: the ring slot and the dictionary entry (with some slack for growth).</summary>
     internal const int RecordOverhead = 160;
 
+    /// <summary>The longest To tag a rebuilt record keeps (ours are 10 characters, <see cref="SipIdentifiers.NewTag"/>).</summary>
+    internal const int MaxTagBytes = 128;
+
+    /// <summary>Bytes a record's merge key adds: its entry in the merge index (measured: 161 B a record without, 225 B with).</summary>
+    internal const int MergeKeyOverhead = 64;
+
     private const int SegmentSize = 64 * 1024;
     private const int MaxSpareSegments = 8;
     private const int BlockShift = 9;                       // 512 records a block, ~40 KB
     private const int BlockSize = 1 << BlockShift;
     private const int MaxSpareBlocks = 4;
-    private const int Shards = 256;                         // at the 48 MiB default bound ~1,200 keys a shard, ~40 KB
+    private const int Shards = 256;                         // at the 32 MiB default bound ~600-800 keys a shard, under 40 KB
 
     private readonly Lock _gate = new();
     private readonly Dictionary<UInt128, long>[] _bySequence = NewShards<long>();    // key → sequence number of its record
@@ -45,6 +53,7 @@ internal sealed class CompletedTransactions
     private long _firstSegment;
     private long _writeAt;       // absolute byte position of the next response
     private long _bytes;
+    private long _strangerBytes;
 
     /// <summary>Records held.</summary>
     public int Count
@@ -60,6 +69,9 @@ internal sealed class CompletedTransactions
 
     /// <summary>Bytes held by the records (<see cref="SipTransactionOptions.MaxCompletedBytes"/>).</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The part of <see cref="Bytes"/> held by records added for strangers (<see cref="SipTransactionOptions.StrangerCompletedShare"/>).</summary>
+    public long StrangerBytes => Interlocked.Read(ref _strangerBytes);
 
     /// <summary>Bytes of response segments allocated (in use or spare): what the records' responses cost in memory.</summary>
     public long SegmentBytes
@@ -77,32 +89,16 @@ internal sealed class CompletedTransactions
     /// Adds a record; false if one with this key exists. <paramref name="response"/> is what to resend on a
     /// retransmission (copied to the segments), or null to absorb retransmissions.
     /// </summary>
-    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt, object? tag = null)
+    public bool TryAdd(UInt128 key, UInt128? mergeKey, SipTarget peer, byte[]? response, long expiresAt, object? tag = null, bool stranger = false)
     {
         lock (_gate)
         {
-            if (!Shard(_bySequence, key).TryAdd(key, _tail))
+            if (!TryAddRecord(key, mergeKey, peer, expiresAt, response?.Length ?? -1, tag, rebuilt: false, stranger))
             {
                 return false;
             }
 
-            if ((_tail >> BlockShift) - _firstBlock == _blocks.Count)
-            {
-                _blocks.Add(_spareBlocks.Count > 0 ? _spareBlocks.Pop() : new Record[BlockSize]);
-            }
-
-            var length = response?.Length ?? -1;
             ref var record = ref At(_tail);
-            record = new Record
-            {
-                Key = key,
-                MergeKey = mergeKey ?? default,
-                HasMergeKey = mergeKey.HasValue,
-                ExpiresAt = expiresAt,
-                Peer = peer.EndPoint is null ? default : PeerAddress.From(peer),
-                ResponseLength = length,
-                Tag = tag,
-            };
             if (response is not null)
             {
                 if (response.Length > SegmentSize / 4)
@@ -116,7 +112,40 @@ internal sealed class CompletedTransactions
             }
 
             _tail++;
-            Interlocked.Add(ref _bytes, RecordOverhead + Math.Max(length, 0));
+            Account(Overhead(mergeKey.HasValue) + Math.Max(response?.Length ?? -1, 0), stranger);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Adds a record whose response is rebuilt from each retransmission (<see cref="ResponseForm"/>): it keeps the
+    /// shared <paramref name="form"/> and the transaction's <paramref name="toTag"/> (null: the request had one), not
+    /// the response's bytes. False if one with this key exists, or if the tag is longer than <see cref="MaxTagBytes"/>
+    /// (the caller checks that first).
+    /// </summary>
+    public bool TryAddRebuilt(UInt128 key, UInt128? mergeKey, SipTarget peer, ResponseForm form, string? toTag, long expiresAt, bool stranger = false)
+    {
+        Span<byte> tag = stackalloc byte[MaxTagBytes];
+        var length = 0;
+        if (toTag is not null && !System.Text.Encoding.UTF8.TryGetBytes(toTag, tag, out length))
+        {
+            return false; // a tag this long is not ours
+        }
+
+        lock (_gate)
+        {
+            if (!TryAddRecord(key, mergeKey, peer, expiresAt, toTag is null ? -1 : length, form, rebuilt: true, stranger))
+            {
+                return false;
+            }
+
+            if (toTag is not null)
+            {
+                At(_tail).ResponseAt = Append(tag[..length]);
+            }
+
+            _tail++;
+            Account(Overhead(mergeKey.HasValue) + length, stranger);
             return true;
         }
     }
@@ -124,20 +153,37 @@ internal sealed class CompletedTransactions
     /// <summary>Finds a record: whether it exists, and (copied) the response to resend and where (null: absorb).</summary>
     public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer)
     {
+        var found = TryGet(key, out CompletedResponse completed);
+        response = completed.Bytes;
+        peer = completed.Peer;
+        return found;
+    }
+
+    /// <summary>Finds a record: whether it exists, and what to answer a retransmission with.</summary>
+    public bool TryGet(UInt128 key, out CompletedResponse response)
+    {
         lock (_gate)
         {
             if (!Shard(_bySequence, key).TryGetValue(key, out var sequence))
             {
-                response = null;
-                peer = default;
+                response = default;
                 return false;
             }
 
             ref var record = ref At(sequence);
-            peer = record.Peer.ToTarget();
-            response = record.ResponseLength < 0 ? null
+            var peer = record.Peer.ToTarget();
+            if (record.Rebuilt)
+            {
+                var toTag = record.ResponseLength < 0 ? null
+                    : System.Text.Encoding.UTF8.GetString(Segment(record.ResponseAt, record.ResponseLength));
+                response = new CompletedResponse(null, (ResponseForm)record.Tag!, toTag, peer);
+                return true;
+            }
+
+            var bytes = record.ResponseLength < 0 ? null
                 : _large.TryGetValue(sequence, out var large) ? large
-                : ReadResponse(record.ResponseAt, record.ResponseLength);
+                : Segment(record.ResponseAt, record.ResponseLength).ToArray();
+            response = new CompletedResponse(bytes, null, null, peer);
             return true;
         }
     }
@@ -231,12 +277,12 @@ internal sealed class CompletedTransactions
                     RemoveMergeLocked(record.MergeKey, record.Key);
                 }
 
-                if (record.ResponseLength >= 0 && !_large.Remove(_head))
+                if (record.ResponseLength >= 0 && (record.Rebuilt || !_large.Remove(_head)))
                 {
                     deadUpTo = record.ResponseAt + record.ResponseLength;
                 }
 
-                Interlocked.Add(ref _bytes, -(RecordOverhead + Math.Max(record.ResponseLength, 0)));
+                Account(-(Overhead(record.HasMergeKey) + Math.Max(record.ResponseLength, 0)), record.Stranger);
                 record = default;
                 _head++;
                 if ((_head & (BlockSize - 1)) == 0)
@@ -257,6 +303,34 @@ internal sealed class CompletedTransactions
         }
     }
 
+    /// <summary>Indexes a record at <see cref="_tail"/> (the caller then fills its response and advances the tail); false if the key exists.</summary>
+    private bool TryAddRecord(UInt128 key, UInt128? mergeKey, SipTarget peer, long expiresAt, int responseLength, object? tag, bool rebuilt, bool stranger)
+    {
+        if (!Shard(_bySequence, key).TryAdd(key, _tail))
+        {
+            return false;
+        }
+
+        if ((_tail >> BlockShift) - _firstBlock == _blocks.Count)
+        {
+            _blocks.Add(_spareBlocks.Count > 0 ? _spareBlocks.Pop() : new Record[BlockSize]);
+        }
+
+        At(_tail) = new Record
+        {
+            Key = key,
+            MergeKey = mergeKey ?? default,
+            HasMergeKey = mergeKey.HasValue,
+            ExpiresAt = expiresAt,
+            Peer = peer.EndPoint is null ? default : PeerAddress.From(peer),
+            ResponseLength = responseLength,
+            Rebuilt = rebuilt,
+            Stranger = stranger,
+            Tag = tag,
+        };
+        return true;
+    }
+
     private void RemoveMergeLocked(UInt128 mergeKey, UInt128 key)
     {
         var shard = Shard(_merges, mergeKey);
@@ -265,6 +339,17 @@ internal sealed class CompletedTransactions
             shard.Remove(mergeKey);
         }
     }
+
+    private void Account(long bytes, bool stranger)
+    {
+        Interlocked.Add(ref _bytes, bytes);
+        if (stranger)
+        {
+            Interlocked.Add(ref _strangerBytes, bytes);
+        }
+    }
+
+    private static int Overhead(bool hasMergeKey) => hasMergeKey ? RecordOverhead + MergeKeyOverhead : RecordOverhead;
 
     private static Dictionary<UInt128, T>[] NewShards<T>()
     {
@@ -301,8 +386,8 @@ internal sealed class CompletedTransactions
         return at;
     }
 
-    private byte[] ReadResponse(long at, int length) =>
-        _segments[(int)((at / SegmentSize) - _firstSegment)].AsSpan((int)(at % SegmentSize), length).ToArray();
+    private ReadOnlySpan<byte> Segment(long at, int length) =>
+        _segments[(int)((at / SegmentSize) - _firstSegment)].AsSpan((int)(at % SegmentSize), length);
 
     /// <summary>Frees the segments wholly before <paramref name="deadUpTo"/> (every response before it has expired).</summary>
     private void ReleaseSegments(long deadUpTo)
@@ -332,9 +417,11 @@ internal sealed class CompletedTransactions
         public UInt128 MergeKey;
         public long ExpiresAt;
         public long ResponseAt;
-        public int ResponseLength;   // -1: no response (absorb retransmissions)
+        public int ResponseLength;   // -1: no response (absorb retransmissions); rebuilt: of the To tag, -1 for none
         public PeerAddress Peer;
         public bool HasMergeKey;
+        public bool Stranger;        // added for a source other than the known probers: counted in StrangerBytes too
+        public bool Rebuilt;         // the response is rebuilt from the retransmission: Tag is its ResponseForm, the segments hold its To tag
         public object? Tag;
     }
 

@@ -48,7 +48,7 @@ public sealed class InviteServerTransaction : ServerTransaction
             if (response.IsSuccess)
             {
                 MoveTo(TransactionState.Accepted);
-                Retire(null); // Timer L: retransmissions are absorbed, matching ACKs and CANCELs handled by the layer
+                Retire(null, null); // Timer L: retransmissions are absorbed, matching ACKs and CANCELs handled by the layer
             }
             else
             {

@@ -41,7 +41,7 @@ public sealed class NonInviteServerTransaction : ServerTransaction
             }
             else
             {
-                Retire(bytes); // Timer J
+                Retire(response, bytes); // Timer J
             }
 
             return true;

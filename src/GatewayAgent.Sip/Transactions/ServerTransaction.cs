@@ -48,15 +48,16 @@ public abstract class ServerTransaction : SipTransaction
 
     /// <summary>
     /// Hands what is left of this transaction once its final response is sent (RFC 3261 §17.2.2 Completed: resend
-    /// <paramref name="response"/> on every retransmission; RFC 6026 Accepted: absorb retransmissions, null) to the
-    /// layer as a compact record for the rest of the transaction's lifetime (64·T1), and ends this object: a completed
-    /// transaction costs its key and its response's bytes, not the parsed request and response. Caller holds
+    /// <paramref name="response"/>, sent as <paramref name="sent"/>, on every retransmission; RFC 6026 Accepted: absorb
+    /// retransmissions, null) to the layer as a compact record for the rest of the transaction's lifetime (64·T1), and
+    /// ends this object: a completed transaction costs its key and its response's bytes — or only its To tag, when the
+    /// response can be rebuilt from the retransmission (<see cref="ResponseForm"/>) — not the parsed request and response. Caller holds
     /// <see cref="SipTransaction.Gate"/>.
     /// </summary>
-    private protected void Retire(byte[]? response)
+    private protected void Retire(SipResponse? response, byte[]? sent)
     {
         Retired = true;
-        Layer.Retire(this, response);
+        Layer.Retire(this, response, sent);
         MoveTo(TransactionState.Terminated);
     }
 }

@@ -17,18 +17,21 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
     private readonly CompletedTransactions _completed = new(); // and the merge index of live transactions too
     private readonly CompletedTransactions _acceptedClients = new(); // INVITE client transactions in Accepted (RFC 6026)
+    private readonly ResponseForms _forms = new();
     private readonly Lock _sweepGate = new();
     private readonly ILogger _logger;
     private readonly int _maxServerTransactions;
     private readonly long _maxCompletedBytes;
     private readonly long _maxLiveBytes;
     private readonly double _strangerShare;
+    private readonly long _maxStrangerCompletedBytes;
     private ITimer? _sweeper;
     private long _liveBytes;
     private long _liveBytesPeak;
     private long _invalidAnswered;
     private long _mergedRejected;
     private long _overloadRejected;
+    private long _rebuiltSent;
 
     public SipTransactionLayer(ISipMessageSender sender, SipTimerOptions timers, TimeProvider time, ILogger<SipTransactionLayer> logger, SipTransactionOptions? options = null)
     {
@@ -41,6 +44,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         _maxCompletedBytes = options.MaxCompletedBytes;
         _maxLiveBytes = options.MaxLiveBytes;
         _strangerShare = options.StrangerShare;
+        _maxStrangerCompletedBytes = (long)(options.MaxCompletedBytes * options.StrangerCompletedShare);
     }
 
     /// <summary>
@@ -81,6 +85,15 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
     /// <summary>Bytes held by the completed server transactions (<see cref="SipTransactionOptions.MaxCompletedBytes"/>).</summary>
     public long CompletedTransactionBytes => _completed.Bytes;
+
+    /// <summary>Distinct response forms the compact records share (<see cref="ResponseForm"/>).</summary>
+    internal int CompletedResponseForms => _forms.Count;
+
+    /// <summary>Responses rebuilt for retransmissions from a compact record's <see cref="ResponseForm"/>.</summary>
+    internal long RebuiltResponsesSent => Interlocked.Read(ref _rebuiltSent);
+
+    /// <summary>The part of <see cref="CompletedTransactionBytes"/> held for strangers (<see cref="SipTransactionOptions.StrangerCompletedShare"/>).</summary>
+    public long StrangerCompletedTransactionBytes => _completed.StrangerBytes;
 
     /// <summary>Merge keys watched (RFC 3261 §8.2.2.2): one per request without a To tag, live or completed.</summary>
     internal int MergeKeyCount => _completed.MergeCount;
@@ -213,12 +226,20 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
-        if (_completed.TryGet(key, out var completedResponse, out var completedPeer))
+        if (_completed.TryGet(key, out CompletedResponse completed))
         {
             // Completed (§17.2.2): the final response again; Accepted (RFC 6026 §7.1): absorbed.
-            if (completedResponse is not null)
+            if (completed.Form is { } form)
             {
-                _ = SendCompletedAsync(request.TopVia?.Branch, completedPeer, completedResponse);
+                // rebuilt from this request: for a true retransmission the very bytes first sent, to where they went;
+                // for a request that only shares the key, a valid response to what it says, sent to where it came from
+                var rebuilt = form.Build(request, completed.ToTag);
+                _ = SendCompletedAsync(request.TopVia?.Branch, ResponseRouting.GetResponseTarget(request.TopVia, message.Source), rebuilt);
+                Interlocked.Increment(ref _rebuiltSent);
+            }
+            else if (completed.Bytes is { } bytes)
+            {
+                _ = SendCompletedAsync(request.TopVia?.Branch, completed.Peer, bytes);
             }
 
             return;
@@ -226,8 +247,11 @@ public sealed class SipTransactionLayer : ISipMessageHandler
 
         // Known probers may use the whole of each budget, strangers only their share of it (issue 12 item 2).
         // With no known probers (IsPriority null) there is no one to keep a share for.
-        var share = IsPriority is not { } isPriority || isPriority(message.Source.EndPoint.Address) ? 1.0 : _strangerShare;
+        // Strangers' completed records have a budget of their own besides (StrangerCompletedShare).
+        var stranger = IsStranger(message.Source.EndPoint.Address);
+        var share = stranger ? _strangerShare : 1.0;
         if (_server.Count >= _maxServerTransactions * share || _completed.Bytes >= _maxCompletedBytes * share ||
+            (stranger && _completed.StrangerBytes >= _maxStrangerCompletedBytes) ||
             Interlocked.Read(ref _liveBytes) + message.ByteCount > _maxLiveBytes * share)
         {
             // RFC 3261 §21.5.4: 503 with Retry-After; stateless, so the overload costs no further memory.
@@ -366,10 +390,19 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// Keeps a server transaction that sent its final response as a compact record for the rest of its lifetime
     /// (64·T1 from now); the transaction object then leaves the table.
     /// </summary>
-    internal void Retire(ServerTransaction transaction, byte[]? response)
+    internal void Retire(ServerTransaction transaction, SipResponse? response, byte[]? sent)
     {
         var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
-        if (!_completed.TryAdd(transaction.TableKey, transaction.MergeKey, transaction.Peer, response, expiresAt))
+        var request = transaction.Request;
+        var toTag = request.To?.Tag is null ? transaction.LocalTag : null;
+        var form = response is null || sent is null || System.Text.Encoding.UTF8.GetByteCount(toTag ?? "") > CompletedTransactions.MaxTagBytes
+            ? null
+            : _forms.Intern(ResponseForm.TryCreate(request, response, toTag, sent));
+        var stranger = IsStranger(transaction.Incoming.Source.EndPoint.Address);
+        var added = form is not null
+            ? _completed.TryAddRebuilt(transaction.TableKey, transaction.MergeKey, transaction.Peer, form, toTag, expiresAt, stranger)
+            : _completed.TryAdd(transaction.TableKey, transaction.MergeKey, transaction.Peer, sent, expiresAt, stranger: stranger);
+        if (!added)
         {
             return;
         }

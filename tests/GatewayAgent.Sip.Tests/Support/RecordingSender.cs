@@ -11,6 +11,9 @@ public sealed class RecordingSender : ISipMessageSender
 {
     public ConcurrentQueue<(SipMessage Message, SipTarget Target)> Sent { get; } = new();
 
+    /// <summary>The bytes of every message sent, as they would go on the wire, in order.</summary>
+    public ConcurrentQueue<byte[]> Wire { get; } = new();
+
     public bool Fail { get; set; }
 
     public ValueTask SendAsync(SipMessage message, SipTarget target, CancellationToken cancellationToken = default)
@@ -21,7 +24,9 @@ public sealed class RecordingSender : ISipMessageSender
         }
 
         // Re-parse what would go on the wire: the tests see exactly the bytes a peer would.
-        Sent.Enqueue((SipParser.Parse(message.ToBytes()).Message!, target));
+        var bytes = message.ToBytes();
+        Wire.Enqueue(bytes);
+        Sent.Enqueue((SipParser.Parse(bytes).Message!, target));
         return ValueTask.CompletedTask;
     }
 
@@ -32,6 +37,7 @@ public sealed class RecordingSender : ISipMessageSender
             throw new SipTransportException("refused");
         }
 
+        Wire.Enqueue(message.ToArray());
         Sent.Enqueue((SipParser.Parse(message.Span).Message!, target));
         return ValueTask.CompletedTask;
     }
@@ -42,5 +48,9 @@ public sealed class RecordingSender : ISipMessageSender
 
     public List<SipRequest> Requests => Sent.Select(s => s.Message).OfType<SipRequest>().ToList();
 
-    public void Clear() => Sent.Clear();
+    public void Clear()
+    {
+        Sent.Clear();
+        Wire.Clear();
+    }
 }

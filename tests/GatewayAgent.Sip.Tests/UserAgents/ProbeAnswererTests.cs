@@ -134,6 +134,29 @@ public sealed class ProbeAnswererTests : IAsyncDisposable
     }
 
     [Fact]
+    public void TheAnswersToByeAndOptions_AreRebuiltForTheirRetransmissions_ByteForByte_NotKept()
+    {
+        // issue 13: a completed BYE or OPTIONS keeps its key and To tag, not its 200 (Transactions/ResponseForm.cs)
+        _layer.OnMessage(Incoming(WithSdp(Invite())));
+        var tag = _sender.Responses.Last().To!.Tag;
+        _layer.OnMessage(Incoming(Invite(branch: "z9hG4bK-ack", method: "ACK", toTag: tag)));
+        var bye = Invite(branch: "z9hG4bK-bye", method: "BYE", toTag: tag, cseq: 2);
+        var options = Invite(branch: "z9hG4bK-opt", callId: "options-1", method: "OPTIONS");
+        _layer.OnMessage(Incoming(bye));
+        var byeOk = _sender.Wire.Last();
+        _layer.OnMessage(Incoming(options));
+        var optionsOk = _sender.Wire.Last();
+        Assert.Equal(2, _layer.CompletedResponseForms); // the BYE's 200 and the OPTIONS' 200 with our capabilities
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        _layer.OnMessage(Incoming(bye));
+        Assert.Equal(byeOk, _sender.Wire.Last());
+        _layer.OnMessage(Incoming(options));
+        Assert.Equal(optionsOk, _sender.Wire.Last());
+        Assert.Equal(2, _layer.RebuiltResponsesSent);
+    }
+
+    [Fact]
     public void SecondCall_BeyondTheChannels_Gets486()
     {
         _layer.OnMessage(Incoming(WithSdp(Invite())));
