@@ -8,8 +8,8 @@ namespace GatewayAgent.Sip.Transactions;
 /// <summary>
 /// The server transactions that sent their final response, for the rest of their lifetime (RFC 3261 §17.2.2
 /// Completed until Timer J; RFC 6026 §7.1 Accepted until Timer L), and the merge index of RFC 3261 §8.2.2.2, kept
-/// (a second table holds the INVITE client transactions in RFC 6026's Accepted state, with the TU's 2xx handler as
-/// their <c>tag</c>),
+/// (a second table holds the INVITE client transactions in RFC 6026's Accepted state: the TU's 2xx handler as their
+/// <c>tag</c>, and a skeleton of the INVITE in place of the response),
 /// without a heap object per record: a record is a struct in a ring of 512-record blocks (they all live 64·T1, so the
 /// ring is in expiry order), found by its 128-bit key in one of 256 dictionaries of structs, and a response to resend
 /// is bytes in 64 KB segments. Blocks and segments are reused as records expire, and every array stays under the
@@ -122,7 +122,10 @@ internal sealed class CompletedTransactions
     }
 
     /// <summary>Finds a record: whether it exists, and (copied) the response to resend and where (null: absorb).</summary>
-    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer)
+    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer) => TryGet(key, out response, out peer, out _);
+
+    /// <summary>Finds a record: as <see cref="TryGet(UInt128, out byte[], out SipTarget)"/>, and the tag it was added with.</summary>
+    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer, out object? tag)
     {
         lock (_gate)
         {
@@ -130,30 +133,16 @@ internal sealed class CompletedTransactions
             {
                 response = null;
                 peer = default;
+                tag = null;
                 return false;
             }
 
             ref var record = ref At(sequence);
             peer = record.Peer.ToTarget();
+            tag = record.Tag;
             response = record.ResponseLength < 0 ? null
                 : _large.TryGetValue(sequence, out var large) ? large
                 : ReadResponse(record.ResponseAt, record.ResponseLength);
-            return true;
-        }
-    }
-
-    /// <summary>Finds a record and the tag it was added with.</summary>
-    public bool TryGetTag(UInt128 key, out object? tag)
-    {
-        lock (_gate)
-        {
-            if (!Shard(_bySequence, key).TryGetValue(key, out var sequence))
-            {
-                tag = null;
-                return false;
-            }
-
-            tag = At(sequence).Tag;
             return true;
         }
     }
