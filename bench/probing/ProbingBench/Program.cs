@@ -53,15 +53,16 @@ if (mode == "capacity")
         peakRss = Math.Max(peakRss, process.WorkingSet64);
         maxInFlight = Math.Max(maxInFlight, metrics.InFlight);
         var placed = metrics.PlacedTotal;
-        Console.WriteLine($"t={clock.Elapsed.TotalSeconds,5:F0}s placed/s={placed - lastPlaced,5} reached={metrics.ReachedTotal} missed={metrics.MissedTotal} degraded={metrics.DegradedTotal} in_flight={metrics.InFlight} tx={dialer.ClientTransactionCount} rss={process.WorkingSet64 >> 20} MiB");
+        Console.WriteLine($"t={clock.Elapsed.TotalSeconds,5:F0}s placed/s={placed - lastPlaced,5} reached={metrics.ReachedTotal} missed={metrics.MissedTotal} degraded={metrics.DegradedTotal} in_flight={metrics.InFlight} tx={dialer.ClientTransactionCount} records={dialer.ClientTransactionRecordCount} rss={process.WorkingSet64 >> 20} MiB");
         lastPlaced = placed;
     }
 
     var placedInWindow = metrics.PlacedTotal;
     var elapsed = clock.Elapsed;
-    // Steady-state live heap (a full collection) over the transactions alive at that moment: what one probe costs
-    // while its transactions linger (Timer M 32 s after the 2xx, Timer K 5 s after the BYE's 200).
-    var liveTransactions = dialer.ClientTransactionCount;
+    // Steady-state live heap (a full collection) over the transactions alive at that moment, live ones and the compact
+    // records of those past their final response: what one probe costs while its transactions linger (Timer M 32 s
+    // after the 2xx, Timer K 5 s after the BYE's 200).
+    var liveTransactions = dialer.ClientTransactionCount + dialer.ClientTransactionRecordCount;
     var liveHeap = GC.GetTotalMemory(forceFullCollection: true);
     targets.Stopped = true; // drain: no new probes after the next round starts
     var drain = Stopwatch.StartNew();

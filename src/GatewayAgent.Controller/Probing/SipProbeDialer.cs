@@ -64,6 +64,12 @@ public sealed class SipProbeDialer : IProbeDialer, IHostedService, IAsyncDisposa
     /// <summary>Live client transactions (INVITEs, CANCELs and BYEs not yet terminated).</summary>
     public int ClientTransactionCount => _transactions.ClientTransactionCount;
 
+    /// <summary>
+    /// Client transactions past their final response, kept as compact records for their last timer: INVITEs answered
+    /// 2xx (Timer M, 32 s) and BYEs or CANCELs answered over UDP (Timer K, 5 s).
+    /// </summary>
+    public int ClientTransactionRecordCount => _transactions.AcceptedClientTransactionCount + _transactions.CompletedClientTransactionCount;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _transport.StartAsync([SipListenAddress.Parse(_options.Listen)], _guard, cancellationToken).ConfigureAwait(false);

@@ -8,8 +8,8 @@ namespace GatewayAgent.Sip.Transactions;
 /// <summary>
 /// The server transactions that sent their final response, for the rest of their lifetime (RFC 3261 §17.2.2
 /// Completed until Timer J; RFC 6026 §7.1 Accepted until Timer L), and the merge index of RFC 3261 §8.2.2.2, kept
-/// (a second table holds the INVITE client transactions in RFC 6026's Accepted state, with the TU's 2xx handler as
-/// their <c>tag</c>),
+/// (a second table holds the INVITE client transactions in RFC 6026's Accepted state: the TU's 2xx handler as their
+/// <c>tag</c>, and a skeleton of the INVITE in place of the response),
 /// without a heap object per record: a record is a struct in a ring of 512-record blocks (they all live 64·T1, so the
 /// ring is in expiry order), found by its 128-bit key in one of 256 dictionaries of structs, and a response to resend
 /// is bytes in 64 KB segments. Blocks and segments are reused as records expire, and every array stays under the
@@ -151,22 +151,31 @@ internal sealed class CompletedTransactions
     }
 
     /// <summary>Finds a record: whether it exists, and (copied) the response to resend and where (null: absorb).</summary>
-    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer)
+    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer) => TryGet(key, out response, out peer, out _);
+
+    /// <summary>
+    /// Finds a record added with bytes (the accepted client transactions): as
+    /// <see cref="TryGet(UInt128, out byte[], out SipTarget)"/>, and the tag it was added with.
+    /// </summary>
+    public bool TryGet(UInt128 key, out byte[]? response, out SipTarget peer, out object? tag)
     {
-        var found = TryGet(key, out CompletedResponse completed);
+        var found = TryGet(key, out CompletedResponse completed, out tag);
         response = completed.Bytes;
         peer = completed.Peer;
         return found;
     }
 
     /// <summary>Finds a record: whether it exists, and what to answer a retransmission with.</summary>
-    public bool TryGet(UInt128 key, out CompletedResponse response)
+    public bool TryGet(UInt128 key, out CompletedResponse response) => TryGet(key, out response, out _);
+
+    private bool TryGet(UInt128 key, out CompletedResponse response, out object? tag)
     {
         lock (_gate)
         {
             if (!Shard(_bySequence, key).TryGetValue(key, out var sequence))
             {
                 response = default;
+                tag = null;
                 return false;
             }
 
@@ -174,32 +183,19 @@ internal sealed class CompletedTransactions
             var peer = record.Peer.ToTarget();
             if (record.Rebuilt)
             {
+                // The tag holds the response's form; the segment, the To tag.
                 var toTag = record.ResponseLength < 0 ? null
                     : System.Text.Encoding.UTF8.GetString(Segment(record.ResponseAt, record.ResponseLength));
                 response = new CompletedResponse(null, (ResponseForm)record.Tag!, toTag, peer);
+                tag = null;
                 return true;
             }
 
+            tag = record.Tag;
             var bytes = record.ResponseLength < 0 ? null
                 : _large.TryGetValue(sequence, out var large) ? large
                 : Segment(record.ResponseAt, record.ResponseLength).ToArray();
             response = new CompletedResponse(bytes, null, null, peer);
-            return true;
-        }
-    }
-
-    /// <summary>Finds a record and the tag it was added with.</summary>
-    public bool TryGetTag(UInt128 key, out object? tag)
-    {
-        lock (_gate)
-        {
-            if (!Shard(_bySequence, key).TryGetValue(key, out var sequence))
-            {
-                tag = null;
-                return false;
-            }
-
-            tag = At(sequence).Tag;
             return true;
         }
     }

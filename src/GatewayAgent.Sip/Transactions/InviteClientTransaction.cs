@@ -6,8 +6,8 @@ namespace GatewayAgent.Sip.Transactions;
 /// <summary>
 /// RFC 3261 §17.1.1 INVITE client transaction, with RFC 6026's Accepted state (Timer M): 2xx retransmissions and
 /// forked 2xx go to the TU, which ACKs each; the transaction itself ACKs only non-2xx finals. The Accepted state is
-/// kept by the layer as a compact record (the TU's <see cref="Success"/> handler until Timer M): this object ends when
-/// the first 2xx has been handed up.
+/// kept by the layer as a compact record (a skeleton of the request, the peer and the TU's <see cref="Success"/> handler
+/// until Timer M): this object ends when the first 2xx has been handed up.
 /// </summary>
 public sealed class InviteClientTransaction : ClientTransaction
 {
@@ -26,7 +26,7 @@ public sealed class InviteClientTransaction : ClientTransaction
     }
 
     /// <summary>Raised for every 2xx (the first and any retransmission or fork); the TU must ACK each (§13.2.2.4).</summary>
-    public event Action<SipResponse>? Success;
+    public event InviteSuccessHandler? Success;
 
     internal override void Start()
     {
@@ -101,7 +101,7 @@ public sealed class InviteClientTransaction : ClientTransaction
         // trail a BYE that a thread woken by the completion could send first.
         if (success)
         {
-            Success?.Invoke(response);
+            Success?.Invoke(response, Request, Peer);
         }
 
         if (complete)

@@ -3,12 +3,14 @@ using GatewayAgent.Sip.Transport;
 
 namespace GatewayAgent.Sip.Transactions;
 
-/// <summary>RFC 3261 §17.1.2 non-INVITE client transaction (Timers E, F, K).</summary>
+/// <summary>
+/// RFC 3261 §17.1.2 non-INVITE client transaction (Timers E, F, K). Its Completed state (Timer K, over UDP) is kept by
+/// the layer as a compact record that absorbs retransmitted final responses: this object ends with the final response.
+/// </summary>
 public sealed class NonInviteClientTransaction : ClientTransaction
 {
     private readonly TransactionTimer _timerE;
     private readonly TransactionTimer _timerF;
-    private readonly TransactionTimer _timerK;
     private TimeSpan _eInterval;
 
     internal NonInviteClientTransaction(SipTransactionLayer layer, string key, SipRequest request, SipTarget target)
@@ -16,7 +18,6 @@ public sealed class NonInviteClientTransaction : ClientTransaction
     {
         _timerE = new TransactionTimer(Time, OnTimerE);
         _timerF = new TransactionTimer(Time, OnTimerF);
-        _timerK = new TransactionTimer(Time, OnTimerK);
     }
 
     internal override void Start()
@@ -52,14 +53,13 @@ public sealed class NonInviteClientTransaction : ClientTransaction
                 _timerE.Stop();
                 _timerF.Stop();
                 MoveTo(TransactionState.Completed);
-                if (Reliable)
+                if (!Reliable)
                 {
-                    MoveTo(TransactionState.Terminated);
+                    // Completed lasts Timer K (T4) as a compact record in the layer, which absorbs the retransmissions.
+                    Layer.RetireCompleted(this);
                 }
-                else
-                {
-                    _timerK.Start(Timers.T4);
-                }
+
+                MoveTo(TransactionState.Terminated);
             }
         }
 
@@ -104,18 +104,9 @@ public sealed class NonInviteClientTransaction : ClientTransaction
         Complete(new ClientTransactionResult(ClientTransactionOutcome.Timeout, null, "Timer F"));
     }
 
-    private void OnTimerK()
-    {
-        lock (Gate)
-        {
-            MoveTo(TransactionState.Terminated);
-        }
-    }
-
     private protected override void StopTimers()
     {
         _timerE.Dispose();
         _timerF.Dispose();
-        _timerK.Dispose();
     }
 }

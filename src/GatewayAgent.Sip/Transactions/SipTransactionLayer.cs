@@ -17,6 +17,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     private readonly ConcurrentDictionary<string, ClientTransaction> _client = new(StringComparer.Ordinal);
     private readonly CompletedTransactions _completed = new(); // and the merge index of live transactions too
     private readonly CompletedTransactions _acceptedClients = new(); // INVITE client transactions in Accepted (RFC 6026)
+    private readonly CompletedTransactions _completedClients = new(); // non-INVITE client transactions in Completed (Timer K)
     private readonly ResponseForms _forms = new();
     private readonly Lock _sweepGate = new();
     private readonly ILogger _logger;
@@ -103,6 +104,9 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// <summary>INVITE client transactions answered 2xx, kept as compact records until Timer M (RFC 6026 §8.4).</summary>
     public int AcceptedClientTransactionCount => _acceptedClients.Count;
 
+    /// <summary>Non-INVITE client transactions answered finally over UDP, kept as compact records until Timer K (T4).</summary>
+    public int CompletedClientTransactionCount => _completedClients.Count;
+
     /// <summary>Invalid requests answered with 400/505 without a transaction.</summary>
     public long InvalidRequestsAnswered => Interlocked.Read(ref _invalidAnswered);
 
@@ -176,14 +180,19 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         {
             tx.OnResponse(response);
         }
-        else if (cseq.Method == SipMethods.Invite && _acceptedClients.TryGetTag(TransactionKeys.Of(key), out var success))
+        else if (cseq.Method == SipMethods.Invite && _acceptedClients.TryGet(TransactionKeys.Of(key), out var skeleton, out var peer, out var success))
         {
             // RFC 6026 §8.4 Accepted: a 2xx (retransmitted or forked) goes to the TU, which ACKs it; anything else is
             // discarded.
-            if (response.IsSuccess)
+            if (response.IsSuccess && success is InviteSuccessHandler handler && skeleton is not null &&
+                SipParser.Parse(skeleton).Message is SipRequest invite)
             {
-                (success as Action<SipResponse>)?.Invoke(response);
+                handler(response, invite, peer);
             }
+        }
+        else if (cseq.Method != SipMethods.Invite && _completedClients.Contains(TransactionKeys.Of(key)))
+        {
+            // RFC 3261 §17.1.2.2 Completed: retransmitted final responses are absorbed until Timer K.
         }
         else
         {
@@ -407,32 +416,69 @@ public sealed class SipTransactionLayer : ISipMessageHandler
             return;
         }
 
-        lock (_sweepGate)
-        {
-            // one timer for all records, alive only while there are records: they all live 64·T1, so the table is in
-            // expiry order and a sweep only looks at its oldest
-            _sweeper ??= Time.CreateTimer(static s => ((SipTransactionLayer)s!).Sweep(), this, SweepEvery, SweepEvery);
-        }
+        StartSweeper();
     }
 
     /// <summary>
     /// Keeps an INVITE client transaction answered 2xx as a compact record for the rest of its Accepted state (Timer M,
-    /// 64·T1 from now): 2xx retransmissions and forks still reach <paramref name="success"/> (RFC 6026 §8.4), and the
-    /// transaction with its request, response and timers is gone.
+    /// 64·T1 from now): 2xx retransmissions and forks still reach <paramref name="success"/> (RFC 6026 §8.4), with a
+    /// skeleton of the request (<see cref="InviteSuccessHandler"/>) made from bytes the record keeps; the transaction
+    /// with its request, response and timers is gone, and the record holds no object of its own (issue 13: at 1,667
+    /// probes/s 53,000 are Accepted at once).
     /// </summary>
-    internal void RetireAccepted(ClientTransaction transaction, Action<SipResponse>? success)
+    internal void RetireAccepted(ClientTransaction transaction, InviteSuccessHandler? success)
     {
         var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
-        if (!_acceptedClients.TryAdd(TransactionKeys.Of(transaction.Key), null, default, null, expiresAt, success))
+        var skeleton = success is null ? null : Skeleton(transaction.Request).ToBytes();
+        if (!_acceptedClients.TryAdd(TransactionKeys.Of(transaction.Key), null, transaction.Peer, skeleton, expiresAt, success))
         {
             return;
         }
 
+        StartSweeper();
+    }
+
+    /// <summary>
+    /// Keeps a non-INVITE client transaction that received its final response over UDP as a compact record for the rest
+    /// of its Completed state (Timer K, T4 from now), absorbing retransmissions of that response (RFC 3261 §17.1.2.2);
+    /// the transaction with its request, response and timers is gone (issue 13: a BYE per probe, 8,000 of them at 1,667
+    /// probes/s).
+    /// </summary>
+    internal void RetireCompleted(ClientTransaction transaction)
+    {
+        var expiresAt = Time.GetTimestamp() + (long)(Timers.T4.TotalSeconds * Time.TimestampFrequency);
+        if (_completedClients.TryAdd(TransactionKeys.Of(transaction.Key), null, default, null, expiresAt))
+        {
+            StartSweeper();
+        }
+    }
+
+    private void StartSweeper()
+    {
         lock (_sweepGate)
         {
+            // one timer for all records, alive only while there are records: each table's records all live as long, so
+            // each table is in expiry order and a sweep only looks at its oldest
             _sweeper ??= Time.CreateTimer(static s => ((SipTransactionLayer)s!).Sweep(), this, SweepEvery, SweepEvery);
         }
     }
+
+    /// <summary>What an ACK for a 2xx needs of an INVITE (§13.2.2.4 and §12.1.2): Request-URI, top Via, From, To, Call-ID, CSeq.</summary>
+    private static SipRequest Skeleton(SipRequest invite)
+    {
+        var skeleton = new SipRequest(invite.Method, invite.RequestUri);
+        foreach (var name in SkeletonHeaders)
+        {
+            if (invite.Headers[name] is { } value)
+            {
+                skeleton.Headers.Add(name, value);
+            }
+        }
+
+        return skeleton;
+    }
+
+    private static readonly string[] SkeletonHeaders = [HeaderNames.Via, HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq];
 
     /// <summary>How often expired compact records are removed: they may outlive their 64·T1 by up to this.</summary>
     private TimeSpan SweepEvery => Timers.T1 * 2;
@@ -442,9 +488,10 @@ public sealed class SipTransactionLayer : ISipMessageHandler
         var now = Time.GetTimestamp();
         _completed.Sweep(now);
         _acceptedClients.Sweep(now);
+        _completedClients.Sweep(now);
         lock (_sweepGate)
         {
-            if (_completed.Count == 0 && _acceptedClients.Count == 0 && _sweeper is { } sweeper)
+            if (_completed.Count == 0 && _acceptedClients.Count == 0 && _completedClients.Count == 0 && _sweeper is { } sweeper)
             {
                 sweeper.Dispose();
                 _sweeper = null;

@@ -65,11 +65,34 @@ public sealed class ClientTransactionTests
         _layer.OnMessage(Incoming(Response(request, 200)));
 
         Assert.Equal(200, ResultOf(tx).StatusCode);
-        Assert.Equal(TransactionState.Completed, tx.State);
-        _layer.OnMessage(Incoming(Response(request, 200)));
-        Assert.Empty(_user.Stray);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        // Completed is kept as a compact record (issue 13): the transaction object is gone at once, and retransmitted
+        // final responses are still absorbed until Timer K (T4), not passed to the TU.
         Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.Equal(0, _layer.ClientTransactionCount);
+        Assert.Equal(1, _layer.CompletedClientTransactionCount);
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        _layer.OnMessage(Incoming(Response(request, 200)));
+        _layer.OnMessage(Incoming(Response(request, 486)));
+        Assert.Empty(_user.Stray);
+        Assert.Single(_sender.Requests);
+
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(0, _layer.CompletedClientTransactionCount);
+        _layer.OnMessage(Incoming(Response(request, 200)));
+        Assert.Single(_user.Stray);
+    }
+
+    [Fact]
+    public void NonInvite_FinalResponseOverTcp_EndsTheTransaction_WithoutARecord()
+    {
+        var request = Request("OPTIONS", "TCP");
+        var tx = _layer.SendRequest(request, TcpPeer);
+
+        _layer.OnMessage(Incoming(Response(request, 200), TcpPeer));
+
+        Assert.Equal(200, ResultOf(tx).StatusCode);
+        Assert.Equal(TransactionState.Terminated, tx.State); // Timer K is zero on a reliable transport (§17.1.2.2)
+        Assert.Equal(0, _layer.CompletedClientTransactionCount);
     }
 
     [Fact]
@@ -119,7 +142,7 @@ public sealed class ClientTransactionTests
         var request = Request();
         var tx = (InviteClientTransaction)_layer.SendRequest(request, UdpPeer);
         var successes = 0;
-        tx.Success += _ => successes++;
+        tx.Success += (_, _, _) => successes++;
 
         _layer.OnMessage(Incoming(Response(request, 200)));
         _layer.OnMessage(Incoming(Response(request, 200)));
@@ -143,6 +166,36 @@ public sealed class ClientTransactionTests
         _layer.OnMessage(Incoming(Response(request, 200)));
         Assert.Equal(3, successes);
         Assert.Single(_user.Stray);
+    }
+
+    [Fact]
+    public void Invite_SuccessWhileAccepted_ComesWithASkeletonOfTheInvite_AndItsPeer()
+    {
+        var request = Request();
+        request.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        request.Body = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"u8.ToArray();
+        var tx = (InviteClientTransaction)_layer.SendRequest(request, UdpPeer);
+        var seen = new List<(SipRequest Invite, GatewayAgent.Sip.Transport.SipTarget Peer)>();
+        tx.Success += (_, invite, peer) => seen.Add((invite, peer));
+
+        _layer.OnMessage(Incoming(Response(request, 200)));
+        _layer.OnMessage(Incoming(Response(request, 200)));
+
+        Assert.Equal(2, seen.Count);
+        Assert.Same(request, seen[0].Invite);
+        // The record keeps what an ACK needs (RFC 3261 §13.2.2.4), not the transaction's request with its body.
+        var skeleton = seen[1].Invite;
+        Assert.NotSame(request, skeleton);
+        Assert.Equal(SipMethods.Invite, skeleton.Method);
+        Assert.Equal(request.RequestUri.ToString(), skeleton.RequestUri.ToString());
+        foreach (var name in new[] { HeaderNames.Via, HeaderNames.From, HeaderNames.To, HeaderNames.CallId, HeaderNames.CSeq })
+        {
+            Assert.Equal(request.Headers[name], skeleton.Headers[name]);
+        }
+
+        Assert.True(skeleton.Body.IsEmpty);
+        Assert.Equal(UdpPeer, seen[0].Peer);
+        Assert.Equal(UdpPeer, seen[1].Peer);
     }
 
     [Fact]
