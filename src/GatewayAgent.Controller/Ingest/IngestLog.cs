@@ -48,6 +48,9 @@ internal static partial class IngestLog
     [LoggerMessage(6514, LogLevel.Warning, "Seq gap at site {SiteId}: event seq {Seq} after {LastSeq}; {Missing} event(s) missing")]
     public static partial void SeqGap(ILogger logger, string siteId, long seq, long lastSeq, long missing);
 
+    [LoggerMessage(6553, LogLevel.Warning, "Could not read which events of site {SiteId} other nodes stored; the seq gap counts")]
+    public static partial void SeqGapCheckFailed(ILogger logger, Exception exception, string siteId);
+
     [LoggerMessage(6515, LogLevel.Information, "Rebirth requested from site {SiteId}")]
     public static partial void RebirthRequested(ILogger logger, string siteId);
 

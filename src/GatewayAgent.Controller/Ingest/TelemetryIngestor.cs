@@ -165,8 +165,24 @@ internal sealed class TelemetryIngestor(
             return;
         }
 
+        // With several nodes in one shared subscription a site's events are split between them: what this node missed
+        // may be stored by another (issue 14). Only seqs stored by no node are a gap. (An event still being committed
+        // by another node counts as missing: a rebirth the cooldown bounds, as before.)
+        var missing = seq - previous - 1;
+        try
+        {
+            if (await eventLog.CountStoredSeqsAsync(track.SiteId, previous, seq, cancellationToken).ConfigureAwait(false) >= missing)
+            {
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            IngestLog.SeqGapCheckFailed(logger, ex, track.SiteId); // judged a gap: a rebirth costs less than a missed one
+        }
+
         metrics.SeqGap();
-        IngestLog.SeqGap(logger, track.SiteId, seq, previous, seq - previous - 1);
+        IngestLog.SeqGap(logger, track.SiteId, seq, previous, missing);
         var now = timeProvider.GetUtcNow();
         if (track.LastRebirthRequest is DateTimeOffset asked && now - asked < _options.RebirthCooldown)
         {

@@ -33,4 +33,16 @@ public sealed class SiteEventLog(ControllerDatabase database, ILogger<SiteEventL
 
         return added;
     }
+
+    public async ValueTask<long> CountStoredSeqsAsync(string siteId, long afterSeq, long beforeSeq, CancellationToken cancellationToken) =>
+        await database.ReadAsync(
+            async connection =>
+            {
+                await using var command = connection.CreateCommand(null, """
+                    SELECT COUNT(DISTINCT seq) FROM site_events WHERE site_id = @site AND seq > @after AND seq < @before
+                    """);
+                command.AddParameter("@site", siteId).AddParameter("@after", afterSeq).AddParameter("@before", beforeSeq);
+                return await command.ScalarLongAsync(cancellationToken) ?? 0;
+            },
+            cancellationToken);
 }

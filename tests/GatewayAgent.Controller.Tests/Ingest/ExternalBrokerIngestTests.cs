@@ -218,6 +218,42 @@ public sealed class ExternalBrokerIngestTests
         Assert.InRange(second.Count("gateway.ingest.messages:telemetry"), 1, Messages - 1);
     }
 
+    /// <summary>
+    /// Issue 14: with two nodes in one shared group a site's events are split between them, so each node's seqs jump.
+    /// What the other node stored (one database, here one event log) is no gap: no rebirth is asked. A seq that no node
+    /// stored still is.
+    /// </summary>
+    [Fact]
+    public async Task Two_controllers_in_one_shared_group_see_no_gap_in_events_the_other_stored_but_a_real_one()
+    {
+        var events = new InMemorySiteEventLog();
+        await using var broker = await IngestBroker.StartAsync(Users);
+        await using var first = await IngestTestHost.StartExternalAsync(broker.Port, sites => sites.Add("site-a", "pw-a", 41), eventLog: events);
+        await using var second = await IngestTestHost.StartExternalAsync(broker.Port, sites => sites.Add("site-a", "pw-a", 41), eventLog: events);
+        await using var site = await SimulatedSite.ConnectAsync(broker.Port, "site-a", "pw-a");
+        await site.SubscribeAsync(Topics.CommandFilter("site-a"));
+        long Ingested() => first.Count("gateway.ingest.messages:events") + second.Count("gateway.ingest.messages:events");
+        long Gaps() => first.Count("gateway.ingest.seq_gaps") + second.Count("gateway.ingest.seq_gaps");
+        const int Events = 12;
+
+        for (var seq = 1; seq <= Events; seq++)
+        {
+            // One at a time, each stored before the next is sent, as a site's events come (seconds apart).
+            await site.PublishEventAsync(SimulatedSite.Event($"split-{seq}", seq, EventTypes.ProbeAnswered, first.Clock.GetUtcNow()));
+            await IngestTestHost.WaitUntilAsync([first, second], () => Ingested() == seq, $"event {seq} is ingested by one node");
+        }
+
+        Assert.InRange(first.Count("gateway.ingest.messages:events"), 1, Events - 1); // both nodes saw jumps in the seqs
+        Assert.InRange(second.Count("gateway.ingest.messages:events"), 1, Events - 1);
+        Assert.Equal(0, Gaps());
+        Assert.False(site.Received.TryRead(out _));
+
+        // Seqs 13 and 14 never reach any node: whichever node gets 15 asks for a rebirth.
+        await site.PublishEventAsync(SimulatedSite.Event("split-15", 15, EventTypes.ProbeAnswered, first.Clock.GetUtcNow()));
+        Assert.Equal(Topics.Command("site-a", CommandVerbs.Rebirth), (await site.NextMessageAsync(Wait)).Topic);
+        Assert.Equal(1, Gaps());
+    }
+
     [Fact]
     public async Task The_controller_reconnects_after_the_broker_restarts()
     {

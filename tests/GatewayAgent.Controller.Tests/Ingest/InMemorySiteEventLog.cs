@@ -27,4 +27,11 @@ public sealed class InMemorySiteEventLog : ISiteEventLog
 
         return _events.TryAdd(agentEvent.Id, (siteId, agentEvent));
     }
+
+    public ValueTask<long> CountStoredSeqsAsync(string siteId, long afterSeq, long beforeSeq, CancellationToken cancellationToken) =>
+        ValueTask.FromResult((long)_events.Values
+            .Where(e => e.SiteId == siteId && e.Event.Seq > afterSeq && e.Event.Seq < beforeSeq)
+            .Select(e => e.Event.Seq)
+            .Distinct()
+            .Count());
 }

@@ -88,7 +88,8 @@ public sealed class IngestTestHost : IAsyncDisposable
     }
 
     /// <summary>Starts a controller in external mode and waits until it has subscribed at the broker.</summary>
-    public static async Task<IngestTestHost> StartExternalAsync(int brokerPort, Action<InMemorySiteDirectory> sites, IDictionary<string, string?>? settings = null)
+    public static async Task<IngestTestHost> StartExternalAsync(
+        int brokerPort, Action<InMemorySiteDirectory> sites, IDictionary<string, string?>? settings = null, InMemorySiteEventLog? eventLog = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -98,12 +99,13 @@ public sealed class IngestTestHost : IAsyncDisposable
             ["Controller:Mqtt:Username"] = ControllerUser,
             ["Controller:Mqtt:Password"] = ControllerPassword,
         };
-        var host = await StartAsync(brokerPort, config, settings, sites);
+        var host = await StartAsync(brokerPort, config, settings, sites, eventLog);
         await host.WaitUntilAsync(() => host.Count("gateway.ingest.broker_sessions") >= 1, "the controller subscribed at the broker");
         return host;
     }
 
-    private static async Task<IngestTestHost> StartAsync(int port, Dictionary<string, string?> config, IDictionary<string, string?>? settings, Action<InMemorySiteDirectory> sites)
+    private static async Task<IngestTestHost> StartAsync(
+        int port, Dictionary<string, string?> config, IDictionary<string, string?>? settings, Action<InMemorySiteDirectory> sites, InMemorySiteEventLog? sharedEventLog = null)
     {
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -112,7 +114,7 @@ public sealed class IngestTestHost : IAsyncDisposable
 
         var directory = new InMemorySiteDirectory();
         sites(directory);
-        var eventLog = new InMemorySiteEventLog();
+        var eventLog = sharedEventLog ?? new InMemorySiteEventLog(); // one log for several nodes: their shared database
         var fastProbing = new RecordingFastProbing();
         var clock = new WaiterAwareClock(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero));
         var logs = new LogCapture();
