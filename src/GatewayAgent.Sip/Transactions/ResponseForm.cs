@@ -49,7 +49,8 @@ internal sealed class ResponseForm : IEquatable<ResponseForm>
             return null;
         }
 
-        var copied = request.CreateResponse(response.StatusCode, response.ReasonPhrase, toTag).Headers;
+        var rebuilt = request.CreateResponse(response.StatusCode, response.ReasonPhrase, toTag);
+        var copied = rebuilt.Headers;
         if (response.Headers.Count < copied.Count)
         {
             return null;
@@ -75,8 +76,13 @@ internal sealed class ResponseForm : IEquatable<ResponseForm>
             }
         }
 
-        var form = new ResponseForm(response.StatusCode, response.ReasonPhrase, [.. tail]);
-        return form.Build(request, toTag).AsSpan().SequenceEqual(sent) ? form : null;
+        // The copied headers built for the comparison are the rebuilt response's own: one build, then the tail.
+        foreach (var header in tail)
+        {
+            copied.Add(header.Name, header.Value);
+        }
+
+        return rebuilt.ToBytes().AsSpan().SequenceEqual(sent) ? new ResponseForm(response.StatusCode, response.ReasonPhrase, [.. tail]) : null;
     }
 
     /// <summary>The response of this form to <paramref name="request"/>: for the request it was made from, the very bytes sent then.</summary>
