@@ -401,7 +401,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// </summary>
     internal void Retire(ServerTransaction transaction, SipResponse? response, byte[]? sent)
     {
-        var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
+        var expiresAt = ExpiresAfter(Timers.TransactionTimeout);
         var request = transaction.Request;
         var toTag = request.To?.Tag is null ? transaction.LocalTag : null;
         var form = response is null || sent is null || System.Text.Encoding.UTF8.GetByteCount(toTag ?? "") > CompletedTransactions.MaxTagBytes
@@ -428,7 +428,7 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// </summary>
     internal void RetireAccepted(ClientTransaction transaction, InviteSuccessHandler? success)
     {
-        var expiresAt = Time.GetTimestamp() + (long)(Timers.TransactionTimeout.TotalSeconds * Time.TimestampFrequency);
+        var expiresAt = ExpiresAfter(Timers.TransactionTimeout);
         var skeleton = success is null ? null : Skeleton(transaction.Request).ToBytes();
         if (!_acceptedClients.TryAdd(TransactionKeys.Of(transaction.Key), null, transaction.Peer, skeleton, expiresAt, success))
         {
@@ -446,12 +446,15 @@ public sealed class SipTransactionLayer : ISipMessageHandler
     /// </summary>
     internal void RetireCompleted(ClientTransaction transaction)
     {
-        var expiresAt = Time.GetTimestamp() + (long)(Timers.T4.TotalSeconds * Time.TimestampFrequency);
+        var expiresAt = ExpiresAfter(Timers.T4);
         if (_completedClients.TryAdd(TransactionKeys.Of(transaction.Key), null, default, null, expiresAt))
         {
             StartSweeper();
         }
     }
+
+    /// <summary>The timestamp (<see cref="TimeProvider.GetTimestamp"/>) at which a record made now for <paramref name="lifetime"/> expires.</summary>
+    private long ExpiresAfter(TimeSpan lifetime) => Time.GetTimestamp() + (long)(lifetime.TotalSeconds * Time.TimestampFrequency);
 
     private void StartSweeper()
     {

@@ -84,10 +84,13 @@ public sealed class EdgeLab : IAsyncDisposable
         return lab;
     }
 
-    /// <summary>Waits until the controller's pusher reports the edge in sync (its first reload done).</summary>
-    public async Task WaitInSyncAsync(int nodes = 1)
+    /// <summary>
+    /// Waits until the controller's pusher (or <paramref name="controller"/>'s, another node's) reports the edge in sync
+    /// (its first reload done).
+    /// </summary>
+    public async Task WaitInSyncAsync(int nodes = 1, EdgeControllerFactory? controller = null)
     {
-        var metrics = Controller!.Services.GetRequiredService<EdgeMetrics>();
+        var metrics = (controller ?? Controller!).Services.GetRequiredService<EdgeMetrics>();
         await WithLogsAsync(() => Wait.PollAsync(() => Task.FromResult(metrics.InSync), n => n >= nodes, TimeSpan.FromSeconds(20),
             $"{nodes} edge node(s) in sync", TimeSpan.FromMilliseconds(50)));
     }

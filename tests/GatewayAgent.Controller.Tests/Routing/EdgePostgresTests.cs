@@ -53,7 +53,7 @@ public sealed class EdgePostgresTests(PostgresCluster cluster, Xunit.Abstraction
         _ = nodeB.Server;
         var metricsA = lab.Controller!.Services.GetRequiredService<EdgeMetrics>();
         var metricsB = nodeB.Services.GetRequiredService<EdgeMetrics>();
-        await Wait.PollAsync(() => Task.FromResult(metricsB.InSync), n => n == 1, TimeSpan.FromSeconds(20), "node B's first reload", TimeSpan.FromMilliseconds(50));
+        await lab.WaitInSyncAsync(controller: nodeB); // node B's first reload
 
         var keysA = metricsA.KeysTotal;
         var keysB = metricsB.KeysTotal;
