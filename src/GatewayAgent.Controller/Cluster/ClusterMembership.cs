@@ -135,6 +135,13 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
         {
             _metrics.HeartbeatFailed();
             Log.HeartbeatFailed(_logger, _options.NodeId, ex);
+            lock (_gate)
+            {
+                // Another node's lease end is a reason to wake early only with a database to take the shard from: kept,
+                // it would fall into the past while the database is down and the loop would retry without pause.
+                _nextForeignExpiry = null;
+            }
+
             ExpireLapsedLeases();
             return null;
         }
@@ -251,7 +258,7 @@ public sealed class ClusterMembership : BackgroundService, IProbeOwnership
         var next = now + _options.Heartbeat;
         lock (_gate)
         {
-            if (_nextForeignExpiry is { } foreign && foreign < next)
+            if (_nextForeignExpiry is { } foreign && foreign < next && foreign >= now)
             {
                 next = foreign + TimeSpan.FromMilliseconds(1);
             }

@@ -14,6 +14,7 @@ public sealed class ClusterMetrics
     private readonly Counter<long> _triggersSent;
     private readonly Counter<long> _triggersReceived;
     private long _fencedTotal;
+    private long _heartbeatFailuresTotal;
     private long _triggersReceivedTotal;
 
     public ClusterMetrics(IMeterFactory meterFactory)
@@ -29,6 +30,8 @@ public sealed class ClusterMetrics
 
     public long FencedTotal => Interlocked.Read(ref _fencedTotal);
 
+    public long HeartbeatFailuresTotal => Interlocked.Read(ref _heartbeatFailuresTotal);
+
     public long TriggersReceivedTotal => Interlocked.Read(ref _triggersReceivedTotal);
 
     internal void Observe(IProbeOwnership ownership) =>
@@ -36,7 +39,11 @@ public sealed class ClusterMetrics
 
     public void TakenOver() => _takeovers.Add(1);
 
-    public void HeartbeatFailed() => _heartbeatFailures.Add(1);
+    public void HeartbeatFailed()
+    {
+        Interlocked.Increment(ref _heartbeatFailuresTotal);
+        _heartbeatFailures.Add(1);
+    }
 
     public void Fenced(int count)
     {

@@ -43,10 +43,13 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public FastProbeRelay Relay { get; }
 
-    /// <summary>The first node creates the database; pass it as <paramref name="first"/> to the others.</summary>
+    /// <summary>
+    /// The first node creates the database; pass it as <paramref name="first"/> to the others. <paramref name="connection"/>
+    /// rewrites the shared connection string for this node (e.g. through a relay that can be cut).
+    /// </summary>
     public static async Task<ClusterNode> StartAsync(
         string backend, PostgresCluster cluster, string name, ClusterNode? first = null, FakeTimeProvider? time = null, int shards = 256,
-        IProberHealth? health = null)
+        IProberHealth? health = null, Func<string, string>? connection = null)
     {
         var settings = new Dictionary<string, string?>(first?.Harness.DatabaseSettings ?? new Dictionary<string, string?>())
         {
@@ -56,6 +59,11 @@ internal sealed class ClusterNode : IAsyncDisposable
             ["Controller:Cluster:Shards"] = shards.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Controller:Cluster:YieldAfterCanaryDown"] = "00:00:30",
         };
+        if (connection is not null && settings.TryGetValue("ConnectionStrings:Controller", out var shared) && shared is not null)
+        {
+            settings["ConnectionStrings:Controller"] = connection(shared);
+        }
+
         var harness = await ControllerHarness.CreateAsync(backend, cluster, settings, configure: s =>
         {
             s.AddCluster();

@@ -288,6 +288,43 @@ public sealed class ClusterNodesTests(PostgresCluster cluster)
     }
 
     [PostgresFact]
+    public async Task While_the_database_is_unreachable_the_heartbeat_loop_retries_once_per_heartbeat_also_past_another_node_s_lease_end()
+    {
+        // b reaches the database through a relay; a's leases (until t0 + 20 s) are what b's loop would wake early for.
+        var clock = new WaiterAwareClock(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var a = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-a", time: clock, shards: 8);
+        await a.HeartbeatAsync();
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(a.Harness.DatabaseSettings["ConnectionStrings:Controller"]);
+        var relay = new Ingest.TcpRelay(direct.Port);
+        await using var b = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-b", a, shards: 8,
+            connection: c => new Npgsql.NpgsqlConnectionStringBuilder(c) { Port = relay.Port, Pooling = false }.ConnectionString);
+
+        var timers = clock.TimersCreated;
+        await b.Membership.StartAsync(CancellationToken.None); // joins and beats at t0 through the relay, then sleeps
+        try
+        {
+            await clock.WaitForTimersAsync(timers + 1, TimeSpan.FromSeconds(30));
+            await relay.DisposeAsync(); // the database is unreachable from b from now on
+
+            // Wakes at t0 + 5, 10, 15, 20 and 25 s: one failed heartbeat each, then asleep on the clock again. Past a's
+            // lease end (t0 + 20 s) the early wake for it must not become an immediate retry, again and again.
+            for (var beat = 1; beat <= 5; beat++)
+            {
+                timers = clock.TimersCreated;
+                clock.Advance(ClusterNode.Beat);
+                await clock.WaitForTimersAsync(timers + 1, TimeSpan.FromSeconds(30));
+                Assert.Equal(beat, b.Metrics.HeartbeatFailuresTotal);
+            }
+
+            Assert.Empty(b.Membership.OwnedShards());
+        }
+        finally
+        {
+            await b.Membership.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [PostgresFact]
     public async Task A_dying_gasp_received_by_one_node_starts_fast_probing_on_the_owner()
     {
         await using var a = await ClusterNode.StartAsync(Backends.Postgres, cluster, "node-a", shards: 8);
