@@ -182,8 +182,11 @@ public sealed class AgentProcessTelemetryTests
         await using var ingest = await ControllerAsync(broker, "ingest", persistent: true, filters: Topics.Events(Site));
         await restarted.WaitForLogAsync("replayed");
 
-        var all = await ingest.WaitForAsync(m => m.Count(x => x.Payload.Contains(EventTypes.ProbeAnswered, StringComparison.Ordinal)) >= 1000,
-            TimeSpan.FromSeconds(60), "1000 probe.answered");
+        // The stop event (seq 1001) is replayed after the probes: wait for it too, not only for the 1000th probe.
+        var all = await ingest.WaitForAsync(
+            m => m.Count(x => x.Payload.Contains(EventTypes.ProbeAnswered, StringComparison.Ordinal)) >= 1000
+                 && m.Any(x => x.Payload.Contains(EventTypes.AgentStopping, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60), "1000 probe.answered and the agent.stopping after them");
         var events = all.Select(m => JsonSerializer.Deserialize(m.Payload, ContractsJsonContext.Default.AgentEvent)!).ToList();
         var probes = events.Where(e => e.Type == EventTypes.ProbeAnswered).ToList();
         Assert.Equal(1000, probes.Count);
