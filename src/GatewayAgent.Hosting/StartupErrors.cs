@@ -45,19 +45,32 @@ public static partial class StartupErrors
         return null;
     }
 
-    /// <summary>One line per failure: "Section:Member: message" for data annotations, the failure itself when it names its key.</summary>
+    /// <summary>
+    /// One line per failure: "Section:Member: message" for data annotations (validated by reflection or by a
+    /// source-generated validator), the failure itself when it names its key.
+    /// </summary>
     public static IEnumerable<string> Describe(OptionsValidationException exception, IReadOnlyList<OptionsSection> sections)
     {
         var section = sections.FirstOrDefault(s => s.OptionsType == exception.OptionsType)?.Path ?? exception.OptionsType.Name;
         foreach (var failure in exception.Failures)
         {
-            var match = DataAnnotationFailure().Match(failure);
+            var match = DataAnnotationFailure().Match(failure) is { Success: true } reflected ? reflected : GeneratedFailure().Match(failure);
             if (match.Success)
             {
+                var members = match.Groups["member"].Value.Split(',', StringSplitOptions.TrimEntries);
+                var member = string.Join(',', members);
                 var message = match.Groups["error"].Value;
+                // A source-generated validator ([OptionsValidator]) lists members as "A, B" and names a member
+                // "Type.Member" in its message where the reflection one says "A,B" and "Member": the line reads the same
+                // whichever validated.
+                foreach (var name in members)
+                {
+                    message = message.Replace($"{exception.OptionsType.Name}.{name}", name, StringComparison.Ordinal);
+                }
+
                 yield return message.StartsWith(section, StringComparison.Ordinal)
                     ? message
-                    : $"{section}:{match.Groups["member"].Value}: {message}";
+                    : $"{section}:{member}: {message}";
             }
             else
             {
@@ -78,6 +91,10 @@ public static partial class StartupErrors
 
     [GeneratedRegex("members: '(?<member>[^']+)' with the error: '(?<error>.*)'\\.?$")]
     private static partial Regex DataAnnotationFailure();
+
+    /// <summary>A failure from a source-generated validator (ValidateOptionsResultBuilder): "Member, Member: message".</summary>
+    [GeneratedRegex("^(?<member>[A-Za-z_][A-Za-z0-9_]*(, [A-Za-z_][A-Za-z0-9_]*)*): (?<error>.*)$")]
+    private static partial Regex GeneratedFailure();
 
     [GeneratedRegex("^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'")]
     private static partial Regex ConversionFailure();

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -25,11 +24,9 @@ public sealed class RtpPortAllocator
     {
         ArgumentNullException.ThrowIfNull(options);
         var value = options.Value;
-        var errors = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(value, new ValidationContext(value), errors, validateAllProperties: true))
+        if (new RtpPortAllocatorOptionsValidator().Validate(Options.DefaultName, value) is { Failed: true } invalid)
         {
-            throw new ArgumentException(
-                $"Invalid RTP port options: {string.Join(" ", errors.Select(e => e.ErrorMessage))}", nameof(options));
+            throw new ArgumentException($"Invalid RTP port options: {string.Join(" ", invalid.Failures)}", nameof(options));
         }
 
         _bindAddress = IPAddress.Parse(value.BindAddress);

@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using GatewayAgent.Domain.Durations;
 
 namespace GatewayAgent.Sip.Transactions;
 
@@ -6,15 +6,15 @@ namespace GatewayAgent.Sip.Transactions;
 public sealed class SipTimerOptions
 {
     /// <summary>RTT estimate (default 500 ms).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    [DurationRange("00:00:00.010", "00:00:10")]
     public TimeSpan T1 { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Maximum retransmit interval for non-INVITE requests and INVITE responses (default 4 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    [DurationRange("00:00:00.010", "00:01:00")]
     public TimeSpan T2 { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Maximum duration a message remains in the network (default 5 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [DurationRange("00:00:00", "00:01:00")]
     public TimeSpan T4 { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Timer B / F / H / J / L / M: 64·T1.</summary>

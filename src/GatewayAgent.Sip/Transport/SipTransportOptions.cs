@@ -1,3 +1,4 @@
+using GatewayAgent.Domain.Durations;
 using System.ComponentModel.DataAnnotations;
 
 namespace GatewayAgent.Sip.Transport;
@@ -15,7 +16,7 @@ public sealed class SipTransportOptions
     public int MaxMessageSize { get; set; } = 65535;
 
     /// <summary>A TCP connection with no traffic either way for this long is closed.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [DurationRange("00:00:01", "1.00:00:00")]
     public TimeSpan TcpIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -31,11 +32,11 @@ public sealed class SipTransportOptions
     public int MaxTcpConnectionsPerSource { get; set; } = 8;
 
     /// <summary>An accepted TCP connection that has not sent one complete SIP message within this time is closed.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    [DurationRange("00:00:00.100", "00:10:00")]
     public TimeSpan TcpFirstMessageTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long an outgoing TCP connect may take before the send fails with <see cref="SipTransportException"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [DurationRange("00:00:00.100", "00:05:00")]
     public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

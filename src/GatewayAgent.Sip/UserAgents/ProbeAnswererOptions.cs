@@ -1,3 +1,4 @@
+using GatewayAgent.Domain.Durations;
 using System.ComponentModel.DataAnnotations;
 using GatewayAgent.Domain.Numbers;
 using GatewayAgent.Sip.Rtp;
@@ -15,11 +16,11 @@ public sealed class ProbeAnswererOptions
     public int Channels { get; set; } = 2;
 
     /// <summary>Time between 180 Ringing and 200 OK.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [DurationRange("00:00:00", "00:01:00")]
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>After this long an answered call is ended by our BYE.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [DurationRange("00:00:01", "01:00:00")]
     public TimeSpan MaxCallDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>What the RTP stream carries.</summary>

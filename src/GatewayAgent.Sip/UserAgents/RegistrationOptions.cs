@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using GatewayAgent.Domain.Durations;
 
 namespace GatewayAgent.Sip.UserAgents;
 
@@ -26,14 +26,14 @@ public sealed class RegistrationOptions
     public string? Domain { get; set; }
 
     /// <summary>The registration lifetime asked for.</summary>
-    [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00")]
+    [DurationRange("00:00:30", "1.00:00:00")]
     public TimeSpan Expiry { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>First retry delay after a failure; doubles up to <see cref="RetryMax"/>, with ±20 % jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [DurationRange("00:00:00.100", "01:00:00")]
     public TimeSpan RetryMin { get; set; } = TimeSpan.FromSeconds(2);
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [DurationRange("00:00:01", "1.00:00:00")]
     public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(5);
 
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Registrar);

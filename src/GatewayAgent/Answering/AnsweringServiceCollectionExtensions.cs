@@ -5,6 +5,7 @@ using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
 using GatewayAgent.Status;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,22 +18,27 @@ public static class AnsweringServiceCollectionExtensions
     public static IServiceCollection AddProbeAnswering(this IServiceCollection services)
     {
         const string Section = AgentSipOptions.SectionName;
-        services.AddOptionsSection<AgentSipOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsSection<AgentSipOptions>(Section, static (section, options) => section.Bind(options)).ValidateWith(new AgentSipOptionsValidator()).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentSipOptions>, ListenOverrideValidator>();
-        services.AddOptionsSection<ProbeAnswererOptions>(Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<SourceGuardOptions>(Section).ValidateDataAnnotations()
+        services.AddOptionsSection<ProbeAnswererOptions>(Section, static (section, options) => section.Bind(options)).ValidateWith(new ProbeAnswererOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<SourceGuardOptions>(Section, static (section, options) => section.Bind(options)).ValidateWith(new SourceGuardOptionsValidator())
             .Validate(o => o.AllowedSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:AllowedSources must be IP addresses or CIDR blocks (e.g. 192.0.2.0/24)")
             .Validate(o => o.ProberSources.TrueForAll(s => SourceGuard.TryParseNetwork(s, out _)),
                 "Agent:Sip:ProberSources must be IP addresses or CIDR blocks (e.g. 192.0.2.1)")
             .ValidateOnStart();
-        services.AddOptionsSection<SipTimerOptions>(Section + ":Timers").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<SipTransactionOptions>(Section + ":Transactions").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<SipTransportOptions>(Section + ":Transport").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<RtpPortAllocatorOptions>(Section + ":Rtp").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<RtpMediaOptions>(Section + ":Rtp");
+        services.AddOptionsSection<SipTimerOptions>(Section + ":Timers", static (section, options) => section.Bind(options))
+            .ValidateWith(new SipTimerOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<SipTransactionOptions>(Section + ":Transactions", static (section, options) => section.Bind(options))
+            .ValidateWith(new SipTransactionOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<SipTransportOptions>(Section + ":Transport", static (section, options) => section.Bind(options))
+            .ValidateWith(new SipTransportOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<RtpPortAllocatorOptions>(Section + ":Rtp", static (section, options) => section.Bind(options))
+            .ValidateWith(new RtpPortAllocatorOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<RtpMediaOptions>(Section + ":Rtp", static (section, options) => section.Bind(options));
 
-        services.AddOptionsSection<RegistrationOptions>(Section + ":Register").ValidateDataAnnotations()
+        services.AddOptionsSection<RegistrationOptions>(Section + ":Register", static (section, options) => section.Bind(options))
+            .ValidateWith(new RegistrationOptionsValidator())
             .Validate(o => !o.IsEnabled || SipListenAddress.TryParse(o.Registrar, out _), "Agent:Sip:Register:Registrar must look like udp:192.0.2.1:5060")
             .Validate(o => !o.IsEnabled || !string.IsNullOrWhiteSpace(o.User), "Agent:Sip:Register:User is required when a registrar is set")
             .ValidateOnStart();

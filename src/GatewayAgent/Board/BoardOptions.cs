@@ -1,3 +1,4 @@
+using GatewayAgent.Domain.Durations;
 using System.ComponentModel.DataAnnotations;
 using GatewayAgent.Hardware.PinMaps;
 
@@ -27,22 +28,22 @@ public sealed class BoardOptions : IValidatableObject
     /// <summary>The WAN-side interface whose link is watched; empty = the interface of the default route, else eth0.</summary>
     public string? WanInterface { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [DurationRange("00:00:00.100", "01:00:00")]
     public TimeSpan WanPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [DurationRange("00:00:01", "01:00:00")]
     public TimeSpan BatteryPollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A button press released before this is a short press (LED test + self-test).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    [DurationRange("00:00:00.100", "00:01:00")]
     public TimeSpan ShortPressMax { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A button held this long is a long press (technician on site).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
+    [DurationRange("00:00:00.500", "00:01:00")]
     public TimeSpan LongPress { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>LINE blinks slowly when no probe was answered for this long (00:00:00 = never).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    [DurationRange("00:00:00", "7.00:00:00")]
     public TimeSpan ProbeExpectedWithin { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Where the Raspberry Pi model is read from for the automatic choice (tests point it elsewhere).</summary>

@@ -1,3 +1,4 @@
+using GatewayAgent.Domain.Durations;
 using System.ComponentModel.DataAnnotations;
 
 namespace GatewayAgent.Telemetry;
@@ -32,20 +33,20 @@ public sealed class MqttOptions : IValidatableObject
     /// <summary>Password of a .pfx/.p12 <see cref="CertificateFile"/>.</summary>
     public string? CertificatePassword { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:05", "18:12:15")]
+    [DurationRange("00:00:05", "18:12:15")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>MQTT 5 session expiry: how long the broker keeps the session (subscriptions, queued commands) after a drop.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "49710.00:00:00")]
+    [DurationRange("00:00:01", "49710.00:00:00")]
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [DurationRange("00:00:00.010", "01:00:00")]
     public TimeSpan ReconnectMin { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [DurationRange("00:00:00.010", "01:00:00")]
     public TimeSpan ReconnectMax { get; set; } = TimeSpan.FromSeconds(60);
 
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [DurationRange("00:00:01", "00:10:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Host);

@@ -1,3 +1,4 @@
+using GatewayAgent.Domain.Durations;
 using System.ComponentModel.DataAnnotations;
 
 namespace GatewayAgent.Telemetry;
@@ -11,7 +12,7 @@ public sealed class TelemetryOptions
     public const string DefaultSpoolDirectory = "/var/lib/gateway-agent/spool";
 
     /// <summary>How often a <c>TelemetrySnapshot</c> is published while connected.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [DurationRange("00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Where events wait for the broker's PUBACK; default $STATE_DIRECTORY/spool, else /var/lib/gateway-agent/spool.</summary>
@@ -22,10 +23,10 @@ public sealed class TelemetryOptions
     public long SpoolMaxBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Oldest undelivered event kept; older ones are dropped (logged and counted).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    [DurationRange("00:00:01", "3650.00:00:00")]
     public TimeSpan SpoolMaxAge { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long an ordinary event may sit in the page cache before fsync (power events are fsynced at once).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    [DurationRange("00:00:00.010", "00:01:00")]
     public TimeSpan SpoolFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

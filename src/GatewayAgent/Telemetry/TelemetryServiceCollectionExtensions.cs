@@ -4,6 +4,7 @@ using GatewayAgent.Sip.Transactions;
 using GatewayAgent.Sip.Transport;
 using GatewayAgent.Sip.UserAgents;
 using GatewayAgent.Status;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -16,9 +17,11 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>MQTT telemetry (birth/will, snapshots, events, spool, commands) from Agent:Mqtt and Agent:Telemetry.</summary>
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
-        services.AddOptionsSection<MqttOptions>(MqttOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<TelemetryOptions>(TelemetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptionsSection<AgentSiteOptions>(AgentSiteOptions.SectionName)
+        services.AddOptionsSection<MqttOptions>(MqttOptions.SectionName, static (section, options) => section.Bind(options))
+            .ValidateWith(new MqttOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<TelemetryOptions>(TelemetryOptions.SectionName, static (section, options) => section.Bind(options))
+            .ValidateWith(new TelemetryOptionsValidator()).ValidateOnStart();
+        services.AddOptionsSection<AgentSiteOptions>(AgentSiteOptions.SectionName, static (section, options) => section.Bind(options))
             .Validate<IOptions<MqttOptions>>((site, mqtt) => !mqtt.Value.IsEnabled || Topics.IsValidSiteId(site.SiteId),
                 "Agent:SiteId: required when Agent:Mqtt:Host is set: 1-64 characters of A-Z, a-z, 0-9, '-' and '_'")
             .ValidateOnStart();

@@ -26,6 +26,35 @@ public sealed class StartupErrorsTests
     }
 
     [Fact]
+    public void SourceGeneratedValidatorFailure_ReadsLikeTheReflectedOne()
+    {
+        // ValidateOptionsResultBuilder's form, with the member named "Type.Member" by the [OptionsValidator] code.
+        var failure = new OptionsValidationException(Options.DefaultName, typeof(SampleOptions),
+            ["Channels: The field SampleOptions.Channels must be between 1 and 64.", "MinPort, MaxPort: MinPort must not exceed MaxPort."]);
+
+        var error = StartupErrors.Classify(new AggregateException(failure), Sections);
+
+        Assert.Equal(2, error!.ExitCode);
+        Assert.Equal(
+            ["invalid configuration: Agent:Sample:Channels: The field Channels must be between 1 and 64.",
+             "invalid configuration: Agent:Sample:MinPort,MaxPort: MinPort must not exceed MaxPort."],
+            error.Lines);
+    }
+
+    [Fact]
+    public void SourceGeneratedValidatorFailure_ThatNamesItsKey_IsKeptAsWritten()
+    {
+        var failure = new OptionsValidationException(Options.DefaultName, typeof(SampleOptions),
+            ["Listen: Agent:Sample:Listen:0 'udp:x': not an address", "Agent:Sample:Kind must be sim"]);
+
+        var error = StartupErrors.Classify(failure, Sections);
+
+        Assert.Equal(
+            ["invalid configuration: Agent:Sample:Listen:0 'udp:x': not an address", "invalid configuration: Agent:Sample:Kind must be sim"],
+            error!.Lines);
+    }
+
+    [Fact]
     public void UnregisteredOptionsType_IsNamedByItsType_NotDropped()
     {
         var failure = new OptionsValidationException(Options.DefaultName, typeof(string), ["must not be empty"]);

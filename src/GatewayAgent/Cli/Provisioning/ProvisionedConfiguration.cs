@@ -37,7 +37,7 @@ public static class ProvisionedConfiguration
                 throw Invalid($"Agent:Sip:MonitorNumbers:{i}", numbers[i], "is not a phone number (10 or 11 digits starting with 0, e.g. 03-1234-5678)");
             }
 
-            normalised.Add(digits);
+            normalised.Add((JsonNode)digits);
         }
 
         Set(root, "Agent:Sip:MonitorNumbers", normalised);
@@ -53,7 +53,7 @@ public static class ProvisionedConfiguration
                     throw Invalid($"Agent:Sip:Listen:{i}", listen[i], $"is not a listen address ({error})");
                 }
 
-                addresses.Add(listen[i]);
+                addresses.Add((JsonNode)listen[i]);
             }
 
             Set(root, "Agent:Sip:Listen", addresses);
@@ -86,7 +86,7 @@ public static class ProvisionedConfiguration
                     throw Invalid($"Agent:Sip:AllowedSources:{i}", sources[i], "is not an IP address or CIDR block (e.g. 192.0.2.0/24)");
                 }
 
-                list.Add(sources[i].Trim());
+                list.Add((JsonNode)sources[i].Trim());
             }
 
             Set(root, "Agent:Sip:AllowedSources", list);
