@@ -113,8 +113,10 @@ public sealed class DoctorCommandTests
     [Fact]
     public async Task SipPort_HeldByAnotherProgram_Fails_HeldByTheRunningAgent_Passes()
     {
+        // A port free for both transports (FreePort): an ephemeral UDP port's TCP twin may be another program's
+        // connection, and doctor would then fail the tcp row as well.
         using var squatter = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        squatter.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, FreePort.Next()));
         var taken = ((IPEndPoint)squatter.LocalEndPoint!).Port;
 
         var blocked = await DoctorAsync(taken);
