@@ -7,6 +7,7 @@
 # prints the ladder's table plus the agent's RSS idle and peak. Loopback only; bounded by the ladder's budget.
 #
 # Usage: bench/agent-ladder.sh [--port 25060] [--transport u1|t1] [sipp-ladder options...]
+# Env: AGENT_BIN runs that published executable instead of building and running the JIT build with `dotnet`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=25060
@@ -20,9 +21,15 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-dotnet build "$ROOT/src/GatewayAgent" -c Release -nologo -v quiet >/dev/null
+if [ -n "${AGENT_BIN:-}" ]; then
+    AGENT_CMD=("$AGENT_BIN") # a published executable, e.g. the Native AOT build the packages ship
+else
+    dotnet build "$ROOT/src/GatewayAgent" -c Release -nologo -v quiet >/dev/null
+    AGENT_CMD=(dotnet "$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll")
+fi
+echo "# agent: ${AGENT_CMD[*]}"
 LOG=$(mktemp /tmp/agent-ladder.XXXXXX.log)
-dotnet "$ROOT/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" --Agent:Board:Kind=sim \
+"${AGENT_CMD[@]}" --Agent:Board:Kind=sim \
     --Agent:Sip:Listen:0=udp:127.0.0.1:$PORT --Agent:Sip:Listen:1=tcp:127.0.0.1:$PORT \
     --Agent:Sip:MonitorNumbers:0=0312345678 --Agent:Sip:Channels=1000 \
     --Agent:Sip:RateLimitPerSecond=0 --Agent:Sip:Rtp:MinPort=30000 --Agent:Sip:Rtp:MaxPort=39999 \

@@ -6,8 +6,16 @@ REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 AGENT_DLL="${AGENT_DLL:-$REPO_DIR/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll}"
 CLK_TCK="$(getconf CLK_TCK)"
 
-# Builds the agent in Release unless AGENT_DLL already exists (set BENCH_BUILD=1 to force a build).
+# AGENT_BIN: a published executable to run instead of `dotnet $AGENT_DLL` (the Native AOT build the packages ship:
+# `dotnet publish src/GatewayAgent -c Release -r linux-x64 -p:PublishAot=true -o DIR`, then AGENT_BIN=DIR/gateway-agent).
+AGENT_BIN="${AGENT_BIN:-}"
+
+# Builds the agent in Release unless AGENT_DLL already exists or AGENT_BIN is set (BENCH_BUILD=1 forces a build).
 ensure_agent_built() {
+    if [[ -n "$AGENT_BIN" ]]; then
+        [[ -x "$AGENT_BIN" ]] || { echo "AGENT_BIN=$AGENT_BIN is not an executable" >&2; return 1; }
+        return 0
+    fi
     if [[ "${BENCH_BUILD:-0}" == 1 || ! -f "$AGENT_DLL" ]]; then
         dotnet build -c Release "$REPO_DIR/src/GatewayAgent" >&2 || return 1
     fi
@@ -32,7 +40,9 @@ PY
 # The per-source rate limit is off unless BENCH_RATE_LIMIT=default (then the appsettings.json default applies).
 agent_command() {
     local port="$1"; shift
-    local cmd=(dotnet "$AGENT_DLL" "--Agent:Board:Kind=sim"
+    local -a runner=(dotnet "$AGENT_DLL")
+    [[ -z "$AGENT_BIN" ]] || runner=("$AGENT_BIN")
+    local cmd=("${runner[@]}" "--Agent:Board:Kind=sim"
         "--Agent:Sip:Listen:0=udp:127.0.0.1:$port" "--Agent:Sip:Listen:1=tcp:127.0.0.1:$port"
         "--Agent:Sip:MonitorNumbers:0=0312345678" "--Agent:Sip:Channels=1000"
         "--Agent:Sip:Rtp:MinPort=${BENCH_RTP_MIN:-30000}" "--Agent:Sip:Rtp:MaxPort=${BENCH_RTP_MAX:-39999}")
