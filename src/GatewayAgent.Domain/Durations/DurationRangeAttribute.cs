@@ -8,7 +8,7 @@ namespace GatewayAgent.Domain.Durations;
 /// ("00:00:00.010", "1.00:00:00"). It reports what <c>[Range(typeof(TimeSpan), min, max)]</c> reports ("The field X must
 /// be between 00:00:00.0100000 and 00:00:10."), but parses its limits with <see cref="TimeSpan.Parse(string,
 /// IFormatProvider)"/> instead of a type converter found by reflection, so it holds in a trimmed or Native AOT build
-/// (the options validation source generator re-creates it as written; bench/RESULTS.md "Native AOT").
+/// (the options validation source generator re-creates it as written; bench/RESULTS.md §23).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter, AllowMultiple = false)]
 public sealed class DurationRangeAttribute : ValidationAttribute
