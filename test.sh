@@ -6,7 +6,8 @@
 #      (tools/check-traceability.sh and its self-test; a problem fails the run);
 #   1. installs the Debian packages the tests drive when they are missing
 #      (REQUIRED below: sipp, kamailio, mosquitto, qemu-user-static with
-#      libc6:arm64, systemd-analyze, bubblewrap, postgresql, chromium) and stops their
+#      libc6:arm64, clang and the arm64 cross tools for the Native AOT packages,
+#      systemd-analyze, bubblewrap, postgresql, chromium) and stops their
 #      packaged services: tests start their own peers on loopback ports;
 #   2. builds GatewayAgent.sln in Release (output in RESULTS/build.log; the
 #      errors are shown when it fails);
@@ -151,8 +152,12 @@ REQUIRED=(
     "cmd:mosquitto_sub             mosquitto-clients"
     "cmd:qemu-aarch64-static       qemu-user-static"    # runs the linux-arm64 build
     "/lib/ld-linux-aarch64.so.1    libc6:arm64"
-    "glob:/usr/lib/aarch64-linux-gnu/libstdc++.so.6*  libstdc++6:arm64"
     "glob:/usr/lib/aarch64-linux-gnu/libssl.so.3*     libssl3:arm64"
+    "cmd:clang                     clang"               # the packages' Native AOT publish (build-deb.sh)
+    "cmd:ld.lld                    lld"                 # ... links linux-arm64 on this x64 host
+    "cmd:aarch64-linux-gnu-gcc     gcc-aarch64-linux-gnu"
+    "cmd:aarch64-linux-gnu-objcopy binutils-aarch64-linux-gnu"
+    "/usr/aarch64-linux-gnu/lib/libc.so  libc6-dev-arm64-cross"
     "cmd:systemd-analyze           systemd"             # unit verification
     "cmd:bwrap                     bubblewrap"          # the unit's filesystem hardening, emulated
     "/usr/sbin/nft                 nftables"            # the generated allow-list ruleset, loaded in a network namespace

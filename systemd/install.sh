@@ -4,7 +4,8 @@
 #   sudo systemd/install.sh [--from DIR] [--prefix DIR] [--bindir DIR] [--destdir DIR] [--no-start]
 #   sudo systemd/install.sh --uninstall [--purge] [--prefix DIR] [--bindir DIR] [--destdir DIR]
 #
-#   --from DIR     the self-contained publish to install (default: ../bin beside this script, as in the tarball)
+#   --from DIR     the publish folder to install (default: ../bin beside this script, as in the tarball: the
+#                  Native AOT executable, appsettings.json, pinmaps/)
 #   --prefix DIR   where the binaries go (default /opt/gateway-agent); the unit's ExecStart points there
 #   --bindir DIR   where the gateway-agent command link goes (default /usr/local/bin)
 #   --destdir DIR  install into a scratch root (packaging, tests): no users, no systemctl, no udevadm

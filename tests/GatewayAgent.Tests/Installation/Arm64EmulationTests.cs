@@ -3,19 +3,19 @@ using GatewayAgent.Tests.Support;
 namespace GatewayAgent.Tests.Installation;
 
 /// <summary>
-/// The linux-arm64 build, run under qemu-aarch64-static (Debian qemu-user-static, with libc6:arm64, libstdc++6:arm64
-/// and libssl3:arm64 for the runtime): it starts, answers a sipp probe and, once the agent has MQTT telemetry,
-/// publishes its birth to a real broker. JIT under emulation is slow: generous timeouts.
+/// The linux-arm64 .deb's agent (the Native AOT executable the Pi runs), run under qemu-aarch64-static (Debian
+/// qemu-user-static, with libc6:arm64 and libssl3:arm64): it starts, answers a sipp probe and, once the agent has MQTT
+/// telemetry, publishes its birth to a real broker. Emulation on a busy machine is slow: generous timeouts.
 /// </summary>
 [Trait("Ring", "integration")]
-public sealed class Arm64EmulationTests : IClassFixture<Arm64PublishFixture>
+public sealed class Arm64EmulationTests : IClassFixture<Arm64PackageFixture>
 {
     private const string Qemu = "/usr/bin/qemu-aarch64-static";
     private const string SiteId = "arm64-site";
 
-    private readonly Arm64PublishFixture _publish;
+    private readonly Arm64PackageFixture _package;
 
-    public Arm64EmulationTests(Arm64PublishFixture publish) => _publish = publish;
+    public Arm64EmulationTests(Arm64PackageFixture package) => _package = package;
 
     /// <summary>The MQTT part runs when the agent carries the telemetry publisher (issue 3's telemetry work).</summary>
     public static bool AgentHasTelemetry =>
@@ -24,10 +24,10 @@ public sealed class Arm64EmulationTests : IClassFixture<Arm64PublishFixture>
     [ToolFact(Qemu, "qemu-user-static")]
     public async Task Arm64Build_UnderQemu_Starts_AnswersAProbe_AndPublishesItsBirth()
     {
-        Assert.True(File.Exists("/lib/ld-linux-aarch64.so.1"), "the arm64 loader is missing: dpkg --add-architecture arm64 && apt-get install libc6:arm64 libstdc++6:arm64 libssl3:arm64");
+        Assert.True(File.Exists("/lib/ld-linux-aarch64.so.1"), "the arm64 loader is missing: dpkg --add-architecture arm64 && apt-get install libc6:arm64 libssl3:arm64");
         Assert.True(Sipp.IsInstalled, "sipp is not installed (apt-get install sip-tester)");
         var header = new byte[20];
-        await using (var file = File.OpenRead(_publish.Executable))
+        await using (var file = File.OpenRead(_package.Executable))
         {
             await file.ReadExactlyAsync(header);
         }
@@ -39,7 +39,7 @@ public sealed class Arm64EmulationTests : IClassFixture<Arm64PublishFixture>
         var info = new System.Diagnostics.ProcessStartInfo(Qemu);
         var args = new List<string>
         {
-            _publish.Executable, "run",
+            _package.Executable, "run",
             $"--Agent:Sip:Listen:0=udp:127.0.0.1:{port}", $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{port}",
             $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}",
             "--Agent:Sip:Rtp:MinPort=30000", "--Agent:Sip:Rtp:MaxPort=39999",

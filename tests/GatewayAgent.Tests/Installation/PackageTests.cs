@@ -11,8 +11,8 @@ public sealed class PackageTests
 
     [Theory]
     [InlineData("opt/gateway-agent/gateway-agent", "755 root root regular file")]
-    [InlineData("opt/gateway-agent/gateway-agent.dll", "644 root root regular file")]
     [InlineData("opt/gateway-agent/appsettings.json", "644 root root regular file")]
+    [InlineData("opt/gateway-agent/pinmaps/rpi4.json", "644 root root regular file")]
     [InlineData("lib/systemd/system/gateway-agent.service", "644 root root regular file")]
     [InlineData("lib/udev/rules.d/99-gateway-agent.rules", "644 root root regular file")]
     [InlineData("etc/gateway-agent", "750 root root directory")]
@@ -22,6 +22,45 @@ public sealed class PackageTests
     {
         // Owner root in the archive; postinst gives /etc/gateway-agent and agent.json to group gateway-agent.
         Assert.Equal(expected, await Tool.StatAsync(Path.Combine(_package.ExtractedRoot, path)));
+    }
+
+    [Fact]
+    public async Task Packages_CarryTheNativeAotExecutable_WithoutTheRuntime_AndKeepTheSymbolsApart()
+    {
+        // Native AOT (bench/RESULTS.md §23): one executable, no managed assemblies, no .NET runtime, no createdump.
+        var installed = Directory.GetFiles(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetFileName(f)).ToList();
+        Assert.Contains("gateway-agent", installed);
+        Assert.Contains("appsettings.json", installed);
+        Assert.DoesNotContain(installed, f => f.EndsWith(".dll", StringComparison.Ordinal) || f.StartsWith("libcoreclr", StringComparison.Ordinal)
+            || f == "createdump" || f.EndsWith(".dbg", StringComparison.Ordinal) || f.EndsWith(".pdb", StringComparison.Ordinal)
+            || f.EndsWith(".xml", StringComparison.Ordinal));
+
+        // The debug symbols stay beside the packages, for crash analysis of this build; the tarball leaves them out too.
+        Assert.True(new FileInfo(_package.DebugSymbolsPath).Length > 1_000_000, _package.DebugSymbolsPath);
+        var tarball = await Tool.CheckedAsync("tar", ["-tzf", _package.TarballPath]);
+        Assert.Contains(tarball.Split('\n'), l => l.EndsWith("/bin/gateway-agent", StringComparison.Ordinal));
+        Assert.DoesNotContain(".dbg", tarball, StringComparison.Ordinal);
+        Assert.DoesNotContain(".dll", tarball, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deb_Depends_NameTheLibrariesTheExecutableLinks()
+    {
+        // The executable (and any native library beside it) links only the C library, libc6; libssl is loaded at run
+        // time for MQTT over TLS. Native AOT: no libstdc++6 or libgcc-s1 as the .NET runtime needed.
+        foreach (var elf in Directory.GetFiles(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent"))
+            .Where(f => Path.GetFileName(f) == "gateway-agent" || f.EndsWith(".so", StringComparison.Ordinal)))
+        {
+            var dynamic = await Tool.CheckedAsync("readelf", ["-d", elf]);
+            var needed = System.Text.RegularExpressions.Regex.Matches(dynamic, @"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")
+                .Select(m => m.Groups[1].Value).ToList();
+            Assert.Contains("libc.so.6", needed);
+            Assert.All(needed, lib => Assert.Matches(@"^(libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2)$", lib));
+        }
+
+        var depends = await Tool.CheckedAsync("dpkg-deb", ["--field", _package.DebPath, "Depends"]);
+        Assert.Matches(@"^libc6 \(>= 2\.\d+\), libssl3 \| libssl1\.1, passwd$", depends.Trim());
     }
 
     [Fact]
@@ -50,7 +89,7 @@ public sealed class PackageTests
         Assert.Contains(" Package: gateway-agent\n", info);
         Assert.Contains(" Version: 0.1.0\n", info);
         Assert.Contains(" Architecture: amd64\n", info);
-        Assert.Matches(@"\n Depends: .*libc6.*libstdc\+\+6.*libssl3", info);
+        Assert.Matches(@"\n Depends: libc6 .*libssl3", info);
         Assert.Contains(" Section: net\n", info);
         Assert.Matches(@"\n Installed-Size: \d+\n", info);
         foreach (var script in new[] { "postinst", "prerm", "postrm", "conffiles" })
