@@ -126,6 +126,10 @@ wait_quiet() {
 
 # What is under test: the commit for the default build in this work tree, else the path and its build time.
 agent_version() {
+    if [[ -n "$AGENT_BIN" ]]; then
+        echo "$AGENT_BIN (published executable, built $(date -u -r "$AGENT_BIN" +%Y-%m-%dT%H:%M:%SZ); $(file -b "$AGENT_BIN" 2>/dev/null | cut -d, -f1-2))"
+        return 0
+    fi
     if [[ "$AGENT_DLL" == "$REPO_DIR/src/GatewayAgent/bin/Release/net10.0/gateway-agent.dll" ]]; then
         echo "$AGENT_DLL (work tree at $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO_DIR" diff --quiet HEAD -- src 2>/dev/null || echo ', src has uncommitted changes'))"
     else
