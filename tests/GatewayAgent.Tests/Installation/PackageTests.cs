@@ -1,3 +1,6 @@
+using GatewayAgent.Contracts;
+using GatewayAgent.Tests.Support;
+
 namespace GatewayAgent.Tests.Installation;
 
 /// <summary>The .deb and the tarball install exactly what the installer's guide (systemd/README.md) says.</summary>
@@ -79,6 +82,46 @@ public sealed class PackageTests
 
         var version = await Tool.CheckedAsync(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent/gateway-agent"), ["version"]);
         Assert.StartsWith("0.1.0", version.Trim());
+    }
+
+    /// <summary>
+    /// The shipped executable is compiled ahead of time: what the JIT-run process tests cover (SIP, MQTT over TLS through
+    /// the native OpenSSL shim, the JSON of birth and events) must hold in the native build too.
+    /// </summary>
+    [Fact]
+    public async Task Deb_Executable_AnswersAProbe_AndPublishesOverTlsWithItsClientCertificate()
+    {
+        const string Site = "site-aot";
+        using var dir = new TempDirectory();
+        var pki = Telemetry.TestCertificates.Create(dir.Path, "good", Site);
+        await using var broker = await Telemetry.TelemetryBroker.StartWithTlsAsync(pki);
+        await using var controller = await Telemetry.MqttTestClient.ConnectAsync(broker.Port, "controller", Telemetry.TelemetryBroker.ControllerUser,
+            Telemetry.TelemetryBroker.Password, filters: "gw/v1/#");
+        var sipPort = FreePort.Next();
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent/gateway-agent"));
+        foreach (var argument in new[]
+                 {
+                     $"--Agent:Sip:Listen:0=udp:127.0.0.1:{sipPort}", $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{sipPort}",
+                     $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}", "--Agent:Sip:RateLimitPerSecond=0",
+                     "--Agent:Sip:Rtp:MinPort=30000", "--Agent:Sip:Rtp:MaxPort=39999",
+                     $"--Agent:LocalControl:Socket={Path.Combine(dir.Path, "control.sock")}",
+                     $"--Agent:SiteId={Site}", "--Agent:Mqtt:Host=127.0.0.1",
+                     $"--Agent:Mqtt:Port={broker.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--Agent:Mqtt:UseTls=true",
+                     $"--Agent:Mqtt:CaFile={pki.CaFile}", $"--Agent:Mqtt:CertificateFile={pki.ClientCertificateFile}",
+                     $"--Agent:Mqtt:KeyFile={pki.ClientKeyFile}", $"--Agent:Telemetry:SpoolDirectory={Path.Combine(dir.Path, "spool")}",
+                     "--Logging:Console:FormatterName=simple",
+                 })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        await using var agent = await AgentProcess.LaunchAsync(info, TimeSpan.FromSeconds(30), sipPort);
+        await controller.WaitForAsync(m => m.Topic == Topics.State(Site) && m.Json.GetProperty("online").GetBoolean(), "birth over TLS");
+
+        await using var sip = await InProcessSipStack.StartAsync();
+        Assert.Equal(200, (await sip.CallAsync(agent)).FinalStatus);
+        await controller.WaitForAsync(m => m.Topic == Topics.Events(Site) && m.Json.GetProperty("type").GetString() == EventTypes.ProbeAnswered,
+            "probe.answered over TLS");
     }
 
     [Fact]

@@ -88,9 +88,12 @@ public sealed class AgentProcess : IAsyncDisposable
         return new AgentProcess(await StartChildAsync(info, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10)), sipPort);
     }
 
-    /// <summary>Starts <paramref name="info"/> and waits until the agent reports it listens (or throws with its output).</summary>
-    public static async Task<AgentProcess> LaunchAsync(ProcessStartInfo info, TimeSpan readyTimeout) =>
-        new(await StartChildAsync(info, readyTimeout, TimeSpan.FromSeconds(30)), 0);
+    /// <summary>
+    /// Starts <paramref name="info"/> and waits until the agent reports it listens (or throws with its output);
+    /// <paramref name="port"/> is the SIP port its command line gives, if the test calls it.
+    /// </summary>
+    public static async Task<AgentProcess> LaunchAsync(ProcessStartInfo info, TimeSpan readyTimeout, int port = 0) =>
+        new(await StartChildAsync(info, readyTimeout, TimeSpan.FromSeconds(30)), port);
 
     private static Task<ChildProcess> StartChildAsync(ProcessStartInfo info, TimeSpan readyTimeout, TimeSpan grace)
     {
