@@ -53,5 +53,7 @@ SAMPLER=$!
 
 kill $SAMPLER 2>/dev/null || true
 echo
-echo "agent RSS: idle $((IDLE / 1024)) MiB, peak during the ladder $(( $(cat "$PEAKFILE") / 1024 )) MiB (VmRSS, includes ~33 MiB of shared runtime code)"
+SHARED="includes ~33 MiB of shared runtime code"
+[ -z "${AGENT_BIN:-}" ] || SHARED="$(basename "$AGENT_BIN") as published"
+echo "agent RSS: idle $((IDLE / 1024)) MiB, peak during the ladder $(( $(cat "$PEAKFILE") / 1024 )) MiB (VmRSS, $SHARED)"
 echo "agent log: $LOG"
