@@ -59,7 +59,7 @@ public sealed class SipTransportLayerUdpTests
         var handler = new RecordingHandler();
         var logs = new LogCapture();
         var logger = logs.CreateLogger<SipTransportLayer>();
-        await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 2048 }, logger: logger);
+        await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 2048, UdpQueueMaxDelay = TimeSpan.Zero }, logger: logger);
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
         var server = layer.Bound(SipTransportKind.Udp);
 
@@ -77,7 +77,7 @@ public sealed class SipTransportLayerUdpTests
     public async Task DatagramOfExactlyTheLimit_IsAccepted()
     {
         var handler = new RecordingHandler();
-        await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 2048 });
+        await using var layer = await TestLayers.StartAsync(handler, ["udp:127.0.0.1:0"], new SipTransportOptions { MaxMessageSize = 2048, UdpQueueMaxDelay = TimeSpan.Zero });
         using var peer = TestLayers.UdpPeer(IPAddress.Loopback);
         var padding = 2048 - TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: "").Length - 3;
         var datagram = TestMessages.OptionsRequestBytes("SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1", body: new string('x', padding));
