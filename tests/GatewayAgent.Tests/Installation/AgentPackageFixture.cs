@@ -5,37 +5,17 @@ namespace GatewayAgent.Tests.Installation;
 /// (it publishes the agent with Native AOT, as for the shipped packages), and the .deb unpacked (dpkg -x) into a
 /// scratch root.
 /// </summary>
-public sealed class AgentPackageFixture : IAsyncLifetime
+public sealed class AgentPackageFixture() : DebPackageFixture("linux-x64", "agent-package-")
 {
-    public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("agent-package-").FullName;
-
-    public string PackageDirectory => Path.Combine(WorkDirectory, "packages");
-
-    public string DebPath { get; private set; } = "";
-
     public string TarballPath { get; private set; } = "";
 
     /// <summary>The executable's debug symbols, which build-deb.sh keeps beside the packages, not in them.</summary>
     public string DebugSymbolsPath { get; private set; } = "";
 
-    /// <summary>The .deb's files, as dpkg would install them.</summary>
-    public string ExtractedRoot => Path.Combine(WorkDirectory, "root");
-
-    public async Task InitializeAsync()
+    protected override void OnBuilt()
     {
-        var output = await Tool.CheckedAsync(Path.Combine(InstallationPaths.SystemdDirectory, "packaging", "build-deb.sh"),
-            ["-r", "linux-x64", "-o", PackageDirectory, "--compression", "gzip"], TimeSpan.FromMinutes(20));
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        DebPath = Assert.Single(lines, l => l.EndsWith(".deb", StringComparison.Ordinal) && File.Exists(l));
-        TarballPath = Assert.Single(lines, l => l.EndsWith(".tar.gz", StringComparison.Ordinal) && File.Exists(l));
-        DebugSymbolsPath = Assert.Single(lines, l => l.EndsWith("_amd64.dbg", StringComparison.Ordinal) && File.Exists(l));
-        await Tool.CheckedAsync("dpkg", ["-x", DebPath, ExtractedRoot]);
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(WorkDirectory, recursive: true);
-        return Task.CompletedTask;
+        TarballPath = Output(".tar.gz");
+        DebugSymbolsPath = Output("_amd64.dbg");
     }
 }
 

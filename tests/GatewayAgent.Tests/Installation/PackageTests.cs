@@ -80,7 +80,7 @@ public sealed class PackageTests
         Assert.Equal(await File.ReadAllTextAsync(InstallationPaths.UnitFile),
             await File.ReadAllTextAsync(Path.Combine(_package.ExtractedRoot, "lib/systemd/system/gateway-agent.service")));
 
-        var version = await Tool.CheckedAsync(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent/gateway-agent"), ["version"]);
+        var version = await Tool.CheckedAsync(_package.Executable, ["version"]);
         Assert.StartsWith("0.1.0", version.Trim());
     }
 
@@ -91,31 +91,15 @@ public sealed class PackageTests
     [Fact]
     public async Task Deb_Executable_AnswersAProbe_AndPublishesOverTlsWithItsClientCertificate()
     {
-        const string Site = "site-aot";
+        const string Site = Telemetry.AgentProcessTlsTests.Site;
         using var dir = new TempDirectory();
         var pki = Telemetry.TestCertificates.Create(dir.Path, "good", Site);
         await using var broker = await Telemetry.TelemetryBroker.StartWithTlsAsync(pki);
         await using var controller = await Telemetry.MqttTestClient.ConnectAsync(broker.Port, "controller", Telemetry.TelemetryBroker.ControllerUser,
             Telemetry.TelemetryBroker.Password, filters: "gw/v1/#");
-        var sipPort = FreePort.Next();
-        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(_package.ExtractedRoot, "opt/gateway-agent/gateway-agent"));
-        foreach (var argument in new[]
-                 {
-                     $"--Agent:Sip:Listen:0=udp:127.0.0.1:{sipPort}", $"--Agent:Sip:Listen:1=tcp:127.0.0.1:{sipPort}",
-                     $"--Agent:Sip:MonitorNumbers:0={AgentProcess.MonitorNumber}", "--Agent:Sip:RateLimitPerSecond=0",
-                     "--Agent:Sip:Rtp:MinPort=30000", "--Agent:Sip:Rtp:MaxPort=39999",
-                     $"--Agent:LocalControl:Socket={Path.Combine(dir.Path, "control.sock")}",
-                     $"--Agent:SiteId={Site}", "--Agent:Mqtt:Host=127.0.0.1",
-                     $"--Agent:Mqtt:Port={broker.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--Agent:Mqtt:UseTls=true",
-                     $"--Agent:Mqtt:CaFile={pki.CaFile}", $"--Agent:Mqtt:CertificateFile={pki.ClientCertificateFile}",
-                     $"--Agent:Mqtt:KeyFile={pki.ClientKeyFile}", $"--Agent:Telemetry:SpoolDirectory={Path.Combine(dir.Path, "spool")}",
-                     "--Logging:Console:FormatterName=simple",
-                 })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        await using var agent = await AgentProcess.LaunchAsync(info, TimeSpan.FromSeconds(30), sipPort);
+        await using var agent = await AgentProcess.StartAsync(
+            Telemetry.AgentProcessTlsTests.TlsSettings(broker, Path.Combine(dir.Path, "spool"), pki.CaFile, pki),
+            executable: _package.Executable);
         await controller.WaitForAsync(m => m.Topic == Topics.State(Site) && m.Json.GetProperty("online").GetBoolean(), "birth over TLS");
 
         await using var sip = await InProcessSipStack.StartAsync();

@@ -53,8 +53,12 @@ public sealed class AgentProcess : IAsyncDisposable
         return info;
     }
 
-    /// <summary>Starts the agent with defaults for tests (one monitoring number, no rate limit) and the given overrides.</summary>
-    public static async Task<AgentProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, string? configFile = null)
+    /// <summary>
+    /// Starts the agent with defaults for tests (one monitoring number, no rate limit) and the given overrides: the
+    /// build's gateway-agent.dll under dotnet, or <paramref name="executable"/> (a packaged, natively compiled agent).
+    /// </summary>
+    public static async Task<AgentProcess> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null, int? port = null, string? configFile = null, string? executable = null)
     {
         var sipPort = port ?? FreePort.Next();
         var all = new Dictionary<string, string>
@@ -79,7 +83,13 @@ public sealed class AgentProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        var info = DotnetAgent(configFile is null ? [] : ["--config", configFile]);
+        var info = executable is null ? DotnetAgent() : new ProcessStartInfo(executable);
+        if (configFile is not null)
+        {
+            info.ArgumentList.Add("--config");
+            info.ArgumentList.Add(configFile);
+        }
+
         foreach (var (key, value) in all)
         {
             info.ArgumentList.Add($"--{key}={value}");
@@ -88,12 +98,9 @@ public sealed class AgentProcess : IAsyncDisposable
         return new AgentProcess(await StartChildAsync(info, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10)), sipPort);
     }
 
-    /// <summary>
-    /// Starts <paramref name="info"/> and waits until the agent reports it listens (or throws with its output);
-    /// <paramref name="port"/> is the SIP port its command line gives, if the test calls it.
-    /// </summary>
-    public static async Task<AgentProcess> LaunchAsync(ProcessStartInfo info, TimeSpan readyTimeout, int port = 0) =>
-        new(await StartChildAsync(info, readyTimeout, TimeSpan.FromSeconds(30)), port);
+    /// <summary>Starts <paramref name="info"/> and waits until the agent reports it listens (or throws with its output).</summary>
+    public static async Task<AgentProcess> LaunchAsync(ProcessStartInfo info, TimeSpan readyTimeout) =>
+        new(await StartChildAsync(info, readyTimeout, TimeSpan.FromSeconds(30)), 0);
 
     private static Task<ChildProcess> StartChildAsync(ProcessStartInfo info, TimeSpan readyTimeout, TimeSpan grace)
     {

@@ -8,9 +8,10 @@ namespace GatewayAgent.Tests.Telemetry;
 [Trait("Ring", "integration")]
 public sealed class AgentProcessTlsTests
 {
-    private const string Site = "site-a";
+    internal const string Site = "site-a";
 
-    private static Dictionary<string, string> TlsSettings(MosquittoBroker broker, string spool, string caFile, TestCertificates client) => new()
+    /// <summary>The agent's settings for <paramref name="broker"/>'s TLS listener (also used by the package test of the native executable).</summary>
+    internal static Dictionary<string, string> TlsSettings(MosquittoBroker broker, string spool, string caFile, TestCertificates client) => new()
     {
         ["Agent:SiteId"] = Site,
         ["Agent:Mqtt:Host"] = "127.0.0.1",
